@@ -1,0 +1,33 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { STREAM_KINDS } from '@ledger/domain';
+import { describeStore, openStore, storeConfigFromEnv, systemClock, type LedgerStore, type StoreConfig } from '@ledger/event-store';
+
+export const LEDGER_STORE = Symbol('LEDGER_STORE');
+export const STORE_CONFIG = Symbol('STORE_CONFIG');
+export const CLOCK = Symbol('CLOCK');
+
+/** Opens the configured event store once for the process and closes it last, after in-flight appends finish. */
+@Global()
+@Module({
+  providers: [
+    { provide: STORE_CONFIG, useFactory: (): StoreConfig => storeConfigFromEnv() },
+    { provide: CLOCK, useValue: systemClock },
+    {
+      provide: LEDGER_STORE,
+      inject: [STORE_CONFIG, CLOCK],
+      useFactory: async (config: StoreConfig, clock): Promise<LedgerStore> => {
+        const store = await openStore(config, new Set(STREAM_KINDS), clock);
+        new Logger('LedgerStore').log(`event store: ${describeStore(config)}`);
+        return store;
+      },
+    },
+  ],
+  exports: [LEDGER_STORE, STORE_CONFIG, CLOCK],
+})
+export class LedgerStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(LEDGER_STORE) private readonly store: LedgerStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { describeStore, storeConfigFromEnv } from '@ledger/event-store';
+import { AppModule } from './app.module';
+
+async function bootstrap(): Promise<void> {
+  const config = storeConfigFromEnv();
+  const app = await NestFactory.create(AppModule, { bufferLogs: false });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Accountability Ledger').setDescription('Directives, tasks, sign-offs and their tamper-evident log').setVersion('0.1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  await app.listen(port, host);
+  const log = new Logger('Ledger');
+  log.log(`listening on http://${host}:${port} (API docs at /docs)`);
+  log.log(`data: ${describeStore(config)}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  // Configuration and start-up errors are the operator's to fix: say what, without a stack trace for known codes.
+  const e = error as { code?: string; message?: string };
+  console.error(`ledger failed to start: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}`);
+  process.exit(1);
+});

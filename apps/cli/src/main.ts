@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { STREAM_KINDS } from '@ledger/domain';
+import { describeStore, openStore, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
+
+/**
+ * `ledger`: operator and auditor commands against the configured store (same environment variables as the API).
+ * Exit codes: 0 ok, 1 verification failed, 2 usage or configuration error.
+ */
+async function withStore<T>(fn: (store: LedgerStore) => Promise<T>): Promise<T> {
+  const config = storeConfigFromEnv();
+  const store = await openStore(config, new Set(STREAM_KINDS));
+  process.stderr.write(`store: ${describeStore(config)}\n`);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${value}'`);
+    return n;
+  };
+}
+
+const program = new Command('ledger').description('Accountability ledger: verify and inspect the tamper-evident log').showHelpAfterError();
+
+program
+  .command('verify')
+  .description('recompute every leaf hash and stored Merkle node from the events; exit 1 naming the first mismatch')
+  .option('--json', 'print the report as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const report = await withStore((store) =>
+      store.verify({
+        onProgress: (checked, total) => {
+          if (!opts.json && process.stderr.isTTY) process.stderr.write(`\rverifying ${checked}/${total}`);
+        },
+      }),
+    );
+    if (process.stderr.isTTY && !opts.json) process.stderr.write('\n');
+    if (opts.json) console.log(JSON.stringify(report, null, 2));
+    else if (report.ok) console.log(`OK: ${report.eventsChecked} events verified; tree size ${report.treeHead.size}, root ${report.treeHead.rootHash}`);
+    else {
+      const first = report.problems[0];
+      console.log(`FAILED at position ${first.position}: ${first.code}: ${first.message}`);
+      for (const p of report.problems.slice(1)) console.log(`  also position ${p.position}: ${p.code}: ${p.message}`);
+    }
+    process.exitCode = report.ok ? 0 : 1;
+  });
+
+program
+  .command('head')
+  .description('print the current tree size and root hash')
+  .action(async () => {
+    const head = await withStore((store) => store.treeHead());
+    console.log(JSON.stringify(head));
+  });
+
+program
+  .command('proof')
+  .description('inclusion proof of the event at a position, against the tree of the given size (default: current)')
+  .argument('<position>', 'global position', positiveInt('position'))
+  .option('--size <n>', 'tree size', positiveInt('size'))
+  .action(async (position: number, opts: { size?: number }) => {
+    const proof = await withStore((store) => store.inclusionProof(position, opts.size));
+    console.log(JSON.stringify(proof, null, 2));
+  });
+
+program
+  .command('consistency')
+  .description('consistency proof between two tree sizes')
+  .argument('<size1>', 'earlier tree size', positiveInt('size1'))
+  .argument('<size2>', 'later tree size', positiveInt('size2'))
+  .action(async (size1: number, size2: number) => {
+    const proof = await withStore((store) => store.consistencyProof(size1, size2));
+    console.log(JSON.stringify({ size1, size2, proof }, null, 2));
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  console.error(`ledger: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}`);
+  process.exitCode = 2;
+});

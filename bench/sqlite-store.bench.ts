@@ -1,0 +1,144 @@
+/**
+ * Store benchmark on the embedded SQLite engine. Every figure is printed beside the raw engine's rate measured in
+ * this same run — plain INSERTs of the same rows into a table of the same shape (same columns, same indexes, WAL,
+ * same synchronous setting) — and as a ratio to it, so the numbers survive a noisy machine.
+ *
+ *   npm run bench            (this and the PostgreSQL benchmark)
+ *   BENCH_SCALE=0.2 ...      (shorter run)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
+import type { AppendRequest } from '../libs/event-store/src/port';
+import { SQLITE_SCHEMA } from '../libs/event-store/src/sqlite/schema';
+import { printTable, rate, record as saveResult, type BenchRow } from './bench-report';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const SINGLE = Math.round(20_000 * SCALE);
+const BATCHES = Math.round(1_000 * SCALE);
+const SYNC = (process.env.LEDGER_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase() as 'FULL' | 'NORMAL';
+const policy = { streamKinds: new Set(['task']) };
+
+function sampleData(i: number) {
+  return {
+    taskId: `task-${i % 1000}`,
+    percent: i % 101,
+    narrative: 'Rectified problem parcels in Zhuhui District; field verification with the land bureau completed.',
+    evidence: ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+    reportedOn: '2018-10-20',
+  };
+}
+
+function request(i: number, events: number, expected: number | 'any'): AppendRequest {
+  return {
+    streamId: `task-${i % 1000}`,
+    expectedVersion: expected,
+    events: Array.from({ length: events }, (_, k) => ({ type: 'ProgressReported', data: sampleData(i * events + k) })),
+    metadata: {
+      actorId: 'user-staff-17',
+      actorRole: 'unit_staff',
+      actorUnit: 'zh',
+      commandId: `bench-${i}-${events}`,
+      correlationId: `corr-${i}`,
+      causationId: null,
+      occurredAt: '2018-10-20T02:00:00.000Z',
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
+  const rows: BenchRow[] = [];
+  try {
+    // The ledger first, so the raw side can copy exactly the rows the ledger wrote.
+    const single = await SqliteEventStore.open({ path: join(dir, 'single.db'), policy, synchronous: SYNC });
+    const versions = new Map<string, number>();
+    let t = performance.now();
+    for (let i = 0; i < SINGLE; i++) {
+      const r = request(i, 1, versions.get(`task-${i % 1000}`) ?? 0);
+      const res = await single.append(r);
+      versions.set(r.streamId, res.streamVersion);
+    }
+    const ledgerSingle = rate(SINGLE, t);
+
+    const batched = await SqliteEventStore.open({ path: join(dir, 'batched.db'), policy, synchronous: SYNC });
+    t = performance.now();
+    for (let i = 0; i < BATCHES; i++) await batched.append(request(i, 100, 'any'));
+    const ledgerBatched = rate(BATCHES * 100, t);
+
+    // Raw engine: same table shape, same rows, same pragmas, in a fresh file.
+    const raw = new DatabaseSync(join(dir, 'raw.db'));
+    raw.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${SYNC};`);
+    raw.exec(SQLITE_SCHEMA.replace(/CREATE TRIGGER[\s\S]*?END;/g, ''));
+    const source = single.rawDatabase().prepare('SELECT * FROM ledger_events ORDER BY position').all() as Array<Record<string, never>>;
+    const insert = raw.prepare(
+      'INSERT INTO ledger_events (position, event_id, stream_id, stream_version, type, command_id, record, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    t = performance.now();
+    for (const r of source) insert.run(r.position, r.event_id, r.stream_id, r.stream_version, r.type, r.command_id, r.record, r.leaf_hash);
+    const rawSingle = rate(source.length, t);
+
+    const rawB = new DatabaseSync(join(dir, 'raw-batched.db'));
+    rawB.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${SYNC};`);
+    rawB.exec(SQLITE_SCHEMA.replace(/CREATE TRIGGER[\s\S]*?END;/g, ''));
+    const sourceB = batched.rawDatabase().prepare('SELECT * FROM ledger_events ORDER BY position').all() as Array<Record<string, never>>;
+    const insertB = rawB.prepare(
+      'INSERT INTO ledger_events (position, event_id, stream_id, stream_version, type, command_id, record, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    t = performance.now();
+    for (let i = 0; i < sourceB.length; i += 100) {
+      rawB.exec('BEGIN');
+      for (const r of sourceB.slice(i, i + 100)) insertB.run(r.position, r.event_id, r.stream_id, r.stream_version, r.type, r.command_id, r.record, r.leaf_hash);
+      rawB.exec('COMMIT');
+    }
+    const rawBatched = rate(sourceB.length, t);
+
+    // Full-log read: the ledger decodes envelopes; raw selects the same rows.
+    t = performance.now();
+    let n = 0;
+    for (let from = 1; ; ) {
+      const page = await batched.readAll({ fromPosition: from, limit: 10_000 });
+      if (page.length === 0) break;
+      n += page.length;
+      from = page[page.length - 1].position + 1;
+    }
+    const ledgerRead = rate(n, t);
+    const rawSelect = rawB.prepare('SELECT * FROM ledger_events WHERE position >= ? ORDER BY position LIMIT 10000');
+    t = performance.now();
+    let m = 0;
+    for (let from = 1; ; ) {
+      const page = rawSelect.all(from) as Array<{ position: number }>;
+      if (page.length === 0) break;
+      m += page.length;
+      from = page[page.length - 1].position + 1;
+    }
+    const rawRead = rate(m, t);
+
+    t = performance.now();
+    const report = await batched.verify();
+    const verifyRate = rate(report.eventsChecked, t);
+    if (!report.ok) throw new Error(`verify failed on an untouched log: ${JSON.stringify(report.problems[0])}`);
+
+    rows.push(
+      { name: `append, 1 event per append (${SINGLE})`, ledger: ledgerSingle, raw: rawSingle, rawLabel: 'INSERT, 1 row per transaction', target: 0.5 },
+      { name: `append, 100 events per append (${BATCHES * 100})`, ledger: ledgerBatched, raw: rawBatched, rawLabel: 'INSERT, 100 rows per transaction', target: 0.5 },
+      { name: 'read whole log (decoded)', ledger: ledgerRead, raw: rawRead, rawLabel: 'SELECT same rows' },
+      { name: 'verify (leaves + Merkle nodes)', ledger: verifyRate, raw: rawRead, rawLabel: 'SELECT same rows', absoluteTarget: 150_000 },
+    );
+    printTable(`SQLite (node:sqlite, WAL, synchronous=${SYNC})`, rows);
+    saveResult('sqlite', rows);
+    raw.close();
+    rawB.close();
+    await single.close();
+    await batched.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,347 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { WrongExpectedVersionError } from '../errors';
+import { toHex } from '../integrity';
+import { encodeRecord, recordLeafHash } from '../record';
+import { CONTRACT_STREAM_KINDS, describeEventStoreContract, ev, req } from '../testing/event-store.contract';
+import type { TestClock } from '../testing/test-clock';
+import { PostgresEventStore } from './postgres-event-store';
+import { grantApplicationRole } from './schema';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REQUIRED = Boolean(process.env.CI) || process.env.LEDGER_REQUIRE_POSTGRES === '1';
+const policy = { streamKinds: CONTRACT_STREAM_KINDS };
+
+/** Jest defines tests synchronously, so reachability is checked by a short-lived child process. */
+function postgresReachable(): string | undefined {
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const { Client } = require('pg');
+       const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });
+       c.connect().then(() => c.query('SELECT 1')).then(() => c.end()).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); });`,
+      DATABASE_URL,
+    ],
+    { cwd: __dirname, encoding: 'utf8', timeout: 10_000, env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  return probe.status === 0 ? undefined : (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim();
+}
+
+const unreachable = postgresReachable();
+if (unreachable && !REQUIRED) {
+  console.warn(`PostgreSQL at ${DATABASE_URL} is unreachable (${unreachable}): skipping the PostgreSQL adapter's tests. Set LEDGER_REQUIRE_POSTGRES=1 to fail instead.`);
+}
+const describePg = unreachable && !REQUIRED ? describe.skip : describe;
+
+if (unreachable && REQUIRED) {
+  describe('PostgreSQL adapter', () => {
+    it('reaches PostgreSQL (required by CI / LEDGER_REQUIRE_POSTGRES=1)', () => {
+      throw new Error(`PostgreSQL at ${DATABASE_URL} is unreachable: ${unreachable}`);
+    });
+  });
+}
+
+function freshSchema(): string {
+  return `ledger_test_${randomBytes(6).toString('hex')}`;
+}
+
+/** Superuser access to the test database, as a DBA (or an attacker with DBA rights) would have. */
+class TestDatabase {
+  readonly pool = new Pool({ connectionString: DATABASE_URL, max: 3 });
+  private readonly stores: PostgresEventStore[] = [];
+
+  constructor(readonly schema = freshSchema()) {}
+
+  async open(options: { clock?: TestClock; connectionString?: string; migrate?: boolean } = {}): Promise<PostgresEventStore> {
+    const store = await PostgresEventStore.open({ connectionString: DATABASE_URL, schema: this.schema, policy, ...options });
+    this.stores.push(store);
+    return store;
+  }
+
+  async sql(text: string, values?: unknown[]): Promise<Array<Record<string, unknown>>> {
+    return (await this.pool.query(text, values)).rows;
+  }
+
+  /** Runs statements with triggers disabled (session_replication_role = replica needs a superuser). */
+  async bypassingTriggers(...statements: string[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SET LOCAL session_replication_role = 'replica'");
+      for (const s of statements) await client.query(s);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  }
+
+  async drop(): Promise<void> {
+    for (const s of this.stores) await s.close();
+    // Dropping the whole throwaway schema is test cleanup, not an event delete path of the product.
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+    await this.pool.end();
+  }
+}
+
+describePg('PostgresEventStore', () => {
+  describeEventStoreContract('postgres', async (clock) => {
+    const db = new TestDatabase();
+    let store = await db.open({ clock });
+    return {
+      store,
+      async reopen() {
+        await store.close();
+        store = await db.open({ clock });
+        return store;
+      },
+      openSecond: () => db.open({ clock }),
+      raw: {
+        async updateEvent(position) {
+          await db.sql(`UPDATE ${db.schema}.events SET type = 'Forged' WHERE position = $1`, [position]);
+        },
+        async deleteEvent(position) {
+          await db.sql(`DELETE FROM ${db.schema}.events WHERE position = $1`, [position]);
+        },
+        async tamperRecord(position, record) {
+          await db.bypassingTriggers(`UPDATE ${db.schema}.events SET record = ${escape(record)} WHERE position = ${position}`);
+        },
+      },
+      densePositions: true,
+      cleanup: () => db.drop(),
+    };
+  });
+
+  describe('when the storage is edited directly', () => {
+    let db: TestDatabase;
+    let store: PostgresEventStore;
+    beforeEach(async () => {
+      db = new TestDatabase();
+      store = await db.open();
+      // 256 leaves complete the first stored Merkle node (level 8).
+      await store.append(req('task-1', Array.from({ length: 256 }, (_, i) => ev('ProgressReported', { i }))));
+    });
+    afterEach(() => db.drop());
+
+    it.each([
+      ['UPDATE', 'events', 'UPDATE {t} SET type = $$Forged$$ WHERE position = 3'],
+      ['DELETE', 'events', 'DELETE FROM {t} WHERE position = 256'],
+      ['TRUNCATE', 'events', 'TRUNCATE {t}'],
+      ['UPDATE', 'merkle_nodes', 'UPDATE {t} SET hash = $$\\x00$$'],
+      ['DELETE', 'merkle_nodes', 'DELETE FROM {t}'],
+      ['TRUNCATE', 'merkle_nodes', 'TRUNCATE {t}'],
+    ])('refuses %s on %s even for the owner', async (op, table, sql) => {
+      await expect(db.sql(sql.replace('{t}', `${db.schema}.${table}`))).rejects.toThrow(`${db.schema}.${table} is append-only: ${op} refused`);
+      expect((await db.sql(`SELECT count(*)::int AS n FROM ${db.schema}.events`))[0].n).toBe(256);
+      expect((await store.verify()).ok).toBe(true);
+    });
+
+    it('names the position of a record altered together with its leaf hash (caught by the stored node)', async () => {
+      const [victim] = await store.readAll({ fromPosition: 40, limit: 1 });
+      const forged = encodeRecord({ ...victim, data: { i: 999 } });
+      await db.bypassingTriggers(
+        `UPDATE ${db.schema}.events SET record = ${escape(forged)}, leaf_hash = '\\x${toHex(recordLeafHash(forged))}' WHERE position = 40`,
+      );
+      const report = await store.verify();
+      expect(report.ok).toBe(false);
+      expect(report.problems[0]).toMatchObject({ position: 256, code: 'NODE_MISMATCH' });
+    });
+
+    it('names the position of an index column that disagrees with its record', async () => {
+      await db.bypassingTriggers(`UPDATE ${db.schema}.events SET stream_id = 'task-2' WHERE position = 17`);
+      expect((await store.verify()).problems[0]).toMatchObject({ position: 17, code: 'ROW_MISMATCH' });
+    });
+
+    it('names the first missing position of a deleted row', async () => {
+      await db.bypassingTriggers(`DELETE FROM ${db.schema}.events WHERE position = 100`);
+      expect((await store.verify()).problems[0]).toMatchObject({ position: 100, code: 'POSITION_GAP' });
+    });
+
+    it('reports a Merkle node that was deleted or forged', async () => {
+      await db.bypassingTriggers(`DELETE FROM ${db.schema}.merkle_nodes`);
+      expect((await store.verify()).problems[0]).toMatchObject({ position: 256, code: 'NODE_MISSING' });
+      await db.bypassingTriggers(`INSERT INTO ${db.schema}.merkle_nodes VALUES (8, 0, '\\x${'00'.repeat(32)}')`);
+      expect((await store.verify()).problems[0]).toMatchObject({ position: 256, code: 'NODE_MISMATCH' });
+      await db.bypassingTriggers(`INSERT INTO ${db.schema}.merkle_nodes VALUES (8, 1, '\\x${'00'.repeat(32)}')`);
+      expect((await store.verify()).problems).toContainEqual(expect.objectContaining({ position: 512, code: 'NODE_EXTRA' }));
+    });
+  });
+
+  describe('when the application connects as its own role', () => {
+    let db: TestDatabase;
+    let role: string;
+    beforeEach(async () => {
+      db = new TestDatabase();
+      await db.open();
+      role = `ledger_app_${randomBytes(4).toString('hex')}`;
+      await db.sql(`CREATE ROLE ${role} LOGIN`);
+      await grantApplicationRole(db.pool, db.schema, role);
+    });
+    afterEach(async () => {
+      await db.drop();
+      const admin = new Pool({ connectionString: DATABASE_URL, max: 1 });
+      await admin.query(`DROP OWNED BY ${role}`);
+      await admin.query(`DROP ROLE ${role}`);
+      await admin.end();
+    });
+
+    it('appends, reads, checkpoints and verifies, but is denied UPDATE, DELETE and TRUNCATE by privileges', async () => {
+      const url = new URL(DATABASE_URL);
+      url.username = role;
+      const app = await db.open({ connectionString: url.toString(), migrate: false });
+      const r = await app.append(req('task-7', [ev('TaskRegistered'), ev('TaskAssigned')], 'no-stream'));
+      expect(r.lastPosition).toBe(2);
+      const sub = await app.subscribe({ name: 'app-role', handler: () => undefined });
+      await sub.waitFor(2);
+      await sub.stop();
+      expect(await app.readCheckpoint('app-role')).toBe(2);
+      expect((await app.verify()).ok).toBe(true);
+
+      const pool = app.rawPool();
+      for (const sql of [
+        `UPDATE ${db.schema}.events SET type = 'Forged'`,
+        `DELETE FROM ${db.schema}.events`,
+        `TRUNCATE ${db.schema}.events`,
+        `UPDATE ${db.schema}.merkle_nodes SET hash = hash`,
+        `ALTER TABLE ${db.schema}.events DISABLE TRIGGER USER`,
+        `DELETE FROM ${db.schema}.subscription_checkpoints`,
+      ]) {
+        await expect(pool.query(sql)).rejects.toMatchObject({ code: '42501' });
+      }
+      // The same role with SET ROLE from a superuser session: privileges, not the trigger, refuse it.
+      const client = await db.pool.connect();
+      try {
+        await client.query(`SET ROLE ${role}`);
+        await expect(client.query(`UPDATE ${db.schema}.events SET type = 'Forged' WHERE position = 1`)).rejects.toThrow(/permission denied/);
+      } finally {
+        await client.query('RESET ROLE');
+        client.release();
+      }
+    });
+  });
+
+  describe('when appenders race', () => {
+    let db: TestDatabase;
+    beforeEach(() => {
+      db = new TestDatabase();
+    });
+    afterEach(() => db.drop());
+
+    it('lets exactly one of eight appenders in two processes win each version of one stream', async () => {
+      const [a, b] = [await db.open(), await db.open()];
+      await a.append(req('task-race', [ev('TaskRegistered')], 'no-stream'));
+      for (let version = 1; version <= 10; version++) {
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).append(req('task-race', [ev('ProgressReported', { by: i })], version))),
+        );
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedVersionError);
+      }
+      expect((await b.readStream('task-race')).map((e) => e.streamVersion)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    });
+
+    it('keeps positions gap-free and unique with eight appenders on separate streams in two processes', async () => {
+      const [a, b] = [await db.open(), await db.open()];
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, w) => {
+          for (let i = 0; i < 60; i++) {
+            await (w % 2 ? a : b).append(req(`task-s${w}`, [ev('ProgressReported', { w, i }), ev('ReminderIssued', { w, i })], i === 0 ? 'no-stream' : 2 * i));
+          }
+        }),
+      );
+      const rows = await db.sql(`SELECT position::int AS p FROM ${db.schema}.events ORDER BY position`);
+      expect(rows.map((r) => r.p)).toEqual(Array.from({ length: 960 }, (_, i) => i + 1));
+      for (let w = 0; w < 8; w++) expect((await a.readStream(`task-s${w}`)).length).toBe(120);
+      const report = await b.verify();
+      expect(report).toMatchObject({ ok: true, eventsChecked: 960 });
+      expect((await a.treeHead()).rootHash).toBe(report.treeHead.rootHash);
+    });
+
+    it('fails only the batch that hit an error, and the next batch still lands gap-free', async () => {
+      const store = await db.open();
+      await store.append(req('task-1', [ev('TaskRegistered')]));
+      // A command id re-sent to another stream in the same batch is refused alone.
+      const m = { commandId: `same-${randomBytes(4).toString('hex')}` };
+      const outcomes = await Promise.allSettled([
+        store.append(req('task-2', [ev('TaskRegistered')], 'no-stream', m)),
+        store.append(req('task-3', [ev('TaskRegistered')], 'no-stream', m)),
+        store.append(req('task-4', [ev('TaskRegistered')], 'no-stream')),
+        store.append(req('task-1', [ev('TaskRegistered')], 'no-stream')),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      expect(outcomes[1]).toMatchObject({ reason: { code: 'STORE.IDEMPOTENCY_CONFLICT' } });
+      expect(outcomes[3]).toMatchObject({ reason: { code: 'STORE.WRONG_EXPECTED_VERSION' } });
+      expect(await store.headPosition()).toBe(3);
+      expect((await store.verify()).ok).toBe(true);
+    });
+  });
+
+  describe('when another process appends', () => {
+    let db: TestDatabase;
+    beforeEach(() => {
+      db = new TestDatabase();
+    });
+    afterEach(() => db.drop());
+
+    it('wakes a subscription promptly through LISTEN/NOTIFY, without waiting for its poll', async () => {
+      const [a, b] = [await db.open(), await db.open()];
+      const seen: number[] = [];
+      const sub = await a.subscribe({ name: 'notify', pollIntervalMs: 60_000, handler: (events) => void seen.push(...events.map((e) => e.position)) });
+      // Give the LISTEN connection a moment to subscribe.
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      await b.append(req('task-1', [ev('TaskRegistered')]));
+      await sub.waitFor(1, 5_000);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(seen).toEqual([1]);
+      await sub.stop();
+    });
+  });
+
+  describe('when the appending process is killed mid-batch', () => {
+    let db: TestDatabase;
+    beforeEach(() => {
+      db = new TestDatabase();
+    });
+    afterEach(() => db.drop());
+
+    it('keeps each command all-or-nothing and the log verifiable', async () => {
+      const store = await db.open();
+      const script = join(__dirname, 'crash-appender.script.ts');
+      for (let round = 0; round < 3; round++) {
+        const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+          cwd: join(__dirname, '../../../..'),
+          env: { ...process.env, NODE_OPTIONS: '', LEDGER_URL: DATABASE_URL, LEDGER_SCHEMA: db.schema },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+        // Wait until the child is committing, then kill it at a random moment of its next batches.
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on('data', () => resolve());
+          child.on('exit', () => reject(new Error(`child exited before committing: ${stderr}`)));
+        });
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 300));
+        child.kill('SIGKILL');
+        expect(await exited).toBe('SIGKILL');
+      }
+      const counts = await db.sql(`SELECT command_id, count(*)::int AS n FROM ${db.schema}.events GROUP BY command_id`);
+      expect(counts.length).toBeGreaterThan(0);
+      expect(counts.filter((c) => c.n !== 100)).toEqual([]);
+      const report = await store.verify();
+      expect(report.problems).toEqual([]);
+      expect(report.eventsChecked).toBe(counts.length * 100);
+      // The surviving store notices the other process's appends and carries on from the true head.
+      const r = await store.append(req('task-after', [ev('TaskRegistered')]));
+      expect(r.firstPosition).toBe(counts.length * 100 + 1);
+      expect((await store.verify()).ok).toBe(true);
+    }, 60_000);
+  });
+});
+
+function escape(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { canonicalize } from './integrity';
+import { InvalidAppendError } from './errors';
+import {
+  decodeRecord,
+  deriveEventId,
+  encodeMetadata,
+  encodeRecord,
+  encodeRecordParts,
+  isInstant,
+  prepareAppend,
+  rowMismatchFast,
+  type StoredRow,
+} from './record';
+import type { EventMetadata, JsonObject } from './port';
+
+const metadata: EventMetadata = {
+  actorId: 'head-c',
+  actorRole: 'unit_head',
+  actorUnit: 'zh',
+  commandId: 'cmd-1',
+  correlationId: 'corr-1',
+  causationId: null,
+  occurredAt: '2018-10-10T02:00:00.000Z',
+  recordedAt: '2018-10-10T02:00:01.000Z',
+};
+
+const iJson = fc.jsonValue({ maxDepth: 3 }).filter(function ok(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isInteger(v) || Number.isSafeInteger(v);
+  if (Array.isArray(v)) return v.every(ok);
+  if (v && typeof v === 'object') return Object.entries(v).every(([k, x]) => k !== '__proto__' && ok(x));
+  return true;
+});
+
+const streamId = fc.stringMatching(/^task-[A-Za-z0-9][A-Za-z0-9._:~-]{0,20}$/);
+const typeName = fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,20}$/);
+
+function row(data: JsonObject, sid: string, type: string, position: number, version: number, m = metadata): StoredRow {
+  const id = deriveEventId(m.commandId, 0);
+  const record = encodeRecordParts(canonicalize(data), id, encodeMetadata(m), position, 1, sid, version, type);
+  return { position, eventId: id, streamId: sid, streamVersion: version, type, commandId: m.commandId, record, leafHash: Buffer.alloc(32) };
+}
+
+describe('the stored record', () => {
+  it('is exactly the RFC 8785 form of the envelope', () => {
+    fc.assert(
+      fc.property(iJson, streamId, typeName, fc.nat(), fc.nat(), fc.string(), (value, sid, type, position, version, actor) => {
+        const m = { ...metadata, actorId: actor || 'x' };
+        const r = row({ value: value as never, 'k\u0301': '中文' }, sid, type, position, version, m);
+        expect(r.record).toBe(encodeRecord(decodeRecord(r.record)));
+        expect(r.record).toBe(canonicalize(JSON.parse(r.record)));
+      }),
+    );
+  });
+
+  describe('when verify compares the index columns without parsing', () => {
+    it('accepts every untouched row', () => {
+      fc.assert(
+        fc.property(iJson, streamId, typeName, fc.nat(), fc.nat(), (value, sid, type, position, version) => {
+          expect(rowMismatchFast(row({ value: value as never }, sid, type, position, version))).toBeUndefined();
+        }),
+      );
+    });
+
+    it('names any column that no longer agrees with the record', () => {
+      const r = row({ note: ',"position":3,"metadata":{"actorId":"x"}', nested: { id: 'fake' } }, 'task-1', 'ProgressReported', 7, 3);
+      expect(rowMismatchFast(r)).toBeUndefined();
+      expect(rowMismatchFast({ ...r, position: 8 })).toMatch(/position/);
+      expect(rowMismatchFast({ ...r, streamId: 'task-2' })).toMatch(/stream_id/);
+      expect(rowMismatchFast({ ...r, streamVersion: 4 })).toMatch(/stream_version/);
+      expect(rowMismatchFast({ ...r, type: 'TaskClosed' })).toMatch(/type/);
+      expect(rowMismatchFast({ ...r, eventId: deriveEventId('other', 0) })).toMatch(/event_id/);
+      expect(rowMismatchFast({ ...r, commandId: 'cmd-2' })).toMatch(/command_id/);
+      expect(rowMismatchFast({ ...r, record: r.record.slice(0, -1) })).toMatch(/JSON/);
+      expect(rowMismatchFast({ ...r, record: JSON.stringify(JSON.parse(r.record), null, 1) })).toMatch(/canonical/);
+    });
+  });
+});
+
+describe('event ids', () => {
+  it('are derived from the command id and index, stable, UUID-shaped and distinct', () => {
+    expect(deriveEventId('cmd-1', 0)).toBe(deriveEventId('cmd-1', 0));
+    expect(deriveEventId('cmd-1', 0)).not.toBe(deriveEventId('cmd-1', 1));
+    expect(deriveEventId('cmd-1', 0)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('instants', () => {
+  it.each(['2018-10-31T23:59:59Z', '2018-10-31T23:59:59.123Z', '2020-02-29T00:00:00.000Z'])('accepts %s', (v) => expect(isInstant(v)).toBe(true));
+  it.each(['2018-02-30T00:00:00Z', '2018-10-31', '2018-10-31T24:00:00Z', '2018-10-31T10:00:00+08:00', 42])('refuses %s', (v) =>
+    expect(isInstant(v)).toBe(false),
+  );
+});
+
+describe('preparing an append', () => {
+  const policy = { streamKinds: new Set(['task']), maxEventBytes: 1024 };
+  const base = { streamId: 'task-1', expectedVersion: 'any' as const, metadata, events: [{ type: 'X', data: {} }] };
+  it('refuses prototype-pollution keys and deep nesting, naming the path', () => {
+    const polluted = JSON.parse('{"a":{"__proto__":{"admin":true}}}') as JsonObject;
+    expect(() => prepareAppend({ ...base, events: [{ type: 'X', data: polluted }] }, policy)).toThrow(InvalidAppendError);
+    let deep: JsonObject = {};
+    for (let i = 0; i < 100; i++) deep = { d: deep };
+    try {
+      prepareAppend({ ...base, events: [{ type: 'X', data: deep }] }, policy);
+      throw new Error('accepted');
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'STORE.NOT_I_JSON' });
+    }
+  });
+  it('measures size in UTF-8 bytes', () => {
+    expect(() => prepareAppend({ ...base, events: [{ type: 'X', data: { s: '中'.repeat(400) } }] }, policy)).toThrow(/larger than 1024 bytes/);
+    expect(prepareAppend({ ...base, events: [{ type: 'X', data: { s: 'a'.repeat(900) } }] }, policy).events).toHaveLength(1);
+  });
+});

@@ -1,0 +1,288 @@
+import { createHash } from 'node:crypto';
+import { canonicalize, leafHash, NotIJsonError } from './integrity';
+import { InvalidAppendError } from './errors';
+import type { AppendRequest, EventMetadata, JsonObject, RecordedEvent } from './port';
+
+/**
+ * The stored record of an event is the RFC 8785 canonical JSON of its whole envelope — position included, so a row
+ * moved to another position no longer matches its own leaf hash. Readers decode events from this one column; the
+ * other columns are indexes that `verify` checks against it.
+ */
+
+export const DEFAULT_LIMITS = {
+  maxEventBytes: 256 * 1024,
+  maxEventsPerAppend: 1000,
+  maxDepth: 64,
+} as const;
+
+export interface AppendPolicy {
+  /** Stream kinds the ledger knows (`task` in `task-42`); anything else is refused. */
+  readonly streamKinds: ReadonlySet<string>;
+  readonly maxEventBytes?: number;
+  readonly maxEventsPerAppend?: number;
+}
+
+/** An event validated and partly encoded before any transaction opens; position and version come later. */
+export interface PreparedEvent {
+  readonly index: number;
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** Canonical JSON of `data`. */
+  readonly dataJson: string;
+  readonly occurredAt: string;
+}
+
+export interface PreparedAppend {
+  readonly request: AppendRequest;
+  readonly events: readonly PreparedEvent[];
+}
+
+const STREAM_ID = /^([a-z][a-z0-9_]{0,39})-([A-Za-z0-9][A-Za-z0-9._:~-]{0,199})$/;
+const EVENT_TYPE = /^[A-Z][A-Za-z0-9]{0,99}$/;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/;
+const TEXT_FIELD_MAX = 200;
+
+export function streamKindOf(streamId: string): string | undefined {
+  return STREAM_ID.exec(streamId)?.[1];
+}
+
+export function isInstant(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = INSTANT.exec(value);
+  if (!m) return false;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) return false;
+  // Date.parse rolls 2018-02-30 over to March: compare the fields back.
+  const d = new Date(t);
+  return (
+    d.getUTCFullYear() === Number(m[1]) &&
+    d.getUTCMonth() + 1 === Number(m[2]) &&
+    d.getUTCDate() === Number(m[3]) &&
+    d.getUTCHours() === Number(m[4]) &&
+    d.getUTCMinutes() === Number(m[5]) &&
+    d.getUTCSeconds() === Number(m[6])
+  );
+}
+
+/** Event ids are derived, not random, so a retried command produces the same ids in every adapter. */
+export function deriveEventId(commandId: string, index: number): string {
+  const h = createHash('sha256').update(commandId).update('\u0000').update(String(index)).digest('hex');
+  // UUID layout with version nibble 8 (RFC 9562 custom) and the RFC variant bits.
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function text(field: string, value: unknown, nullable = false): void {
+  if (nullable && value === null) return;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', field, 'must be a non-empty string');
+  }
+  if (value.length > TEXT_FIELD_MAX) {
+    throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', field, `must be at most ${TEXT_FIELD_MAX} characters`);
+  }
+  if (!value.isWellFormed()) {
+    throw new InvalidAppendError('STORE.NOT_I_JSON', field, 'contains a lone surrogate');
+  }
+}
+
+/** Checks everything that can be checked without the database; throws InvalidAppendError naming the field. */
+export function prepareAppend(request: AppendRequest, policy: AppendPolicy): PreparedAppend {
+  if (request === null || typeof request !== 'object') {
+    throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', 'request', 'must be an object');
+  }
+  const { streamId, expectedVersion, events, metadata } = request;
+  if (typeof streamId !== 'string' || !STREAM_ID.test(streamId)) {
+    throw new InvalidAppendError('STORE.INVALID_STREAM_ID', 'streamId', 'must look like <kind>-<id> (lower-case kind)');
+  }
+  const kind = streamKindOf(streamId)!;
+  if (!policy.streamKinds.has(kind)) {
+    throw new InvalidAppendError('STORE.UNKNOWN_STREAM_KIND', 'streamId', `unknown stream kind '${kind}'`);
+  }
+  if (
+    !(
+      expectedVersion === 'any' ||
+      expectedVersion === 'no-stream' ||
+      (typeof expectedVersion === 'number' && Number.isSafeInteger(expectedVersion) && expectedVersion >= 0)
+    )
+  ) {
+    throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', 'expectedVersion', "must be 'any', 'no-stream' or a version ≥ 0");
+  }
+  if (metadata === null || typeof metadata !== 'object') {
+    throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', 'metadata', 'must be an object');
+  }
+  text('metadata.actorId', metadata.actorId);
+  text('metadata.actorRole', metadata.actorRole);
+  text('metadata.actorUnit', metadata.actorUnit);
+  text('metadata.commandId', metadata.commandId);
+  text('metadata.correlationId', metadata.correlationId);
+  text('metadata.causationId', metadata.causationId, true);
+  if (!isInstant(metadata.occurredAt)) {
+    throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', 'metadata.occurredAt', 'must be an ISO 8601 UTC instant');
+  }
+  const maxEvents = policy.maxEventsPerAppend ?? DEFAULT_LIMITS.maxEventsPerAppend;
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', 'events', 'must be a non-empty array');
+  }
+  if (events.length > maxEvents) {
+    throw new InvalidAppendError('STORE.TOO_MANY_EVENTS', 'events', `at most ${maxEvents} events per append`);
+  }
+  const maxBytes = policy.maxEventBytes ?? DEFAULT_LIMITS.maxEventBytes;
+  const prepared = events.map((event, index): PreparedEvent => {
+    const at = `events[${index}]`;
+    if (event === null || typeof event !== 'object') {
+      throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', at, 'must be an object');
+    }
+    if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type)) {
+      throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', `${at}.type`, 'must be a PascalCase literal name');
+    }
+    const schemaVersion = event.schemaVersion ?? 1;
+    if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > 1000) {
+      throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', `${at}.schemaVersion`, 'must be an integer from 1 to 1000');
+    }
+    const occurredAt = event.occurredAt ?? metadata.occurredAt;
+    if (!isInstant(occurredAt)) {
+      throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', `${at}.occurredAt`, 'must be an ISO 8601 UTC instant');
+    }
+    const data = event.data as unknown;
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', `${at}.data`, 'must be a JSON object');
+    }
+    let dataJson: string;
+    try {
+      dataJson = canonicalize(data, { maxDepth: DEFAULT_LIMITS.maxDepth });
+    } catch (e) {
+      if (e instanceof NotIJsonError) {
+        throw new InvalidAppendError('STORE.NOT_I_JSON', `${at}.data${e.path.slice(1)}`, e.reason);
+      }
+      throw e;
+    }
+    // Strings are UTF-16; a UTF-8 byte count is only needed when the cheap bound is exceeded.
+    if (dataJson.length * 3 > maxBytes && Buffer.byteLength(dataJson) > maxBytes) {
+      throw new InvalidAppendError('STORE.EVENT_TOO_LARGE', `${at}.data`, `larger than ${maxBytes} bytes`);
+    }
+    return { index, id: deriveEventId(metadata.commandId, index), type: event.type, schemaVersion, dataJson, occurredAt };
+  });
+  return { request, events: prepared };
+}
+
+/** Canonical metadata; key order is fixed by RFC 8785 (UTF-16 order of the names). */
+export function encodeMetadata(m: EventMetadata): string {
+  return canonicalize({
+    actorId: m.actorId,
+    actorRole: m.actorRole,
+    actorUnit: m.actorUnit,
+    causationId: m.causationId,
+    commandId: m.commandId,
+    correlationId: m.correlationId,
+    occurredAt: m.occurredAt,
+    recordedAt: m.recordedAt,
+  });
+}
+
+/**
+ * Builds the canonical record without re-walking `data`: the envelope's member names are fixed, so their RFC 8785
+ * order is known (data, id, metadata, position, schemaVersion, streamId, streamVersion, type), and JSON.stringify of
+ * a string or a safe integer is already its canonical form. A property test checks this equals canonicalize(envelope).
+ */
+export function encodeRecordParts(
+  dataJson: string,
+  id: string,
+  metadataJson: string,
+  position: number,
+  schemaVersion: number,
+  streamId: string,
+  streamVersion: number,
+  type: string,
+): string {
+  return (
+    '{"data":' + dataJson +
+    ',"id":' + JSON.stringify(id) +
+    ',"metadata":' + metadataJson +
+    ',"position":' + position +
+    ',"schemaVersion":' + schemaVersion +
+    ',"streamId":' + JSON.stringify(streamId) +
+    ',"streamVersion":' + streamVersion +
+    ',"type":' + JSON.stringify(type) +
+    '}'
+  );
+}
+
+export function encodeRecord(event: RecordedEvent): string {
+  return canonicalize({
+    data: event.data,
+    id: event.id,
+    metadata: event.metadata as unknown as JsonObject,
+    position: event.position,
+    schemaVersion: event.schemaVersion,
+    streamId: event.streamId,
+    streamVersion: event.streamVersion,
+    type: event.type,
+  });
+}
+
+export function decodeRecord(record: string): RecordedEvent {
+  return JSON.parse(record) as RecordedEvent;
+}
+
+export function recordLeafHash(record: string): Buffer {
+  return leafHash(record);
+}
+
+/** A row as the SQL adapters store it; `verify` checks the index columns against the record. */
+export interface StoredRow {
+  readonly position: number;
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly type: string;
+  readonly commandId: string;
+  readonly record: string;
+  readonly leafHash: Buffer;
+}
+
+/** Returns why a row's index columns disagree with its record, or undefined when they agree. */
+export function rowMismatch(row: StoredRow, event: RecordedEvent): string | undefined {
+  if (event.position !== row.position) return `record says position ${event.position}, row is at ${row.position}`;
+  if (event.id !== row.eventId) return 'event_id column differs from the record';
+  if (event.streamId !== row.streamId) return 'stream_id column differs from the record';
+  if (event.streamVersion !== row.streamVersion) return 'stream_version column differs from the record';
+  if (event.type !== row.type) return 'type column differs from the record';
+  if (event.metadata?.commandId !== row.commandId) return 'command_id column differs from the record';
+  return undefined;
+}
+
+const METADATA_START = ',"metadata":{"actorId":';
+
+/**
+ * The same check as `rowMismatch` without parsing the record, for `verify`'s hot loop. It relies on the record's
+ * canonical layout (`encodeRecordParts`): the envelope's last members are position, schemaVersion, streamId,
+ * streamVersion and type, in that order, and the text before metadata is the id. A quote inside a JSON string is
+ * always escaped, so the unescaped markers searched for cannot come from a string value; `lastIndexOf` skips any
+ * look-alike key inside `data`, which comes first. A record that is not canonical falls back to a full parse.
+ */
+export function rowMismatchFast(row: StoredRow): string | undefined {
+  const r = row.record;
+  const tail =
+    ',"streamId":' + JSON.stringify(row.streamId) + ',"streamVersion":' + row.streamVersion + ',"type":' + JSON.stringify(row.type) + '}';
+  const positionAt = r.lastIndexOf(',"position":');
+  const schemaAt = positionAt < 0 ? -1 : r.indexOf(',"schemaVersion":', positionAt);
+  const metaAt = r.lastIndexOf(METADATA_START, positionAt);
+  const idPart = ',"id":' + JSON.stringify(row.eventId);
+  const ok =
+    r.endsWith(tail) &&
+    schemaAt > 0 &&
+    r.slice(positionAt + 12, schemaAt) === String(row.position) &&
+    /^\d+$/.test(r.slice(schemaAt + 17, r.length - tail.length)) &&
+    metaAt > 0 &&
+    r.startsWith(idPart, metaAt - idPart.length) &&
+    r.slice(metaAt, positionAt).includes(',"commandId":' + JSON.stringify(row.commandId) + ',');
+  if (ok) return undefined;
+  let event: RecordedEvent;
+  try {
+    event = decodeRecord(r);
+  } catch {
+    return 'record is not valid JSON';
+  }
+  return rowMismatch(row, event) ?? 'record is not in canonical form';
+}

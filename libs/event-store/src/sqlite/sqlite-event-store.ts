@@ -1,0 +1,386 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { planAppend, resultFromRows } from '../append-plan';
+import { EventStoreError, IdempotencyConflictError, NotFoundError, WrongExpectedVersionError } from '../errors';
+import {
+  consistencyProof,
+  inclusionProof,
+  MerkleFrontier,
+  rootAt,
+  toHex,
+  type MerkleNodeReader,
+  type StoredNode,
+} from '../integrity';
+import type {
+  AppendRequest,
+  AppendResult,
+  Clock,
+  InclusionProof,
+  LedgerStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Subscription,
+  SubscriptionOptions,
+  TreeHead,
+  VerifyReport,
+} from '../port';
+import { systemClock } from '../port';
+import { decodeRecord, deriveEventId, prepareAppend, type AppendPolicy, type PreparedAppend } from '../record';
+import { PollingSubscription } from '../subscription';
+import { verifyRows } from '../verify';
+import { SQLITE_SCHEMA } from './schema';
+
+export interface SqliteEventStoreOptions {
+  /** A file path, or ':memory:' for a private in-memory log. */
+  readonly path: string;
+  readonly policy: AppendPolicy;
+  readonly clock?: Clock;
+  /** 'FULL' (default) makes every commit durable in WAL mode; 'NORMAL' survives a process crash but not a power cut. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /** How many stream versions to keep in memory; older entries are re-read from the index. */
+  readonly streamCacheSize?: number;
+}
+
+interface Row {
+  position: number;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  command_id: string;
+  record: string;
+  leaf_hash: Uint8Array;
+}
+
+const MAX_PAGE = 10_000;
+
+function toStoredRow(r: Row) {
+  return {
+    position: r.position,
+    eventId: r.event_id,
+    streamId: r.stream_id,
+    streamVersion: r.stream_version,
+    type: r.type,
+    commandId: r.command_id,
+    record: r.record,
+    leafHash: Buffer.from(r.leaf_hash.buffer, r.leaf_hash.byteOffset, r.leaf_hash.byteLength),
+  };
+}
+
+/**
+ * The embedded store on Node's built-in `node:sqlite`.
+ *
+ * Why positions are gap-free and in commit order: node:sqlite is synchronous, so an append runs from BEGIN IMMEDIATE
+ * to COMMIT without yielding to the event loop, and BEGIN IMMEDIATE takes SQLite's single write lock against other
+ * processes. Positions are assigned as last position + 1 inside that lock, so commits happen in position order and
+ * a reader that has seen position p can never later find a new event below p.
+ *
+ * The writer keeps its hot state in memory — last position, the Merkle frontier, recent stream versions — and
+ * trusts it only while `PRAGMA data_version` says no other connection has committed since its own last commit.
+ */
+export class SqliteEventStore implements LedgerStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: DatabaseSync;
+  private readonly clock: Clock;
+  private readonly listeners = new Set<() => void>();
+  private readonly streamVersions = new Map<string, number>();
+  private readonly streamCacheSize: number;
+  private head = 0;
+  private frontier = MerkleFrontier.empty();
+  private dataVersion = -1;
+  private closed = false;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly s: Record<
+    | 'begin' | 'commit' | 'rollback' | 'dataVersion' | 'maxPosition' | 'streamVersion' | 'insertEvent' | 'insertNode'
+    | 'byEventId' | 'commandRows' | 'readStream' | 'readAll' | 'leafHashes' | 'node' | 'loadCheckpoint'
+    | 'saveCheckpoint' | 'byPosition',
+    StatementSync
+  >;
+
+  private constructor(private readonly options: SqliteEventStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new DatabaseSync(options.path);
+    this.clock = options.clock ?? systemClock;
+    this.streamCacheSize = options.streamCacheSize ?? 100_000;
+    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`);
+    this.db.exec(SQLITE_SCHEMA);
+    const p = (sql: string) => this.db.prepare(sql);
+    this.s = {
+      begin: p('BEGIN IMMEDIATE'),
+      commit: p('COMMIT'),
+      rollback: p('ROLLBACK'),
+      dataVersion: p('PRAGMA data_version'),
+      maxPosition: p('SELECT coalesce(max(position), 0) AS p FROM ledger_events'),
+      streamVersion: p('SELECT coalesce(max(stream_version), 0) AS v FROM ledger_events WHERE stream_id = ?'),
+      insertEvent: p(
+        'INSERT INTO ledger_events (position, event_id, stream_id, stream_version, type, command_id, record, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertNode: p('INSERT INTO ledger_merkle_nodes (level, idx, hash) VALUES (?, ?, ?)'),
+      byEventId: p('SELECT * FROM ledger_events WHERE event_id = ?'),
+      commandRows: p('SELECT * FROM ledger_events WHERE position >= ? AND position < ? AND command_id = ? ORDER BY position'),
+      readStream: p('SELECT record FROM ledger_events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?'),
+      readAll: p('SELECT record FROM ledger_events WHERE position >= ? ORDER BY position LIMIT ?'),
+      leafHashes: p('SELECT leaf_hash FROM ledger_events WHERE position > ? AND position <= ? ORDER BY position'),
+      node: p('SELECT hash FROM ledger_merkle_nodes WHERE level = ? AND idx = ?'),
+      loadCheckpoint: p('SELECT position FROM ledger_subscriptions WHERE name = ?'),
+      saveCheckpoint: p(
+        'INSERT INTO ledger_subscriptions (name, position, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
+      ),
+      byPosition: p('SELECT * FROM ledger_events WHERE position = ?'),
+    };
+  }
+
+  static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
+    const store = new SqliteEventStore(options);
+    await store.reloadHead();
+    return store;
+  }
+
+  /** The reader the Merkle functions use: leaves by index (position − 1), stored subtree roots by (level, index). */
+  private readonly reader: MerkleNodeReader = {
+    leafHashes: async (start, end) =>
+      (this.s.leafHashes.all(start, end) as unknown as Array<{ leaf_hash: Uint8Array }>).map((r) => Buffer.from(r.leaf_hash)),
+    storedNodes: async (keys) =>
+      keys.map(({ level, index }) => {
+        const row = this.s.node.get(level, index) as { hash: Uint8Array } | undefined;
+        return row ? Buffer.from(row.hash) : undefined;
+      }),
+  };
+
+  private async reloadHead(): Promise<void> {
+    this.dataVersion = (this.s.dataVersion.get() as { data_version: number }).data_version;
+    this.head = (this.s.maxPosition.get() as { p: number }).p;
+    this.frontier = await MerkleFrontier.load(this.reader, this.head);
+    this.streamVersions.clear();
+  }
+
+  /** Another connection committed since our last commit: our hot state is stale. Runs inside the write lock. */
+  private otherWriterCommitted(): boolean {
+    return (this.s.dataVersion.get() as { data_version: number }).data_version !== this.dataVersion;
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    this.assertOpen();
+    const prepared = prepareAppend(request, this.options.policy);
+    // Cheap pre-check so the frontier reload (async reads) happens before the synchronous transaction.
+    if (this.otherWriterCommitted()) await this.reloadHead();
+    return this.appendPrepared(prepared);
+  }
+
+  private appendPrepared(prepared: PreparedAppend): AppendResult {
+    const { request } = prepared;
+    this.s.begin.run();
+    let committed = false;
+    try {
+      if (this.otherWriterCommitted()) {
+        // Rare (another process wrote between the pre-check and BEGIN): rebuild the frontier synchronously.
+        this.reloadHeadSync();
+      }
+      const current = this.currentVersion(request.streamId);
+      const frontier = this.frontier.clone();
+      let plan;
+      try {
+        plan = planAppend(prepared, current, this.head, frontier, this.clock.now().toISOString());
+      } catch (e) {
+        if (e instanceof WrongExpectedVersionError) {
+          const first = this.duplicateOf(prepared);
+          if (first) return first;
+        }
+        throw e;
+      }
+      try {
+        for (const r of plan.rows) {
+          this.s.insertEvent.run(r.position, r.eventId, r.streamId, r.streamVersion, r.type, r.commandId, r.record, r.leafHash);
+        }
+      } catch (e) {
+        const first = this.duplicateOf(prepared);
+        if (first) return first;
+        throw e;
+      }
+      for (const n of plan.nodes) this.s.insertNode.run(n.level, n.index, n.hash);
+      this.s.commit.run();
+      committed = true;
+      this.dataVersion = (this.s.dataVersion.get() as { data_version: number }).data_version;
+      this.frontier = frontier;
+      this.head = plan.result.lastPosition;
+      this.rememberVersion(request.streamId, plan.result.streamVersion);
+      for (const l of this.listeners) l();
+      return plan.result;
+    } finally {
+      if (!committed && this.db.isTransaction) this.s.rollback.run();
+    }
+  }
+
+  private reloadHeadSync(): void {
+    this.head = (this.s.maxPosition.get() as { p: number }).p;
+    this.frontier = MerkleFrontier.empty();
+    // Synchronous rebuild from leaves in pages; only reached when another process wrote in the last instant.
+    for (let from = 0; from < this.head; from += MAX_PAGE) {
+      const to = Math.min(this.head, from + MAX_PAGE);
+      for (const r of this.s.leafHashes.all(from, to) as unknown as Array<{ leaf_hash: Uint8Array }>) {
+        this.frontier.append(Buffer.from(r.leaf_hash));
+      }
+    }
+    this.streamVersions.clear();
+  }
+
+  /** The first result of this command if its first event is already in the log. */
+  private duplicateOf(prepared: PreparedAppend): AppendResult | undefined {
+    const firstId = deriveEventId(prepared.request.metadata.commandId, 0);
+    const first = this.s.byEventId.get(firstId) as Row | undefined;
+    if (!first) return undefined;
+    if (first.stream_id !== prepared.request.streamId) {
+      throw new IdempotencyConflictError(prepared.request.metadata.commandId, first.stream_id, prepared.request.streamId);
+    }
+    const rows = this.s.commandRows.all(first.position, first.position + 10_000, first.command_id) as unknown as Row[];
+    return resultFromRows(
+      rows.map((r) => ({ position: r.position, eventId: r.event_id, streamId: r.stream_id, streamVersion: r.stream_version })),
+    );
+  }
+
+  private currentVersion(streamId: string): number {
+    const cached = this.streamVersions.get(streamId);
+    if (cached !== undefined) return cached;
+    return (this.s.streamVersion.get(streamId) as { v: number }).v;
+  }
+
+  private rememberVersion(streamId: string, version: number): void {
+    this.streamVersions.delete(streamId);
+    this.streamVersions.set(streamId, version);
+    if (this.streamVersions.size > this.streamCacheSize) {
+      // Maps iterate in insertion order: the first key is the least recently appended stream.
+      this.streamVersions.delete(this.streamVersions.keys().next().value as string);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const rows = this.s.readStream.all(streamId, options.fromVersion ?? 1, options.limit ?? -1) as unknown as Array<{ record: string }>;
+    const events = rows.map((r) => decodeRecord(r.record));
+    const until = options.recordedUntil;
+    return until === undefined ? events : events.filter((e) => Date.parse(e.metadata.recordedAt) <= Date.parse(until));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const limit = Math.min(Math.max(1, options.limit ?? 1000), MAX_PAGE);
+    const rows = this.s.readAll.all(options.fromPosition ?? 1, limit) as unknown as Array<{ record: string }>;
+    return rows.map((r) => decodeRecord(r.record));
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return (this.s.maxPosition.get() as { p: number }).p;
+  }
+
+  async subscribe(options: SubscriptionOptions): Promise<Subscription> {
+    this.assertOpen();
+    const sub = await PollingSubscription.start(
+      {
+        readAll: (o) => this.readAll(o),
+        loadCheckpoint: (name) => this.readCheckpoint(name),
+        saveCheckpoint: async (name, position) => {
+          this.s.saveCheckpoint.run(name, position, this.clock.now().toISOString());
+        },
+        onAppended: (listener) => {
+          this.listeners.add(listener);
+          return () => this.listeners.delete(listener);
+        },
+      },
+      options,
+    );
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  async readCheckpoint(name: string): Promise<number> {
+    const row = this.s.loadCheckpoint.get(name) as { position: number } | undefined;
+    return row?.position ?? 0;
+  }
+
+  async treeHead(size?: number): Promise<TreeHead> {
+    this.assertOpen();
+    const head = await this.headPosition();
+    const n = size ?? head;
+    if (!Number.isSafeInteger(n) || n < 0 || n > head) {
+      throw new EventStoreError('STORE.BAD_TREE_SIZE', `tree size ${n} is outside 0..${head}`, { size: n, head });
+    }
+    const root = n === this.frontier.size && !this.otherWriterCommitted() ? this.frontier.root() : await rootAt(this.reader, n);
+    return { size: n, rootHash: toHex(root) };
+  }
+
+  async inclusionProof(position: number, treeSize?: number): Promise<InclusionProof> {
+    this.assertOpen();
+    const head = await this.headPosition();
+    const size = treeSize ?? head;
+    if (!Number.isSafeInteger(position) || position < 1 || position > head) throw new NotFoundError(`event at position ${position}`);
+    if (!Number.isSafeInteger(size) || size < position || size > head) {
+      throw new EventStoreError('STORE.BAD_TREE_SIZE', `tree size ${size} must be between ${position} and ${head}`, { size });
+    }
+    const row = this.s.byPosition.get(position) as unknown as Row;
+    const proof = await inclusionProof(this.reader, position - 1, size);
+    return { position, leafIndex: position - 1, treeSize: size, leafHash: toHex(Buffer.from(row.leaf_hash)), proof: proof.map(toHex) };
+  }
+
+  async consistencyProof(size1: number, size2: number): Promise<string[]> {
+    this.assertOpen();
+    const head = await this.headPosition();
+    if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 1 || size1 > size2 || size2 > head) {
+      throw new EventStoreError('STORE.BAD_TREE_SIZE', `need 1 ≤ size1 ≤ size2 ≤ ${head}, got ${size1}, ${size2}`, { size1, size2 });
+    }
+    return (await consistencyProof(this.reader, size1, size2)).map(toHex);
+  }
+
+  async verify(options: { onProgress?: (checked: number, total: number) => void } = {}): Promise<VerifyReport> {
+    this.assertOpen();
+    // A separate connection in one read transaction gives a snapshot (WAL), so appends made meanwhile by this
+    // process are neither blocked nor half-seen. An in-memory log has only the one connection.
+    const db = this.options.path === ':memory:' ? this.db : new DatabaseSync(this.options.path, { readOnly: true });
+    const own = db !== this.db;
+    try {
+      if (own) db.exec('BEGIN');
+      const nodes = (db.prepare('SELECT level, idx, hash FROM ledger_merkle_nodes').all() as unknown as Array<{ level: number; idx: number; hash: Uint8Array }>).map(
+        (n): StoredNode => ({ level: n.level, index: n.idx, hash: Buffer.from(n.hash) }),
+      );
+      const total = (db.prepare('SELECT coalesce(max(position), 0) AS p FROM ledger_events').get() as { p: number }).p;
+      const stmt = db.prepare('SELECT * FROM ledger_events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?');
+      return await verifyRows({
+        total,
+        storedNodes: nodes,
+        onProgress: options.onProgress,
+        pages: function* () {
+          let after = 0;
+          for (;;) {
+            const rows = stmt.all(after, total, MAX_PAGE) as unknown as Row[];
+            if (rows.length === 0) return;
+            yield rows.map(toStoredRow);
+            after = rows[rows.length - 1].position;
+          }
+        },
+      });
+    } finally {
+      if (own) {
+        if (db.isTransaction) db.exec('COMMIT');
+        db.close();
+      }
+    }
+  }
+
+  /** For tests and tools that must reach the raw database (tamper tests, benchmarks). */
+  rawDatabase(): DatabaseSync {
+    return this.db;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const sub of this.subscriptions) await sub.stop();
+    this.closed = true;
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreError('STORE.CLOSED', 'the store is closed');
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * The one contract every event-store adapter passes. Each adapter's `*.int-spec.ts` calls
+ * `describeEventStoreContract` with a harness that opens a fresh, empty store on a real database.
+ */
+import fc from 'fast-check';
+import {
+  EMPTY_ROOT,
+  fromHex,
+  toHex,
+  verifyConsistency,
+  verifyInclusion,
+} from '../integrity';
+import { IdempotencyConflictError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
+import type { AppendRequest, CommandMetadata, LedgerStore, NewEvent, RecordedEvent } from '../port';
+import { encodeRecord } from '../record';
+import { TestClock } from './test-clock';
+
+export const CONTRACT_STREAM_KINDS = new Set(['task', 'directive', 'unit', 'objective']);
+
+export interface ContractHarness {
+  readonly store: LedgerStore;
+  /** Closes `store` and opens the same data again, as after a restart. */
+  reopen(): Promise<LedgerStore>;
+  /** A second, independent instance on the same data (another process, as far as the store can tell). */
+  openSecond?(): Promise<LedgerStore>;
+  /** Raw SQL through the engine, as an attacker with database access would; for append-only tests. */
+  raw?: {
+    updateEvent(position: number): Promise<void>;
+    deleteEvent(position: number): Promise<void>;
+    /** Rewrites a stored record bypassing the triggers (leaves the leaf hash as it was). */
+    tamperRecord(position: number, record: string): Promise<void>;
+  };
+  /** The store has dense, gap-free global positions (SQL adapters). */
+  readonly densePositions: boolean;
+  cleanup(): Promise<void>;
+}
+
+let commandCounter = 0;
+export function meta(overrides: Partial<CommandMetadata> = {}): CommandMetadata {
+  commandCounter += 1;
+  return {
+    actorId: 'user-inspector-1',
+    actorRole: 'inspector',
+    actorUnit: 'insp',
+    commandId: `cmd-${process.pid}-${Date.now()}-${commandCounter}`,
+    correlationId: `corr-${commandCounter}`,
+    causationId: null,
+    occurredAt: '2018-10-10T02:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function ev(type: string, data: Record<string, unknown> = {}): NewEvent {
+  return { type, data: data as NewEvent['data'] };
+}
+
+export function req(streamId: string, events: NewEvent[], expectedVersion: AppendRequest['expectedVersion'] = 'any', m?: Partial<CommandMetadata>): AppendRequest {
+  return { streamId, expectedVersion, events, metadata: meta(m) };
+}
+
+async function readEverything(store: LedgerStore): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  let from = 1;
+  for (;;) {
+    const page = await store.readAll({ fromPosition: from, limit: 97 });
+    if (page.length === 0) return out;
+    out.push(...page);
+    from = page[page.length - 1].position + 1;
+  }
+}
+
+/** fast-check's JSON values, less what I-JSON forbids (integers beyond 2^53 − 1, the key `__proto__`). */
+function isIJson(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isFinite(v) && (!Number.isInteger(v) || Number.isSafeInteger(v));
+  if (Array.isArray(v)) return v.every(isIJson);
+  if (v !== null && typeof v === 'object') return Object.entries(v).every(([k, x]) => k !== '__proto__' && isIJson(x));
+  return true;
+}
+
+export function describeEventStoreContract(name: string, open: (clock: TestClock) => Promise<ContractHarness>): void {
+  describe(`event store contract: ${name}`, () => {
+    let h: ContractHarness;
+    let store: LedgerStore;
+    let clock: TestClock;
+
+    beforeEach(async () => {
+      clock = new TestClock();
+      h = await open(clock);
+      store = h.store;
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    describe('when events are appended', () => {
+      it('numbers stream versions from 1 and global positions in order, with the envelope intact', async () => {
+        const r1 = await store.append(req('task-1', [ev('TaskRegistered', { title: 'T1' }), ev('TaskAssigned', { unit: 'zh' })], 'no-stream'));
+        clock.advance(1000);
+        const r2 = await store.append(req('task-2', [ev('TaskRegistered', { title: 'T2' })], 'no-stream'));
+        const r3 = await store.append(req('task-1', [ev('TaskAcknowledged', {})], 2, { actorId: 'head-c', actorRole: 'unit_head', actorUnit: 'zh' }));
+        expect([r1.streamVersion, r2.streamVersion, r3.streamVersion]).toEqual([2, 1, 3]);
+        expect(r1.duplicate).toBe(false);
+        const all = await readEverything(store);
+        expect(all.map((e) => [e.streamId, e.streamVersion, e.type])).toEqual([
+          ['task-1', 1, 'TaskRegistered'],
+          ['task-1', 2, 'TaskAssigned'],
+          ['task-2', 1, 'TaskRegistered'],
+          ['task-1', 3, 'TaskAcknowledged'],
+        ]);
+        if (h.densePositions) {
+          expect(all.map((e) => e.position)).toEqual([1, 2, 3, 4]);
+          expect([r1.firstPosition, r1.lastPosition, r3.lastPosition]).toEqual([1, 2, 4]);
+          expect(await store.headPosition()).toBe(4);
+        } else {
+          const positions = all.map((e) => e.position);
+          expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+        }
+        const ack = all[3];
+        expect(ack.metadata).toMatchObject({ actorId: 'head-c', actorRole: 'unit_head', actorUnit: 'zh', occurredAt: '2018-10-10T02:00:00.000Z' });
+        expect(ack.metadata.recordedAt).toBe('2018-09-06T01:00:01.000Z');
+        expect(ack.schemaVersion).toBe(1);
+        expect(ack.id).toBe(r3.eventIds[0]);
+        const stream = await store.readStream('task-1');
+        expect(stream.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+        expect((await store.readStream('task-1', { fromVersion: 2 })).map((e) => e.type)).toEqual(['TaskAssigned', 'TaskAcknowledged']);
+        expect(await store.readStream('task-404')).toEqual([]);
+      });
+
+      it('shows a stream as the log stood at an instant (recorded-at, not occurred-at)', async () => {
+        clock.set('2018-10-01T00:00:00.000Z');
+        await store.append(req('task-1', [ev('TaskRegistered')], 'no-stream', { occurredAt: '2018-09-30T00:00:00.000Z' }));
+        clock.set('2018-10-20T00:00:00.000Z');
+        await store.append(req('task-1', [ev('ProgressReported', { percent: 50 })], 1, { occurredAt: '2018-10-05T00:00:00.000Z' }));
+        const asOf = await store.readStream('task-1', { recordedUntil: '2018-10-10T00:00:00.000Z' });
+        expect(asOf.map((e) => e.type)).toEqual(['TaskRegistered']);
+        const now = await store.readStream('task-1');
+        expect(now[1].metadata.occurredAt).toBe('2018-10-05T00:00:00.000Z');
+        expect(now[1].metadata.recordedAt).toBe('2018-10-20T00:00:00.000Z');
+      });
+
+      it('pages through the whole log', async () => {
+        for (let i = 0; i < 25; i++) await store.append(req(`task-${i % 4}`, [ev('ReminderIssued', { n: i }), ev('ReminderIssued', { n: i, second: true })]));
+        const all = await readEverything(store);
+        expect(all).toHaveLength(50);
+        const page = await store.readAll({ fromPosition: all[10].position, limit: 5 });
+        expect(page.map((e) => e.position)).toEqual(all.slice(10, 15).map((e) => e.position));
+      });
+    });
+
+    describe('when the expected version does not match', () => {
+      it('refuses no-stream on an existing stream, a stale exact version, and a version from the future', async () => {
+        await store.append(req('task-1', [ev('TaskRegistered')], 'no-stream'));
+        await expect(store.append(req('task-1', [ev('TaskRegistered')], 'no-stream'))).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(store.append(req('task-1', [ev('TaskAssigned')], 0))).rejects.toMatchObject({ code: 'STORE.WRONG_EXPECTED_VERSION', actual: 1 });
+        await expect(store.append(req('task-1', [ev('TaskAssigned')], 5))).rejects.toMatchObject({ actual: 1 });
+        await expect(store.append(req('task-2', [ev('TaskAssigned')], 1))).rejects.toMatchObject({ actual: 0 });
+        const ok = await store.append(req('task-1', [ev('TaskAssigned')], 1));
+        expect(ok.streamVersion).toBe(2);
+        expect((await readEverything(store)).length).toBe(2);
+      });
+    });
+
+    describe('when a command is retried', () => {
+      it('returns the first result and appends nothing', async () => {
+        const m = meta();
+        const first = await store.append({ streamId: 'task-9', expectedVersion: 'no-stream', events: [ev('TaskRegistered'), ev('TaskAssigned')], metadata: m });
+        await store.append(req('task-10', [ev('TaskRegistered')]));
+        const again = await store.append({ streamId: 'task-9', expectedVersion: 'no-stream', events: [ev('TaskRegistered'), ev('TaskAssigned')], metadata: m });
+        expect(again).toEqual({ ...first, duplicate: true });
+        const third = await store.append({ streamId: 'task-9', expectedVersion: 'any', events: [ev('TaskRegistered'), ev('TaskAssigned')], metadata: m });
+        expect(third).toEqual({ ...first, duplicate: true });
+        expect((await readEverything(store)).length).toBe(3);
+      });
+
+      it('refuses the same command id on another stream', async () => {
+        const m = meta();
+        await store.append({ streamId: 'task-1', expectedVersion: 'any', events: [ev('TaskRegistered')], metadata: m });
+        await expect(store.append({ streamId: 'task-2', expectedVersion: 'any', events: [ev('TaskRegistered')], metadata: m })).rejects.toBeInstanceOf(
+          IdempotencyConflictError,
+        );
+        expect((await readEverything(store)).length).toBe(1);
+      });
+
+      it('returns the first result to concurrent retries of one command', async () => {
+        const m = meta();
+        const send = () => store.append({ streamId: 'task-3', expectedVersion: 'any', events: [ev('ReminderIssued')], metadata: m });
+        const results = await Promise.all([send(), send(), send(), send()]);
+        expect(new Set(results.map((r) => r.lastPosition)).size).toBe(1);
+        expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+        expect((await readEverything(store)).length).toBe(1);
+      });
+    });
+
+    describe('when eight appenders race', () => {
+      it('lets exactly one win each version of one stream', async () => {
+        await store.append(req('task-race', [ev('TaskRegistered')], 'no-stream'));
+        for (let version = 1; version <= 12; version++) {
+          const outcomes = await Promise.allSettled(
+            Array.from({ length: 8 }, (_, i) => store.append(req('task-race', [ev('ProgressReported', { by: i })], version))),
+          );
+          expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+          for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedVersionError);
+        }
+        const stream = await store.readStream('task-race');
+        expect(stream.map((e) => e.streamVersion)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+      });
+
+      it('leaves no gaps and no duplicates across separate streams (and separate instances where the adapter has them)', async () => {
+        const second = h.openSecond ? await h.openSecond() : store;
+        try {
+          await Promise.all(
+            Array.from({ length: 8 }, async (_, w) => {
+              const s = w % 2 === 0 ? store : second;
+              for (let i = 0; i < 40; i++) await s.append(req(`task-w${w}`, [ev('ProgressReported', { w, i })], i === 0 ? 'no-stream' : i));
+            }),
+          );
+          const all = await readEverything(store);
+          expect(all).toHaveLength(320);
+          const ids = new Set(all.map((e) => e.id));
+          expect(ids.size).toBe(320);
+          if (h.densePositions) expect(all.map((e) => e.position)).toEqual(Array.from({ length: 320 }, (_, i) => i + 1));
+          for (let w = 0; w < 8; w++) {
+            expect((await store.readStream(`task-w${w}`)).map((e) => e.data.i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+          }
+          const report = await store.verify();
+          expect(report.problems).toEqual([]);
+          expect(report.ok).toBe(true);
+          expect(report.eventsChecked).toBe(320);
+        } finally {
+          if (second !== store) await second.close();
+        }
+      });
+    });
+
+    describe('when a subscriber restarts', () => {
+      it('sees every event exactly once', async () => {
+        const seen: number[] = [];
+        for (let i = 0; i < 30; i++) await store.append(req(`task-${i % 3}`, [ev('ReminderIssued', { i })]));
+        let sub = await store.subscribe({ name: 'contract-projection', batchSize: 7, pollIntervalMs: 20, handler: (events) => void seen.push(...events.map((e) => e.position)) });
+        const head30 = await store.headPosition();
+        await sub.waitFor(head30);
+        // Live: appended after catch-up.
+        for (let i = 0; i < 5; i++) await store.append(req('task-live', [ev('ReminderIssued', { i })]));
+        await sub.waitFor(await store.headPosition());
+        await sub.stop();
+        for (let i = 0; i < 15; i++) await store.append(req('task-later', [ev('ReminderIssued', { i })]));
+        store = await h.reopen();
+        expect(await store.readCheckpoint('contract-projection')).toBe(seen[seen.length - 1]);
+        sub = await store.subscribe({ name: 'contract-projection', batchSize: 4, pollIntervalMs: 20, handler: (events) => void seen.push(...events.map((e) => e.position)) });
+        await sub.waitFor(await store.headPosition());
+        await sub.stop();
+        const all = (await readEverything(store)).map((e) => e.position);
+        expect(all).toHaveLength(50);
+        expect(seen).toEqual(all);
+      });
+    });
+
+    describe('when input is bad', () => {
+      const bad: Array<[string, () => AppendRequest, string, string]> = [
+        ['an unknown stream kind', () => req('spaceship-1', [ev('Launched')]), 'STORE.UNKNOWN_STREAM_KIND', 'streamId'],
+        ['a malformed stream id', () => req('Task 1', [ev('Launched')]), 'STORE.INVALID_STREAM_ID', 'streamId'],
+        ['no events', () => req('task-1', []), 'STORE.MALFORMED_ENVELOPE', 'events'],
+        ['a lower-case event type', () => req('task-1', [ev('taskRegistered')]), 'STORE.MALFORMED_ENVELOPE', 'events[0].type'],
+        ['data that is an array', () => req('task-1', [{ type: 'X', data: [] as never }]), 'STORE.MALFORMED_ENVELOPE', 'events[0].data'],
+        ['NaN', () => req('task-1', [ev('X', { n: NaN })]), 'STORE.NOT_I_JSON', 'events[0].data.n'],
+        ['Infinity', () => req('task-1', [ev('X', { a: [1, Infinity] })]), 'STORE.NOT_I_JSON', 'events[0].data.a[1]'],
+        ['a lone surrogate', () => req('task-1', [ev('X', { s: 'ab\ud800' })]), 'STORE.NOT_I_JSON', 'events[0].data.s'],
+        ['an unsafe integer', () => req('task-1', [ev('X', { big: 2 ** 53 })]), 'STORE.NOT_I_JSON', 'events[0].data.big'],
+        ['an oversized event', () => req('task-1', [ev('X', { s: 'x'.repeat(300 * 1024) })]), 'STORE.EVENT_TOO_LARGE', 'events[0].data'],
+        ['a missing actor', () => req('task-1', [ev('X')], 'any', { actorId: '' }), 'STORE.MALFORMED_ENVELOPE', 'metadata.actorId'],
+        ['an invalid occurred-at', () => req('task-1', [ev('X')], 'any', { occurredAt: '2018-02-30T00:00:00Z' }), 'STORE.MALFORMED_ENVELOPE', 'metadata.occurredAt'],
+        ['a negative expected version', () => req('task-1', [ev('X')], -1), 'STORE.MALFORMED_ENVELOPE', 'expectedVersion'],
+      ];
+      it.each(bad)('refuses %s, names it, and writes nothing', async (_what, make, code, field) => {
+        await store.append(req('task-0', [ev('TaskRegistered')]));
+        const err = await store.append(make()).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(InvalidAppendError);
+        expect(err).toMatchObject({ code, field });
+        expect(await store.headPosition()).toBe(h.densePositions ? 1 : (await readEverything(store))[0].position);
+        expect(await readEverything(store)).toHaveLength(1);
+      });
+    });
+
+    describe('the Merkle log', () => {
+      it('serves inclusion and consistency proofs that verify against its tree heads, also after a restart', async () => {
+        if (!h.densePositions) return;
+        expect((await store.treeHead()).rootHash).toBe(toHex(EMPTY_ROOT));
+        const sizes = [1, 2, 3, 7, 8, 9, 255, 256, 257, 300];
+        const heads = new Map<number, string>();
+        let n = 0;
+        for (const target of sizes) {
+          const events: NewEvent[] = [];
+          while (n + events.length < target) events.push(ev('ProgressReported', { n: n + events.length }));
+          if (events.length > 0) await store.append(req(`task-m${target}`, events));
+          n = target;
+          heads.set(n, (await store.treeHead()).rootHash);
+        }
+        const check = async (s: LedgerStore) => {
+          for (const [size, root] of heads) expect((await s.treeHead(size)).rootHash).toBe(root);
+          for (const size of [1, 9, 256, 300]) {
+            for (const position of [1, Math.ceil(size / 2), size]) {
+              const p = await s.inclusionProof(position, size);
+              expect(verifyInclusion(fromHex(p.leafHash), p.leafIndex, p.treeSize, p.proof.map(fromHex), fromHex(heads.get(size)!))).toEqual({ ok: true });
+            }
+          }
+          for (const [a, b] of [[1, 300], [7, 9], [255, 257], [256, 300], [9, 256]]) {
+            const proof = await s.consistencyProof(a, b);
+            expect(verifyConsistency(a, b, proof.map(fromHex), fromHex(heads.get(a)!), fromHex(heads.get(b)!))).toEqual({ ok: true });
+          }
+        };
+        await check(store);
+        store = await h.reopen();
+        await check(store);
+        await store.append(req('task-after', [ev('ReminderIssued')]));
+        expect((await store.treeHead(300)).rootHash).toBe(heads.get(300));
+        expect((await store.verify()).ok).toBe(true);
+      });
+
+      it('encodes each record as the RFC 8785 form of its envelope', async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }).filter(isIJson), fc.string(), async (value, s) => {
+            const data = { value: value as never, s, ['ключ']: '中文', 'e\u0301': 1 };
+            const r = await store.append(req('objective-prop', [ev('ActualReported', data)]));
+            const [event] = await store.readAll({ fromPosition: r.firstPosition, limit: 1 });
+            expect(encodeRecord(event)).toBe(encodeRecord(JSON.parse(JSON.stringify(event)) as RecordedEvent));
+            const p = await store.inclusionProof(r.firstPosition);
+            expect(p.treeSize).toBe(r.firstPosition);
+          }),
+          { numRuns: 40 },
+        );
+        expect((await store.verify()).ok).toBe(true);
+      });
+    });
+
+    describe('when someone edits the database directly', () => {
+      it('refuses UPDATE and DELETE on events', async () => {
+        if (!h.raw) return;
+        await store.append(req('task-1', [ev('TaskRegistered')]));
+        await expect(h.raw.updateEvent(1)).rejects.toThrow(/append-only|permission|denied/i);
+        await expect(h.raw.deleteEvent(1)).rejects.toThrow(/append-only|permission|denied/i);
+        expect(await readEverything(store)).toHaveLength(1);
+      });
+
+      it('catches a row altered by bypassing the triggers, naming its position', async () => {
+        if (!h.raw) return;
+        for (let i = 0; i < 20; i++) await store.append(req('task-1', [ev('ProgressReported', { percent: i * 5 })]));
+        const [victim] = await store.readAll({ fromPosition: 7, limit: 1 });
+        const forged = encodeRecord({ ...victim, data: { percent: 100 } });
+        await h.raw.tamperRecord(7, forged);
+        const report = await store.verify();
+        expect(report.ok).toBe(false);
+        expect(report.problems[0]).toMatchObject({ position: 7, code: 'LEAF_HASH_MISMATCH' });
+      });
+    });
+  });
+}
