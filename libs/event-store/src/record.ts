@@ -238,7 +238,7 @@ export interface StoredRow {
   readonly type: string;
   readonly commandId: string;
   readonly record: string;
-  readonly leafHash: Buffer;
+  readonly leafHash: Uint8Array;
 }
 
 /** Returns why a row's index columns disagree with its record, or undefined when they agree. */

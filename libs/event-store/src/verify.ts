@@ -2,6 +2,113 @@ import { MerkleFrontier, toHex, type StoredNode } from './integrity';
 import type { VerifyProblem, VerifyReport } from './port';
 import { recordLeafHash, rowMismatchFast, type StoredRow } from './record';
 
+/**
+ * `verify` in two stages, so the expensive first one can run on several threads:
+ * 1. per row (order-free): the row's index columns agree with its record, and its stored leaf hash equals
+ *    SHA-256(0x00 ‖ record) — `checkRows`;
+ * 2. in position order: positions are gap-free from 1, and every stored subtree root equals the one recomputed
+ *    from the recomputed leaves — none missing, none extra — `MerkleChecker`.
+ */
+
+export interface CheckedRows {
+  /** The recomputed leaf hashes, 32 bytes each, in the order of `positions`. */
+  readonly leaves: Buffer;
+  readonly positions: Float64Array;
+  readonly problems: VerifyProblem[];
+}
+
+export function checkRows(rows: readonly StoredRow[]): CheckedRows {
+  const leaves = Buffer.allocUnsafe(rows.length * 32);
+  const positions = new Float64Array(rows.length);
+  const problems: VerifyProblem[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    positions[i] = row.position;
+    const mismatch = rowMismatchFast(row);
+    if (mismatch) problems.push({ position: row.position, code: 'ROW_MISMATCH', message: mismatch });
+    const leaf = recordLeafHash(row.record);
+    leaf.copy(leaves, i * 32);
+    if (!leaf.equals(row.leafHash)) {
+      problems.push({
+        position: row.position,
+        code: 'LEAF_HASH_MISMATCH',
+        message: `stored leaf hash ${toHex(Buffer.from(row.leafHash))} does not match the record (${toHex(leaf)})`,
+      });
+    }
+  }
+  return { leaves, positions, problems };
+}
+
+const key = (level: number, index: number) => level * 2 ** 40 + index;
+
+export class MerkleChecker {
+  private readonly stored = new Map<number, Buffer>();
+  private readonly frontier = MerkleFrontier.empty();
+  private expected = 1;
+  private checked = 0;
+  readonly problems: VerifyProblem[] = [];
+
+  constructor(storedNodes: readonly StoredNode[]) {
+    for (const n of storedNodes) this.stored.set(key(n.level, n.index), n.hash);
+  }
+
+  get eventsChecked(): number {
+    return this.checked;
+  }
+
+  /** Feeds one checked page, in position order. */
+  feed(page: CheckedRows): void {
+    for (const p of page.problems) this.problems.push(p);
+    const { leaves, positions } = page;
+    for (let i = 0; i < positions.length; i++) {
+      const position = positions[i];
+      if (position !== this.expected) {
+        this.problems.push({
+          position: this.expected,
+          code: 'POSITION_GAP',
+          message:
+            position > this.expected
+              ? `positions ${this.expected}..${position - 1} are missing`
+              : `position ${position} repeats or is out of order`,
+        });
+        // A gap shifts every later leaf, so the Merkle comparison below it would only repeat the same finding.
+        this.expected = position;
+      }
+      // The recomputed leaf is fed, so a record altered together with its stored hash still fails at its node.
+      for (const n of this.frontier.append(leaves.subarray(i * 32, i * 32 + 32))) {
+        const k = key(n.level, n.index);
+        const have = this.stored.get(k);
+        const first = n.index * 2 ** n.level + 1;
+        const last = (n.index + 1) * 2 ** n.level;
+        if (!have) this.problems.push({ position: last, code: 'NODE_MISSING', message: `Merkle node level ${n.level} index ${n.index} (positions ${first}..${last}) is missing` });
+        else if (!have.equals(n.hash)) {
+          this.problems.push({ position: last, code: 'NODE_MISMATCH', message: `Merkle node level ${n.level} index ${n.index} (positions ${first}..${last}) does not match the events` });
+        }
+        this.stored.delete(k);
+      }
+      this.expected += 1;
+      this.checked += 1;
+    }
+  }
+
+  /** Completes the report. The adapter read rows and nodes from one snapshot, so a node no event produced is one
+   * the events cannot back — typically the log was truncated under it. */
+  finish(): VerifyReport {
+    for (const k of this.stored.keys()) {
+      const level = Math.floor(k / 2 ** 40);
+      const index = k - level * 2 ** 40;
+      this.problems.push({
+        position: (index + 1) * 2 ** level,
+        code: 'NODE_EXTRA',
+        message: `Merkle node level ${level} index ${index} (positions ${index * 2 ** level + 1}..${(index + 1) * 2 ** level}) is not backed by the events`,
+      });
+    }
+    // Past the first few, problems are consequences of the first (a gap shifts every later node).
+    const problems = [...this.problems].sort((a, b) => a.position - b.position).slice(0, 100);
+    return { ok: problems.length === 0, eventsChecked: this.checked, treeHead: { size: this.frontier.size, rootHash: toHex(this.frontier.root()) }, problems };
+  }
+}
+
 export interface VerifyInput {
   /** The head position of the snapshot being verified. */
   readonly total: number;
@@ -10,72 +117,14 @@ export interface VerifyInput {
   /** Rows in position order, in pages. */
   readonly pages: () => Iterable<StoredRow[]> | AsyncIterable<StoredRow[]>;
   readonly onProgress?: (checked: number, total: number) => void;
-  /** Stop after this many problems (the first is the one that matters). */
-  readonly maxProblems?: number;
 }
 
-const key = (level: number, index: number) => `${level}:${index}`;
-
-/**
- * Recomputes the log from its rows, shared by the SQL adapters: positions gap-free from 1, each row's index columns
- * equal to its record, each leaf hash equal to SHA-256(0x00 ‖ record), and every stored subtree root equal to the
- * one recomputed from the leaves — none missing, none extra.
- */
+/** Single-threaded verify over pages of rows; adapters with a faster path feed `MerkleChecker` themselves. */
 export async function verifyRows(input: VerifyInput): Promise<VerifyReport> {
-  const maxProblems = input.maxProblems ?? 20;
-  const problems: VerifyProblem[] = [];
-  const stored = new Map<string, Buffer>();
-  for (const n of input.storedNodes) stored.set(key(n.level, n.index), n.hash);
-  const frontier = MerkleFrontier.empty();
-  let expected = 1;
-  let checked = 0;
-  const add = (p: VerifyProblem) => {
-    problems.push(p);
-  };
-  outer: for await (const page of input.pages()) {
-    for (const row of page) {
-      if (row.position !== expected) {
-        add({
-          position: expected,
-          code: 'POSITION_GAP',
-          message: row.position > expected ? `positions ${expected}..${row.position - 1} are missing` : `position ${row.position} repeats or is out of order`,
-        });
-        if (problems.length >= maxProblems) break outer;
-        // Carry on from the row we have so later problems are still reported.
-        expected = row.position;
-      }
-      const mismatch = rowMismatchFast(row);
-      if (mismatch) add({ position: row.position, code: 'ROW_MISMATCH', message: mismatch });
-      const leaf = recordLeafHash(row.record);
-      if (!leaf.equals(row.leafHash)) {
-        add({ position: row.position, code: 'LEAF_HASH_MISMATCH', message: `leaf hash ${toHex(row.leafHash)} does not match the record (${toHex(leaf)})` });
-      }
-      // Feed the recomputed leaf, so a record altered together with its stored hash still fails at its node.
-      for (const n of frontier.append(leaf)) {
-        const k = key(n.level, n.index);
-        const have = stored.get(k);
-        const lastPos = (n.index + 1) * 2 ** n.level;
-        if (!have) add({ position: lastPos, code: 'NODE_MISSING', message: `Merkle node level ${n.level} index ${n.index} is missing` });
-        else if (!have.equals(n.hash)) {
-          add({ position: lastPos, code: 'NODE_MISMATCH', message: `Merkle node level ${n.level} index ${n.index} covering positions ${n.index * 2 ** n.level + 1}..${lastPos} does not match the events` });
-        }
-        stored.delete(k);
-      }
-      if (problems.length >= maxProblems) break outer;
-      expected += 1;
-      checked += 1;
-      if (input.onProgress && checked % 10_000 === 0) input.onProgress(checked, input.total);
-    }
+  const checker = new MerkleChecker(input.storedNodes);
+  for await (const page of input.pages()) {
+    checker.feed(checkRows(page));
+    input.onProgress?.(checker.eventsChecked, input.total);
   }
-  if (problems.length < maxProblems) {
-    // The adapter reads rows and nodes from one snapshot, so a node nobody produced is one the events cannot back:
-    // typically the log was truncated under it.
-    for (const k of stored.keys()) {
-      const [level, index] = k.split(':').map(Number);
-      add({ position: (index + 1) * 2 ** level, code: 'NODE_EXTRA', message: `Merkle node level ${level} index ${index} is not backed by the events (positions ${index * 2 ** level + 1}..${(index + 1) * 2 ** level})` });
-    }
-  }
-  input.onProgress?.(checked, input.total);
-  problems.sort((a, b) => a.position - b.position);
-  return { ok: problems.length === 0, eventsChecked: checked, treeHead: { size: frontier.size, rootHash: toHex(frontier.root()) }, problems };
+  return checker.finish();
 }

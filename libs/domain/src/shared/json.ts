@@ -39,8 +39,15 @@ export function jsonProblem(value: unknown, path = '$'): string | null {
   return path;
 }
 
+/** A copy that shares nothing with the original (which must be JSON: see `isJsonValue`). */
+export function cloneJson<T extends JsonValue>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+// Realm-independent: an object literal's prototype is *some* realm's Object.prototype, whose prototype is null
+// (objects built in a vm context or by structuredClone have another realm's Object.prototype).
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }

@@ -1,7 +1,7 @@
 import { actorRef } from '../shared/actor';
 import type { Decider } from '../shared/decider';
 import { domainError } from '../shared/domain-error';
-import { isJsonObject } from '../shared/json';
+import { cloneJson, isJsonObject } from '../shared/json';
 import type { Role } from '../shared/roles';
 import { isStreamId } from '../shared/streams';
 import {
@@ -75,7 +75,7 @@ function recordSignOff(command: RecordSignOff, state: SignOffState): SignOffEven
         recordAuthorId,
         decision,
         comment,
-        signature: signature === null ? null : structuredClone(signature),
+        signature: signature === null ? null : cloneJson(signature),
         at: command.now,
         by: actorRef(command.actor),
       },

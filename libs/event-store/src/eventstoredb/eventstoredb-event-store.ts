@@ -7,11 +7,12 @@ import {
   FORWARDS,
   NO_STREAM,
   START,
+  type ReadStreamOptions as ClientReadStreamOptions,
   type RecordedEvent as ClientRecordedEvent,
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { planAppend, type AppendPlan } from '../append-plan';
-import { EventStoreError, IdempotencyConflictError } from '../errors';
+import { EventStoreError, IdempotencyConflictError, WrongExpectedVersionError } from '../errors';
 import { consistencyProof, inclusionProof, leafHash, MerkleFrontier, rootAt, toHex, type MerkleNodeReader } from '../integrity';
 import type {
   AppendRequest,
@@ -87,6 +88,8 @@ interface PlannedAppend {
 
 interface Plan {
   readonly appends: readonly PlannedAppend[];
+  /** Appends refused against the log up to `tail` (wrong expected version); settled once that view is confirmed. */
+  readonly refused: ReadonlyArray<{ readonly pending: PendingAppend; readonly error: unknown }>;
   readonly frontier: MerkleFrontier;
   readonly last: number;
 }
@@ -259,20 +262,36 @@ export class EventStoreDbEventStore implements LedgerStore {
     return batch;
   }
 
-  /** Never throws: every caller in the batch is settled. */
+  /**
+   * Never throws: every caller in the batch is settled. A refusal (wrong expected version) is only settled against a
+   * view of the log known to be current — confirmed by a log append at `tail` succeeding, or by re-reading the log —
+   * since a caller that read its stream from the server may know a version this process has not seen yet.
+   */
   private async writeBatch(batch: readonly PendingAppend[]): Promise<void> {
     let open = batch;
     let lookups: Lookups = { generation: -1, firsts: new Map(), versions: new Map() };
+    let confirmed = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        if (this.stale) await this.catchUp();
+        if (this.stale) {
+          await this.catchUp();
+          confirmed = true;
+        }
         if (lookups.generation !== this.generation) lookups = { generation: this.generation, firsts: new Map(), versions: new Map() };
         await this.lookUp(open, lookups);
       } catch (e) {
         return rejectAll(open, this.translate(e, 'reading the ledger log'));
       }
       const plan = this.plan(open, lookups);
-      if (plan.appends.length === 0) return;
+      if (plan.appends.length === 0) {
+        if (plan.refused.length > 0 && !confirmed) {
+          this.stale = true;
+          open = plan.refused.map((r) => r.pending);
+          continue;
+        }
+        for (const r of plan.refused) r.pending.reject(r.error);
+        return;
+      }
       try {
         await this.client.appendToStream(
           this.names.log,
@@ -280,7 +299,7 @@ export class EventStoreDbEventStore implements LedgerStore {
           { expectedRevision: expectedRevisionFor(this.tail) },
         );
       } catch (e) {
-        open = plan.appends.map((a) => a.pending);
+        open = [...plan.appends.map((a) => a.pending), ...plan.refused.map((r) => r.pending)];
         if (isClientWrongExpectedVersion(e)) {
           // Another writer appended first: read what it wrote, then decide again.
           this.stale = true;
@@ -300,6 +319,7 @@ export class EventStoreDbEventStore implements LedgerStore {
         return rejectAll(open, this.translate(e, 'appending to the ledger log'));
       }
       this.commit(plan);
+      for (const r of plan.refused) r.pending.reject(r.error);
       await this.materialize(plan.appends);
       for (const a of plan.appends) a.pending.resolve(a.result);
       return;
@@ -339,6 +359,7 @@ export class EventStoreDbEventStore implements LedgerStore {
     const frontier = this.frontier.clone();
     const versions = new Map<string, number>();
     const appends: PlannedAppend[] = [];
+    const refused: Array<{ pending: PendingAppend; error: unknown }> = [];
     let position = this.tail;
     for (const pending of open) {
       const { request, events } = pending.prepared;
@@ -359,7 +380,8 @@ export class EventStoreDbEventStore implements LedgerStore {
         // The shared planner: same records, leaf hashes and expected-version rule as the SQL adapters.
         plan = planAppend(pending.prepared, current, position, frontier, recordedAt);
       } catch (e) {
-        pending.reject(e);
+        if (e instanceof WrongExpectedVersionError) refused.push({ pending, error: e });
+        else pending.reject(e);
         continue;
       }
       const entries = plan.rows.map((row, i): NewEntry => ({
@@ -389,7 +411,7 @@ export class EventStoreDbEventStore implements LedgerStore {
       versions.set(streamId, plan.result.streamVersion);
       appends.push({ pending, result: plan.result, entries });
     }
-    return { appends, frontier, last: position };
+    return { appends, refused, frontier, last: position };
   }
 
   private commit(plan: Plan): void {
@@ -540,8 +562,16 @@ export class EventStoreDbEventStore implements LedgerStore {
     if (this.window.size === 0) return;
     const durable = await this.readPositionStream(this.names.materialized, 'the materialized watermark');
     if (durable < this.tail) {
-      await eachLimited(this.window.streamsToLink(), 16, (s) => this.linkStream(s));
-      await eachLimited(this.window.commandsToIndex(), 16, (c) => this.indexCommand(c.commandId, c.first));
+      // What is still unlinked here was mostly written by other processes, which link their own entries right after
+      // appending: read first, and write only what is really missing (a writer that died).
+      await eachLimited(this.window.streamsToLink(), 16, async (s) => {
+        this.window.markLinked(s, await this.streamVersionOnServer(s));
+        await this.linkStream(s);
+      });
+      await eachLimited(this.window.commandsToIndex(), 16, async ({ commandId, first }) => {
+        if (await this.readCommandRecord(commandId)) this.window.markIndexed(commandId);
+        else await this.indexCommand(commandId, first);
+      });
     }
     const { versions, commands } = this.window.drain();
     for (const [s, v] of versions) this.baseVersions.set(s, v);
@@ -824,7 +854,8 @@ export class EventStoreDbEventStore implements LedgerStore {
 
   /** The first or last event of a stream (links unresolved), or undefined when it does not exist. */
   private async readOne(streamName: string, which: 'first' | 'last'): Promise<ClientRecordedEvent | undefined> {
-    const options = which === 'first' ? { direction: FORWARDS, fromRevision: START, maxCount: 1 } : { direction: BACKWARDS, fromRevision: END, maxCount: 1 };
+    const options: ClientReadStreamOptions =
+      which === 'first' ? { direction: FORWARDS, fromRevision: START, maxCount: 1 } : { direction: BACKWARDS, fromRevision: END, maxCount: 1 };
     try {
       for await (const r of this.client.readStream(streamName, options)) return r.event;
     } catch (e) {

@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { dirname, extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { planAppend, resultFromRows } from '../append-plan';
 import { EventStoreError, IdempotencyConflictError, NotFoundError, WrongExpectedVersionError } from '../errors';
@@ -29,7 +31,7 @@ import type {
 import { systemClock } from '../port';
 import { decodeRecord, deriveEventId, prepareAppend, type AppendPolicy, type PreparedAppend } from '../record';
 import { PollingSubscription } from '../subscription';
-import { verifyRows } from '../verify';
+import { MerkleChecker, verifyRows, type CheckedRows } from '../verify';
 import { SQLITE_SCHEMA } from './schema';
 
 export interface SqliteEventStoreOptions {
@@ -55,6 +57,62 @@ interface Row {
 }
 
 const MAX_PAGE = 10_000;
+/** Below this many events, starting worker threads costs more than it saves. */
+const PARALLEL_VERIFY_MIN = 50_000;
+const VERIFY_CHUNK = 16_384;
+
+/**
+ * The per-row stage of verify (parse-free column check + SHA-256 of each record) on worker threads, the Merkle
+ * stage in order on this thread: each event costs two SHA-256 calls whose fixed overhead dominates, so this is
+ * what gets `verify` past one core's rate.
+ */
+async function verifyInWorkers(
+  path: string,
+  total: number,
+  nodes: readonly StoredNode[],
+  threads: number,
+  onProgress?: (checked: number, total: number) => void,
+): Promise<VerifyReport> {
+  const script = join(__dirname, `verify-worker${extname(__filename)}`);
+  const execArgv = extname(__filename) === '.ts' ? ['-r', '@swc-node/register'] : [];
+  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: { path }, execArgv }));
+  const checker = new MerkleChecker(nodes);
+  const ready = new Map<number, CheckedRows>();
+  let nextToSend = 0;
+  let nextToFold = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const send = (w: Worker) => {
+        if (nextToSend >= total) return;
+        const from = nextToSend;
+        nextToSend = Math.min(total, from + VERIFY_CHUNK);
+        w.postMessage({ from, to: nextToSend });
+      };
+      for (const w of workers) {
+        w.on('error', reject);
+        w.on('message', (msg: { from: number; leaves: Uint8Array; positions: Float64Array; problems: CheckedRows['problems'] }) => {
+          ready.set(msg.from, { leaves: Buffer.from(msg.leaves.buffer, msg.leaves.byteOffset, msg.leaves.byteLength), positions: msg.positions, problems: msg.problems });
+          send(w);
+          // Fold finished chunks strictly in position order.
+          while (ready.has(nextToFold)) {
+            const chunk = ready.get(nextToFold)!;
+            ready.delete(nextToFold);
+            checker.feed(chunk);
+            nextToFold = Math.min(total, nextToFold + VERIFY_CHUNK);
+            onProgress?.(checker.eventsChecked, total);
+          }
+          if (nextToFold >= total) resolve();
+        });
+        // Two chunks in flight per worker keep it busy while this thread folds.
+        send(w);
+        send(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return checker.finish();
+}
 
 function toStoredRow(r: Row) {
   return {
@@ -199,7 +257,15 @@ export class SqliteEventStore implements LedgerStore {
         if (first) return first;
         throw e;
       }
-      for (const n of plan.nodes) this.s.insertNode.run(n.level, n.index, n.hash);
+      try {
+        for (const n of plan.nodes) this.s.insertNode.run(n.level, n.index, n.hash);
+      } catch (e) {
+        throw new EventStoreError(
+          'STORE.INTEGRITY',
+          `a stored Merkle node already covers positions up to ${plan.result.lastPosition}: events were removed from under it; run verify`,
+          { cause: String(e) },
+        );
+      }
       this.s.commit.run();
       committed = true;
       this.dataVersion = (this.s.dataVersion.get() as { data_version: number }).data_version;
@@ -333,7 +399,7 @@ export class SqliteEventStore implements LedgerStore {
     return (await consistencyProof(this.reader, size1, size2)).map(toHex);
   }
 
-  async verify(options: { onProgress?: (checked: number, total: number) => void } = {}): Promise<VerifyReport> {
+  async verify(options: { onProgress?: (checked: number, total: number) => void; threads?: number } = {}): Promise<VerifyReport> {
     this.assertOpen();
     // A separate connection in one read transaction gives a snapshot (WAL), so appends made meanwhile by this
     // process are neither blocked nor half-seen. An in-memory log has only the one connection.
@@ -345,6 +411,11 @@ export class SqliteEventStore implements LedgerStore {
         (n): StoredNode => ({ level: n.level, index: n.idx, hash: Buffer.from(n.hash) }),
       );
       const total = (db.prepare('SELECT coalesce(max(position), 0) AS p FROM ledger_events').get() as { p: number }).p;
+      // Rows at or below `total` never change, so worker connections opened later read the same rows.
+      const threads = options.threads ?? Math.min(2, availableParallelism());
+      if (own && threads > 1 && total > 0 && (total >= PARALLEL_VERIFY_MIN || options.threads !== undefined)) {
+        return await verifyInWorkers(this.options.path, total, nodes, threads, options.onProgress);
+      }
       const stmt = db.prepare('SELECT * FROM ledger_events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?');
       return await verifyRows({
         total,
