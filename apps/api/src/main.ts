@@ -1,19 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { describeStore, storeConfigFromEnv } from '@ledger/event-store';
-import { AppModule } from './app.module';
+import { createLedgerApp } from './bootstrap';
 
 async function bootstrap(): Promise<void> {
   const config = storeConfigFromEnv();
-  const app = await NestFactory.create(AppModule, { bufferLogs: false });
-  app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('Accountability Ledger').setDescription('Directives, tasks, sign-offs and their tamper-evident log').setVersion('0.1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  const app = await createLedgerApp();
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(port, host);

@@ -35,6 +35,9 @@ export * from './signoff/events';
 export * from './signoff/commands';
 export * from './signoff/decider';
 
+// Every event type, by stream kind, with type guards for events read back from the store
+export * from './event-types';
+
 // Who may do what, where
 export * from './authorization/permissions';
 

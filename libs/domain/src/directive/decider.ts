@@ -89,7 +89,9 @@ function issue(command: IssueDirective, state: DirectiveState, recorded: Recorde
   const kind = requireOneOf(command.kind, DIRECTIVE_KINDS, 'kind');
   const issuedOn = requireDate(command.issuedOn, 'issuedOn');
   const today = dateOf(command.now);
-  if (isAfter(issuedOn, today)) throw domainError('DIRECTIVE.ISSUE_DATE_IN_FUTURE', { field: 'issuedOn', issuedOn, today });
+  if (isAfter(issuedOn, today)) {
+    throw domainError('DIRECTIVE.ISSUE_DATE_IN_FUTURE', { field: 'issuedOn', issuedOn, today });
+  }
   const meeting = meetingOf(command.meeting, issuedOn);
   return [
     {
@@ -122,13 +124,19 @@ function amend(command: AmendDirective, directive: DirectiveRecord, recorded: Re
   }
   if (input.meeting !== undefined) {
     const meeting = meetingOf(input.meeting, directive.issuedOn, 'changes.meeting');
-    if (!sameMeeting(meeting, directive.meeting)) changes.push({ field: 'meeting', from: directive.meeting, to: meeting });
+    if (!sameMeeting(meeting, directive.meeting)) {
+      changes.push({ field: 'meeting', from: directive.meeting, to: meeting });
+    }
   }
   if (input.addTaskIds !== undefined) {
     const added = requireIdList(input.addTaskIds, 'changes.addTaskIds');
     const already = added.find((id) => directive.taskIds.includes(id));
-    if (already !== undefined) throw domainError('COMMON.DUPLICATE_VALUE', { field: 'changes.addTaskIds', value: already });
-    if (added.length > 0) changes.push({ field: 'taskIds', from: directive.taskIds, to: [...directive.taskIds, ...added] });
+    if (already !== undefined) {
+      throw domainError('COMMON.DUPLICATE_VALUE', { field: 'changes.addTaskIds', value: already });
+    }
+    if (added.length > 0) {
+      changes.push({ field: 'taskIds', from: directive.taskIds, to: [...directive.taskIds, ...added] });
+    }
   }
   if (changes.length === 0) throw domainError('DIRECTIVE.NO_CHANGES', { field: 'changes' });
   const reason = requireReason(command.reason);

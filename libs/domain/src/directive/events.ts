@@ -37,7 +37,10 @@ export type DirectiveChange =
   | { field: 'meeting'; from: Meeting | null; to: Meeting | null }
   | { field: 'taskIds'; from: string[]; to: string[] };
 
-export type DirectiveAmended = DomainEvent<'DirectiveAmended', Recorded & { changes: DirectiveChange[]; reason: string }>;
+export type DirectiveAmended = DomainEvent<
+  'DirectiveAmended',
+  Recorded & { changes: DirectiveChange[]; reason: string }
+>;
 export type DirectiveWithdrawn = DomainEvent<'DirectiveWithdrawn', Recorded & { reason: string }>;
 
 export type DirectiveEvent = DirectiveIssued | DirectiveAmended | DirectiveWithdrawn;

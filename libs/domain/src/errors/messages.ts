@@ -15,7 +15,10 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 export const LANGUAGES = ['en', 'vi', 'zh'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export type ErrorMessageEntry = { readonly kind: ErrorKind } & { readonly [L in Language]: string };
+/** A text in every working language. */
+export type Labels = { readonly [L in Language]: string };
+
+export type ErrorMessageEntry = { readonly kind: ErrorKind } & Labels;
 
 export const ERROR_MESSAGES = {
   // ── Input shape, shared by every aggregate ─────────────────────────────────────────────────────────────────

@@ -16,11 +16,9 @@ export type Decider<State, Command, Event> = {
 export type DomainEvent<Type extends string, Data> = { readonly type: Type; readonly data: Data };
 
 /** The state after `events`, from the decider's initial state. */
-export function fold<State, Event>(decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>, events: readonly Event[]): State {
+export function fold<State, Event>(
+  decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+  events: readonly Event[],
+): State {
   return events.reduce(decider.evolve, decider.initialState());
-}
-
-/** Put in the `default` branch of a switch over a union: a new member nobody handles fails to compile. */
-export function unreachable(value: never, what = 'value'): never {
-  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
 }

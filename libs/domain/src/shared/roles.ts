@@ -1,3 +1,5 @@
+import type { Labels } from '../errors/messages';
+
 /** The roles an authenticated actor acts in. One role per credential; a person with two roles holds two credentials. */
 export const ROLES = [
   'administrator',
@@ -17,7 +19,7 @@ export function isRole(value: unknown): value is Role {
 }
 
 /** Labels for the UI, in the terms of DOMAIN.md. */
-export const ROLE_LABELS: { readonly [R in Role]: { readonly en: string; readonly vi: string; readonly zh: string } } = {
+export const ROLE_LABELS: { readonly [R in Role]: Labels } = {
   administrator: { en: 'Administrator', vi: 'Quản trị hệ thống', zh: '系统管理员' },
   leader: { en: 'Leader / issuer', vi: 'Lãnh đạo', zh: '领导' },
   unit_head: { en: 'Unit head (first responsible person)', vi: 'Người đứng đầu', zh: '第一责任人' },

@@ -112,6 +112,7 @@ export function optionalText(value: unknown): string | null {
 
 /** A bounded printable rendering of a bad value for an error message. */
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+  const text =
+    typeof value === 'string' ? value : value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

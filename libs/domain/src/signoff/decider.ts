@@ -17,7 +17,13 @@ import type { RecordSignOff, SignOffCommand } from './commands';
 import { SIGN_OFF_DECISIONS, type SignedRecord, type SignOffEvent, type SignOffRecorded } from './events';
 
 /** Roles that approve or reject records; staff, administrators and auditors do not. */
-export const SIGN_OFF_ROLES: readonly Role[] = ['leader', 'unit_head', 'inspector', 'appraiser', 'discipline_commissioner'];
+export const SIGN_OFF_ROLES: readonly Role[] = [
+  'leader',
+  'unit_head',
+  'inspector',
+  'appraiser',
+  'discipline_commissioner',
+];
 
 /** One sign-off per `signoff-<id>` stream: recorded once, never changed (a new decision is a new sign-off). */
 export type SignOffState = { status: 'none' } | ({ status: 'recorded' } & SignOffRecorded['data']);
@@ -84,7 +90,12 @@ function recordSignOff(command: RecordSignOff, state: SignOffState): SignOffEven
 }
 
 function signedRecordOf(input: Readonly<SignedRecord> | undefined): SignedRecord {
-  if (input?.type === 'stream-version' && isStreamId(input.streamId) && Number.isSafeInteger(input.version) && input.version >= 1) {
+  if (
+    input?.type === 'stream-version' &&
+    isStreamId(input.streamId) &&
+    Number.isSafeInteger(input.version) &&
+    input.version >= 1
+  ) {
     return { type: 'stream-version', streamId: input.streamId, version: input.version };
   }
   if (input?.type === 'record' && /^[a-z][a-z0-9-]{0,63}$/.test(String(input.kind)) && isId(input.id)) {

@@ -298,6 +298,7 @@ describe('task decider', () => {
         .thenThrows('COMMON.HASH_INVALID', { field: 'evidence[1]' });
       spec.given(inProgress).when({ ...base, evidence: [HASH_A.toUpperCase()] }).thenThrows('COMMON.HASH_INVALID');
       spec.given(inProgress).when({ ...base, evidence: [HASH_A, HASH_A] }).thenThrows('COMMON.DUPLICATE_VALUE');
+      spec.given(inProgress).when({ ...base, evidence: HASH_A as never }).thenThrows('COMMON.LIST_REQUIRED', { field: 'evidence' });
     });
 
     it('refuses a blank narrative', () => {

@@ -122,7 +122,11 @@ export const taskDecider: Decider<TaskState, TaskCommand, TaskEvent> = {
 
 function decide(command: TaskCommand, state: TaskState): TaskEvent[] {
   checkEnvelope(command);
-  const recorded: Recorded = { taskId: requireId(command.taskId, 'taskId'), at: command.now, by: actorRef(command.actor) };
+  const recorded: Recorded = {
+    taskId: requireId(command.taskId, 'taskId'),
+    at: command.now,
+    by: actorRef(command.actor),
+  };
   switch (command.type) {
     case 'RegisterTask':
       return register(command, state, recorded);
@@ -232,7 +236,9 @@ function assign(command: AssignTask, state: TaskState, recorded: Recorded): Task
     throw domainError('TASK.LEAD_AMONG_CO_UNITS', { field: 'coUnitIds', unit: leadUnitId });
   }
   // Clear result.
-  if (!isNonBlank(command.expectedResult)) throw domainError('TASK.EXPECTED_RESULT_MISSING', { field: 'expectedResult' });
+  if (!isNonBlank(command.expectedResult)) {
+    throw domainError('TASK.EXPECTED_RESULT_MISSING', { field: 'expectedResult' });
+  }
   return [
     {
       type: 'TaskAssigned',
@@ -294,26 +300,22 @@ function reportCompletion(command: ReportCompletion, state: TaskState, recorded:
 }
 
 /** Verification and return are a check on someone else's report (segregation of duties). */
-function reportAwaitingVerification(
-  command: VerifyCompletion | ReturnTaskForRedo,
-  state: TaskState,
-): AssignedTask & { completion: NonNullable<TaskRecord['completion']> } {
+function checkCompletionUnderReview(command: VerifyCompletion | ReturnTaskForRedo, state: TaskState): void {
   const task = open(state, command.taskId);
   if (task.status !== 'completion_reported' || task.completion === null) {
     throw domainError('TASK.NO_COMPLETION_REPORTED', { task: task.taskId });
   }
   if (!VERIFIER_ROLES.includes(command.actor.role)) throw domainError('TASK.VERIFIER_ROLE', {});
   if (command.actor.id === task.completion.reportedBy) throw domainError('TASK.SELF_VERIFICATION', {});
-  return task as AssignedTask & { completion: NonNullable<TaskRecord['completion']> };
 }
 
 function verify(command: VerifyCompletion, state: TaskState, recorded: Recorded): TaskEvent[] {
-  reportAwaitingVerification(command, state);
+  checkCompletionUnderReview(command, state);
   return [{ type: 'CompletionVerified', data: { ...recorded, comment: optionalText(command.comment) } }];
 }
 
 function returnForRedo(command: ReturnTaskForRedo, state: TaskState, recorded: Recorded): TaskEvent[] {
-  reportAwaitingVerification(command, state);
+  checkCompletionUnderReview(command, state);
   const reason = requireReason(command.reason);
   return [{ type: 'TaskReturnedForRedo', data: { ...recorded, reason } }];
 }
@@ -414,7 +416,9 @@ function markDeadlinePassed(command: MarkDeadlinePassed, state: TaskState, recor
     throw domainError('TASK.DEADLINE_ALREADY_MARKED', { deadline: task.deadline });
   }
   const today = dateOf(command.now);
-  if (!hasPassed(task.deadline, today)) throw domainError('TASK.DEADLINE_NOT_PASSED', { deadline: task.deadline, today });
+  if (!hasPassed(task.deadline, today)) {
+    throw domainError('TASK.DEADLINE_NOT_PASSED', { deadline: task.deadline, today });
+  }
   return [{ type: 'DeadlinePassed', data: { ...recorded, deadline: task.deadline } }];
 }
 
@@ -481,7 +485,15 @@ function evolve(state: TaskState, event: TaskEvent): TaskState {
       return {
         ...state,
         status: 'assigned',
-        assignment: { leadUnitId, coUnitIds, responsible, work, expectedResult, assignedOn: on, originalDeadline: deadline },
+        assignment: {
+          leadUnitId,
+          coUnitIds,
+          responsible,
+          work,
+          expectedResult,
+          assignedOn: on,
+          originalDeadline: deadline,
+        },
         deadline,
       };
     }
@@ -533,7 +545,8 @@ function evolve(state: TaskState, event: TaskEvent): TaskState {
     case 'TaskTransferred': {
       if (state.assignment === null) return state;
       const { toUnitId, responsible } = event.data;
-      const previous = { leadUnitId: state.assignment.leadUnitId, responsible: state.assignment.responsible, until: on };
+      const { leadUnitId, responsible: previousResponsible } = state.assignment;
+      const previous = { leadUnitId, responsible: previousResponsible, until: on };
       return {
         ...state,
         assignment: { ...state.assignment, leadUnitId: toUnitId, responsible },

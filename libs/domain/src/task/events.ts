@@ -16,7 +16,14 @@ type Recorded = { taskId: string; at: IsoInstant; by: ActorRef };
 /** The "clear person" of the 5 clear: the lead unit's head when the task was assigned (or transferred). */
 export type ResponsiblePerson = { unitId: string; personId: string; name: string; postTitle: string };
 
-export const REMINDER_CHANNELS = ['official_document', 'meeting', 'phone', 'text_message', 'in_person', 'system'] as const;
+export const REMINDER_CHANNELS = [
+  'official_document',
+  'meeting',
+  'phone',
+  'text_message',
+  'in_person',
+  'system',
+] as const;
 export type ReminderChannel = (typeof REMINDER_CHANNELS)[number];
 
 /** 立项: the task exists, under the directive that created it. */
@@ -46,7 +53,10 @@ export type ProgressReported = DomainEvent<
   'ProgressReported',
   Recorded & { percent: number; narrative: string; evidence: string[] }
 >;
-export type CompletionReported = DomainEvent<'CompletionReported', Recorded & { narrative: string; evidence: string[] }>;
+export type CompletionReported = DomainEvent<
+  'CompletionReported',
+  Recorded & { narrative: string; evidence: string[] }
+>;
 export type CompletionVerified = DomainEvent<'CompletionVerified', Recorded & { comment: string | null }>;
 export type TaskReturnedForRedo = DomainEvent<'TaskReturnedForRedo', Recorded & { reason: string }>;
 

@@ -1,4 +1,5 @@
 import { dateOf, hasPassed, type IsoDate } from '../shared/dates';
+import type { Labels } from '../errors/messages';
 import { fold } from '../shared/decider';
 import { taskDecider, type TaskState } from './decider';
 import type { TaskEvent } from './events';
@@ -22,7 +23,12 @@ import type { TaskEvent } from './events';
  * `timeliness` judges the state it is given; to ask about a past date, fold only the events up to that date
  * (`timelinessOn` does, by each event's `at`): a verification or an extension recorded later must not count.
  */
-export const COUNTED_TIMELINESS = ['done_on_time', 'done_late', 'not_done_within_deadline', 'not_done_overdue'] as const;
+export const COUNTED_TIMELINESS = [
+  'done_on_time',
+  'done_late',
+  'not_done_within_deadline',
+  'not_done_overdue',
+] as const;
 export type CountedTimeliness = (typeof COUNTED_TIMELINESS)[number];
 export type Timeliness = CountedTimeliness | 'cancelled' | 'not_assigned';
 export const TIMELINESS_VALUES: readonly Timeliness[] = [...COUNTED_TIMELINESS, 'cancelled', 'not_assigned'];
@@ -52,12 +58,11 @@ export function timelinessOn(events: readonly TaskEvent[], asOf: IsoDate): Timel
 }
 
 /** Labels for reports, in the three working languages. */
-export const TIMELINESS_LABELS: { readonly [T in Timeliness]: { readonly en: string; readonly vi: string; readonly zh: string } } =
-  {
-    done_on_time: { en: 'Done on time', vi: 'Hoàn thành đúng hạn', zh: '按期办结' },
-    done_late: { en: 'Done late', vi: 'Hoàn thành quá hạn', zh: '逾期办结' },
-    not_done_within_deadline: { en: 'Not done, within deadline', vi: 'Chưa hoàn thành, còn trong hạn', zh: '未办结，未超期' },
-    not_done_overdue: { en: 'Not done, overdue', vi: 'Chưa hoàn thành, đã quá hạn', zh: '逾期未办结' },
-    cancelled: { en: 'Cancelled', vi: 'Đã hủy', zh: '已撤销' },
-    not_assigned: { en: 'Not yet assigned', vi: 'Chưa giao', zh: '尚未交办' },
-  };
+export const TIMELINESS_LABELS: { readonly [T in Timeliness]: Labels } = {
+  done_on_time: { en: 'Done on time', vi: 'Hoàn thành đúng hạn', zh: '按期办结' },
+  done_late: { en: 'Done late', vi: 'Hoàn thành quá hạn', zh: '逾期办结' },
+  not_done_within_deadline: { en: 'Not done, within deadline', vi: 'Chưa hoàn thành, còn trong hạn', zh: '未办结，未超期' },
+  not_done_overdue: { en: 'Not done, overdue', vi: 'Chưa hoàn thành, đã quá hạn', zh: '逾期未办结' },
+  cancelled: { en: 'Cancelled', vi: 'Đã hủy', zh: '已撤销' },
+  not_assigned: { en: 'Not yet assigned', vi: 'Chưa giao', zh: '尚未交办' },
+};

@@ -62,7 +62,8 @@ export const DeciderSpecification = {
                   produced = decide().events;
                 } catch (error) {
                   if (!(error instanceof DomainError)) {
-                    assert.fail(`expected a DomainError (${describeExpectation(expected)}), got ${describeError(error)}`);
+                    const wanted = describeExpectation(expected);
+                    assert.fail(`expected a DomainError (${wanted}), got ${describeError(error)}`);
                   }
                   const matches = typeof expected === 'string' ? error.code === expected : error instanceof expected;
                   if (!matches) {

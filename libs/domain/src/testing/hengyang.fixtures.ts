@@ -1,5 +1,5 @@
 /**
- * The Hengyang 2018 demo scenario (../../../../../shared/scenarios/hengyang-2018.md) as test fixtures: the units,
+ * The Hengyang 2018 demo scenario (shared/scenarios/hengyang-2018.md, beside the repository) as test fixtures: the units,
  * the actors (persons are named by post only) and a runner that builds task histories through the real decider,
  * so a fixture can never hold a history the decider would refuse. For specs only; not exported by the library.
  */

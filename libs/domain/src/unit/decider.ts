@@ -149,7 +149,9 @@ function checkParent(unitId: string, parentId: string | null, parentChain: reado
   requireId(parentId, 'parentId');
   const chain = requireIdList(parentChain, 'parentChain');
   if (chain[0] !== parentId) throw domainError('UNIT.PARENT_CHAIN_INVALID', { field: 'parentChain' });
-  if (chain.includes(unitId)) throw domainError('UNIT.PARENT_CYCLE', { field: 'parentId', unit: unitId, parent: parentId });
+  if (chain.includes(unitId)) {
+    throw domainError('UNIT.PARENT_CYCLE', { field: 'parentId', unit: unitId, parent: parentId });
+  }
 }
 
 function namesOf(input: UnitNamesInput): UnitNames {
@@ -253,7 +255,10 @@ function registerCadre(command: RegisterCadre, unit: UnitRecord, recorded: Recor
 function endTenures(unit: UnitRecord, on: IsoDate, recorded: Recorded): UnitEvent[] {
   const head = currentHead(unit);
   const deputies = unit.deputies.filter((tenure) => tenure.to === null);
-  return [...(head ? [headLeft(head, on, recorded)] : []), ...deputies.map((tenure) => deputyLeft(tenure, on, recorded))];
+  return [
+    ...(head ? [headLeft(head, on, recorded)] : []),
+    ...deputies.map((tenure) => deputyLeft(tenure, on, recorded)),
+  ];
 }
 
 function requireSuccessor(unit: UnitRecord, successorId: string, field: string): string {
@@ -382,7 +387,11 @@ function evolve(state: UnitState, event: UnitEvent): UnitState {
     }
     case 'UnitSplit': {
       const { successorIds, on, reason } = event.data;
-      return { ...state, status: 'dissolved', dissolution: { how: 'split', on, successorIds: [...successorIds], reason } };
+      return {
+        ...state,
+        status: 'dissolved',
+        dissolution: { how: 'split', on, successorIds: [...successorIds], reason },
+      };
     }
     case 'UnitSuperseded': {
       const { successorId, on, reason } = event.data;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   ANY,
@@ -225,7 +226,14 @@ export class EventStoreDbEventStore implements LedgerStore {
   private async runWriter(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        await this.writeBatch(this.takeBatch());
+        const batch = this.takeBatch();
+        try {
+          await this.writeBatch(batch);
+        } catch (e) {
+          // A bug, not an outcome: settle everyone (settling twice is a no-op) and re-read the log before going on.
+          this.stale = true;
+          rejectAll(batch, this.translate(e, 'appending to the ledger log'));
+        }
         await this.maybeRollForward();
       }
     } finally {
@@ -385,6 +393,7 @@ export class EventStoreDbEventStore implements LedgerStore {
         continue;
       }
       const entries = plan.rows.map((row, i): NewEntry => ({
+        entryId: randomUUID(),
         id: row.eventId,
         type: row.type,
         dataJson: events[i].dataJson,
@@ -470,7 +479,9 @@ export class EventStoreDbEventStore implements LedgerStore {
       } catch (e) {
         if (!isClientWrongExpectedVersion(e)) throw e;
         const onServer = versionOfCurrentRevision(e.actualVersion);
-        if (onServer < from - 1) {
+        // Behind where the window begins (or exactly there, which no honest server refuses): the stream lost links
+        // that were rolled forward before, or was rewritten outside the ledger. Looping would not help.
+        if (onServer < from) {
           throw new EventStoreError(
             'STORE.STREAM_DIVERGED',
             `stream ${streamId} is at version ${onServer} but the log continues it at version ${from}; the versions between were rolled forward before — run verify`,

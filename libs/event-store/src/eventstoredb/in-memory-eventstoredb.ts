@@ -52,9 +52,8 @@ export class InMemoryEventStoreDb {
   private readonly streams = new Map<string, StoredEvent[]>();
   private readonly maxCounts = new Map<string, number>();
   private readonly subscribers = new Map<string, Set<(e: ResolvedEvent) => void>>();
+  private readonly appendCounts = new Map<string, number>();
   private commit = 0n;
-  /** Appends the server performed, for tests that count round trips. */
-  appends = 0;
 
   connect(): InMemoryEventStoreDbClient {
     return new InMemoryEventStoreDbClient(this);
@@ -66,7 +65,7 @@ export class InMemoryEventStoreDb {
   }
 
   append(streamName: string, events: readonly EventData[], expected: AppendToStreamOptions['expectedRevision'] = ANY): AppendResult {
-    this.appends += 1;
+    this.appendCounts.set(streamName, this.appendsTo(streamName) + 1);
     const stream = this.streams.get(streamName) ?? [];
     const current = BigInt(stream.length) - 1n;
     const wrong = () =>
@@ -162,6 +161,24 @@ export class InMemoryEventStoreDb {
     } as RecordedEvent;
   }
 
+  /**
+   * Rewrites a stored JSON event in place — what someone with access to the database files could do, and what no
+   * client call can. For tamper tests.
+   */
+  tamper(streamName: string, revision: number, edit: (event: { data: Record<string, unknown>; metadata: Record<string, unknown> }) => void): void {
+    const stream = this.streams.get(streamName);
+    const e = stream?.[revision];
+    if (!stream || !e) throw new Error(`no event ${streamName}@${revision}`);
+    const json = { data: JSON.parse(e.data.toString('utf8')), metadata: JSON.parse(e.metadata.toString('utf8')) };
+    edit(json);
+    stream[revision] = { ...e, data: Buffer.from(JSON.stringify(json.data)), metadata: Buffer.from(JSON.stringify(json.metadata)) };
+  }
+
+  /** Appends that reached a stream (including idempotent repeats), for tests that count round trips. */
+  appendsTo(streamName: string): number {
+    return this.appendCounts.get(streamName) ?? 0;
+  }
+
   setMaxCount(streamName: string, maxCount: number | undefined): void {
     if (maxCount === undefined) this.maxCounts.delete(streamName);
     else this.maxCounts.set(streamName, maxCount);
@@ -237,7 +254,7 @@ export class InMemoryEventStoreDbClient implements EsdbClient {
     const emitter = new EventEmitter();
     const stop = this.server.subscribe(streamName, (e) => emitter.emit('data', e));
     return {
-      on: (event: 'data' | 'error', listener: (arg: never) => void) => emitter.on(event, listener),
+      on: (event: 'data' | 'error', listener: (arg: ResolvedEvent & Error) => void) => emitter.on(event, listener),
       unsubscribe: async () => {
         stop();
         emitter.removeAllListeners();

@@ -119,6 +119,8 @@ export function expectedVersionOfRevision(expected: AppendExpectedRevision): str
  * `$by-correlation-id` projection works on the ledger too.
  */
 export interface EntryMetadata extends EventMetadata {
+  /** Our event id (`deriveEventId`). The EventStoreDB id of a log entry is fresh per write attempt: see NewEntry. */
+  readonly eventId: string;
   readonly schemaVersion: number;
   readonly streamId: string;
   readonly streamVersion: number;
@@ -136,6 +138,14 @@ export interface EntryMetadata extends EventMetadata {
 }
 
 export interface NewEntry {
+  /**
+   * The entry's EventStoreDB event id, new for every attempt. Were it our derived event id, a writer whose view of
+   * the log is stale could re-send a command that already sits at the same revision and get the server's
+   * idempotent "success" for an append that wrote nothing — with its own, different recordedAt and hashes in
+   * memory. Duplicates are decided by reading the log instead.
+   */
+  readonly entryId: string;
+  /** Our event id (`deriveEventId`), the one readers see. */
   readonly id: string;
   readonly type: string;
   /** Canonical JSON of the event's data (RFC 8785). */
@@ -147,7 +157,7 @@ export interface NewEntry {
   readonly position: number;
   readonly eventIndex: number;
   readonly eventCount: number;
-  readonly leafHash: Buffer;
+  readonly leafHash: Uint8Array;
   readonly nodes: readonly StoredNode[];
 }
 
@@ -164,6 +174,7 @@ export function encodeEntryMetadata(e: NewEntry): EntryMetadata {
     causationId: m.causationId,
     occurredAt: m.occurredAt,
     recordedAt: m.recordedAt,
+    eventId: e.id,
     schemaVersion: e.schemaVersion,
     streamId: e.streamId,
     streamVersion: e.streamVersion,
@@ -184,7 +195,7 @@ export function encodeEntryMetadata(e: NewEntry): EntryMetadata {
  */
 export function entryEventData(e: NewEntry): EventData {
   return jsonEvent({
-    id: e.id,
+    id: e.entryId,
     type: e.type,
     data: JSON.parse(e.dataJson) as JsonObject,
     metadata: encodeEntryMetadata(e) as unknown as JsonObject,
@@ -268,7 +279,7 @@ export function decodeEntry(recorded: ClientRecordedEvent): DecodedEntry {
   });
   return {
     event: {
-      id: recorded.id,
+      id: str(m, 'eventId', position)!,
       streamId: str(m, 'streamId', position)!,
       streamVersion: int(m, 'streamVersion', position, 1),
       position,

@@ -35,8 +35,8 @@ function fromCommandError(e: CommandError, doing: string, streamIdOf: (name: str
     case ErrorType.DEADLINE_EXCEEDED:
     case ErrorType.TIMEOUT:
     case ErrorType.CANCELLED:
-      // Retryable; for a write the outcome is unknown, and a retry with the same command id is safe.
-      return new EventStoreError('STORE.UNAVAILABLE', `EventStoreDB did not answer while ${doing} (${e.type}); retry with the same command id`, details);
+      // Retryable. For a write the outcome is unknown, and retrying it is safe: appends are idempotent by command id.
+      return new EventStoreError('STORE.UNAVAILABLE', `EventStoreDB is unreachable or did not answer while ${doing} (${e.type}); retrying is safe`, details);
     case ErrorType.NOT_LEADER:
       return new EventStoreError('STORE.UNAVAILABLE', `EventStoreDB node is not the leader while ${doing}; the client reconnects to the leader, retry`, details);
     case ErrorType.ACCESS_DENIED:

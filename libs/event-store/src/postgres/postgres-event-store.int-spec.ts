@@ -149,6 +149,18 @@ describePg('PostgresEventStore', () => {
       expect(report.problems[0]).toMatchObject({ position: 256, code: 'NODE_MISMATCH' });
     });
 
+    it('reaches the same verdict with worker threads reading the exported snapshot', async () => {
+      await store.append(req('task-2', Array.from({ length: 300 }, (_, i) => ev('ReminderIssued', { i }))));
+      const clean = await store.verify({ threads: 2 });
+      expect(clean).toEqual(await store.verify({ threads: 1 }));
+      expect(clean).toMatchObject({ ok: true, eventsChecked: 556 });
+      const [victim] = await store.readAll({ fromPosition: 300, limit: 1 });
+      await db.bypassingTriggers(`UPDATE ${db.schema}.events SET record = ${escape(encodeRecord({ ...victim, type: 'Forged' }))} WHERE position = 300`);
+      const threaded = await store.verify({ threads: 2 });
+      expect(threaded.problems[0]).toMatchObject({ position: 300, code: 'ROW_MISMATCH' });
+      expect(threaded).toEqual(await store.verify({ threads: 1 }));
+    });
+
     it('names the position of an index column that disagrees with its record', async () => {
       await db.bypassingTriggers(`UPDATE ${db.schema}.events SET stream_id = 'task-2' WHERE position = 17`);
       expect((await store.verify()).problems[0]).toMatchObject({ position: 17, code: 'ROW_MISMATCH' });
@@ -310,10 +322,13 @@ describePg('PostgresEventStore', () => {
     it('keeps each command all-or-nothing and the log verifiable', async () => {
       const store = await db.open();
       const script = join(__dirname, 'crash-appender.script.ts');
+      const childUrl = new URL(DATABASE_URL);
+      const appName = `crash-${db.schema}`;
+      childUrl.searchParams.set('application_name', appName);
       for (let round = 0; round < 3; round++) {
         const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
           cwd: join(__dirname, '../../../..'),
-          env: { ...process.env, NODE_OPTIONS: '', LEDGER_URL: DATABASE_URL, LEDGER_SCHEMA: db.schema },
+          env: { ...process.env, NODE_OPTIONS: '', LEDGER_URL: childUrl.toString(), LEDGER_SCHEMA: db.schema },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let stderr = '';
@@ -327,6 +342,14 @@ describePg('PostgresEventStore', () => {
         await new Promise((r) => setTimeout(r, 20 + Math.random() * 300));
         child.kill('SIGKILL');
         expect(await exited).toBe('SIGKILL');
+      }
+      // A transaction whose COMMIT reached the server before the kill still commits (all of it): wait until the
+      // killed process's sessions have finished before counting.
+      for (let waited = 0; ; waited += 50) {
+        const [{ n }] = await db.sql('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [appName]);
+        if (n === 0) break;
+        if (waited > 10_000) throw new Error(`${String(n)} sessions of the killed process are still open`);
+        await new Promise((r) => setTimeout(r, 50));
       }
       const counts = await db.sql(`SELECT command_id, count(*)::int AS n FROM ${db.schema}.events GROUP BY command_id`);
       expect(counts.length).toBeGreaterThan(0);

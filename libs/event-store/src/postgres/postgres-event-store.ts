@@ -1,4 +1,5 @@
-import { Client, DatabaseError, escapeIdentifier, Pool, types as pgTypes, type CustomTypesConfig, type PoolClient, type QueryResult } from 'pg';
+import { availableParallelism } from 'node:os';
+import { Client, DatabaseError, escapeIdentifier, Pool, type PoolClient, type QueryResult } from 'pg';
 import { planAppend, resultFromRows } from '../append-plan';
 import { EventStoreError, IdempotencyConflictError, InvalidAppendError, NotFoundError, WrongExpectedVersionError } from '../errors';
 import { consistencyProof, inclusionProof, MerkleFrontier, rootAt, toHex, type StoredNode } from '../integrity';
@@ -20,7 +21,9 @@ import { systemClock } from '../port';
 import { decodeRecord, DEFAULT_LIMITS, isInstant, prepareAppend, type AppendPolicy, type PreparedAppend, type StoredRow } from '../record';
 import { PollingSubscription } from '../subscription';
 import { verifyRows } from '../verify';
-import { pgMerkleReader, type Queryable } from './merkle-reader';
+import { pgMerkleReader } from './merkle-reader';
+import { verifyInWorkers } from './parallel-verify';
+import { ledgerTypes } from './pg-types';
 import { advisoryLockKey, APPEND_CHANNEL, assertSchemaName, literal, migrate, rollbackQuietly } from './schema';
 
 export interface PostgresEventStoreOptions {
@@ -75,17 +78,8 @@ const MAX_BATCH_APPENDS = 500;
 const MAX_BATCH_EVENTS = 10_000;
 const MAX_PAGE = 10_000;
 const VERIFY_PAGE = 5_000;
-
-/** Positions and versions fit in a double; parse bigint columns as numbers, refusing anything that would not. */
-function parseInt8(text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n)) throw new EventStoreError('STORE.NUMBER_RANGE', `bigint ${text} is outside the safe integer range`);
-  return n;
-}
-const typeParsers: CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pgTypes.builtins.INT8 && format !== 'binary' ? parseInt8 : pgTypes.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
-};
+/** Below this many events, starting worker threads costs more than it saves. */
+const PARALLEL_VERIFY_MIN = 50_000;
 
 const EVENT_COLUMNS = 'position, event_id, stream_id, stream_version, type, command_id, record, leaf_hash';
 
@@ -144,7 +138,7 @@ export class PostgresEventStore implements LedgerStore {
     this.policy = options.policy;
     this.streamCacheSize = options.streamCacheSize ?? 100_000;
     this.maxEventsPerAppend = options.policy.maxEventsPerAppend ?? DEFAULT_LIMITS.maxEventsPerAppend;
-    this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, types: typeParsers });
+    this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, types: ledgerTypes });
     // An idle pooled connection that dies (server restart) is dropped by the pool; the next query opens a new one.
     this.pool.on('error', () => undefined);
     this.sql = statements(this.schema, this.maxEventsPerAppend);
@@ -516,10 +510,12 @@ export class PostgresEventStore implements LedgerStore {
   }
 
   /**
-   * Reads the log and its nodes from one REPEATABLE READ snapshot (appends carry on meanwhile), in keyset pages of
-   * 5000 rows; the next page is requested before the current one is checked, so the server reads while we hash.
+   * Reads the log and its nodes from one REPEATABLE READ snapshot while appends carry on. Large logs are read and
+   * checked by worker threads that import that snapshot (`pg_export_snapshot`), each over its own connection, while
+   * this thread folds their leaves into the Merkle tree in order; small ones in keyset pages on this thread, the
+   * next page requested before the current one is checked.
    */
-  async verify(options: { onProgress?: (checked: number, total: number) => void } = {}): Promise<VerifyReport> {
+  async verify(options: { onProgress?: (checked: number, total: number) => void; threads?: number } = {}): Promise<VerifyReport> {
     this.assertOpen();
     const client = await this.pool.connect();
     let broken: Error | undefined;
@@ -528,26 +524,33 @@ export class PostgresEventStore implements LedgerStore {
       const nodeRows = await client.query<[number, number, Buffer]>({ text: this.sql.allNodes, rowMode: 'array' });
       const storedNodes = nodeRows.rows.map(([level, index, hash]): StoredNode => ({ level, index, hash }));
       const total = (await client.query<{ head: number }>(this.sql.head)).rows[0].head;
-      const page = (after: number): Promise<{ rows: RowArray[] }> =>
-        client.query<RowArray>({ name: 'ledger_verify_page', text: this.sql.verifyPage, values: [after, VERIFY_PAGE], rowMode: 'array' });
-      const report = await verifyRows({
-        total,
-        storedNodes,
-        onProgress: options.onProgress,
-        pages: async function* (): AsyncGenerator<StoredRow[]> {
-          let next: Promise<{ rows: RowArray[] }> | undefined = page(0);
-          try {
-            while (next) {
-              const rows: RowArray[] = (await next).rows;
-              next = rows.length === VERIFY_PAGE ? page(rows[rows.length - 1][0]) : undefined;
-              if (rows.length > 0) yield rows.map(toStoredRow);
+      const threads = options.threads ?? Math.min(2, availableParallelism());
+      let report: VerifyReport;
+      if (threads > 1 && total > 0 && (total >= PARALLEL_VERIFY_MIN || options.threads !== undefined)) {
+        const snapshot = (await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0].id;
+        report = await verifyInWorkers({ connectionString: this.options.connectionString, schema: this.schema, snapshot }, total, storedNodes, threads, options.onProgress);
+      } else {
+        const page = (after: number): Promise<{ rows: RowArray[] }> =>
+          client.query<RowArray>({ name: 'ledger_verify_page', text: this.sql.verifyPage, values: [after, VERIFY_PAGE], rowMode: 'array' });
+        report = await verifyRows({
+          total,
+          storedNodes,
+          onProgress: options.onProgress,
+          pages: async function* (): AsyncGenerator<StoredRow[]> {
+            let next: Promise<{ rows: RowArray[] }> | undefined = page(0);
+            try {
+              while (next) {
+                const rows: RowArray[] = (await next).rows;
+                next = rows.length === VERIFY_PAGE ? page(rows[rows.length - 1][0]) : undefined;
+                if (rows.length > 0) yield rows.map(toStoredRow);
+              }
+            } finally {
+              // Let a prefetched page finish before the transaction ends.
+              await next?.catch(() => undefined);
             }
-          } finally {
-            // verifyRows may stop early; let a prefetched page finish before the transaction ends.
-            await next?.catch(() => undefined);
-          }
-        },
-      });
+          },
+        });
+      }
       await client.query('COMMIT');
       return report;
     } catch (e) {
@@ -625,8 +628,8 @@ function text(value: string): string {
 }
 
 /** E'' form, so the literal means the same whatever standard_conforming_strings says. */
-function bytea(hash: Buffer): string {
-  return `E'\\\\x${hash.toString('hex')}'::bytea`;
+function bytea(hash: Uint8Array): string {
+  return `E'\\\\x${toHex(hash)}'::bytea`;
 }
 
 function asResults(result: QueryResult | QueryResult[]): QueryResult[] {

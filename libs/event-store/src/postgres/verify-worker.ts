@@ -32,7 +32,7 @@ const ready = client
   .connect()
   .then(() => client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`));
 // Chunks are answered in the order they arrive; the connection runs one query at a time anyway.
-let queue = ready;
+let queue: Promise<unknown> = ready;
 
 parentPort!.on('message', (msg: VerifyChunkRequest | 'close') => {
   if (msg === 'close') {

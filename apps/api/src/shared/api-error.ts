@@ -1,0 +1,19 @@
+/** The one error body every endpoint returns: a stable code, a message in the caller's language, and the fields at fault. */
+export interface ApiErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly fields: ReadonlyArray<{ readonly field: string; readonly reason: string }>;
+}
+
+/** An error the application layer raises itself (authentication, preconditions), mapped like a domain error. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: ApiErrorBody['fields'] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}

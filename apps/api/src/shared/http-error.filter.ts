@@ -1,0 +1,108 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, type ErrorKind } from '@ledger/domain';
+import { EventStoreError, InvalidAppendError, WrongExpectedVersionError } from '@ledger/event-store';
+import { ApiError, type ApiErrorBody } from './api-error';
+import { preferredLanguage } from './language';
+
+/** Domain error kinds to HTTP statuses: the one place this mapping lives. */
+const STATUS_BY_KIND: { readonly [K in ErrorKind]: number } = {
+  validation: 400,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  rule: 422,
+};
+
+const STORE_STATUS: Record<string, number> = {
+  'STORE.WRONG_EXPECTED_VERSION': 409,
+  'STORE.IDEMPOTENCY_CONFLICT': 409,
+  'STORE.NOT_FOUND': 404,
+  'STORE.BAD_TREE_SIZE': 400,
+};
+
+/**
+ * Turns every error into `{code, message, fields}` with the right status. Bad input never becomes a 500: only an
+ * error nobody anticipated does, and then the body says nothing about internals.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('HttpError');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const { status, body } = this.map(error, preferredLanguage(req.headers['accept-language']));
+    if (status >= 500) this.log.error(`${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (res.headersSent) return;
+    res.status(status).json(body);
+  }
+
+  map(error: unknown, language: 'en' | 'vi' | 'zh'): { status: number; body: ApiErrorBody } {
+    if (error instanceof ApiError) {
+      return { status: error.status, body: { code: error.code, message: error.message, fields: error.fields } };
+    }
+    if (error instanceof DomainError) {
+      return {
+        status: STATUS_BY_KIND[error.kind],
+        body: { code: error.code, message: error.messages[language], fields: error.field ? [{ field: error.field, reason: error.messages[language] }] : [] },
+      };
+    }
+    if (error instanceof InvalidAppendError) {
+      return { status: 400, body: { code: error.code, message: error.message, fields: [{ field: error.field, reason: String(error.details.reason) }] } };
+    }
+    if (error instanceof WrongExpectedVersionError) {
+      return {
+        status: 409,
+        body: { code: error.code, message: `the record changed: it is at version ${error.actual}, the request expected ${String(error.expected)}`, fields: [] },
+      };
+    }
+    if (error instanceof EventStoreError) {
+      const status = STORE_STATUS[error.code] ?? 503;
+      return { status, body: { code: error.code, message: status === 503 ? 'the ledger store is unavailable; try again' : error.message, fields: [] } };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const response = error.getResponse();
+      if (typeof response === 'object' && response !== null && 'code' in response && 'fields' in response) {
+        return { status, body: response as ApiErrorBody };
+      }
+      const message = typeof response === 'string' ? response : ((response as { message?: string | string[] }).message ?? error.message);
+      return { status, body: { code: codeForStatus(status), message: Array.isArray(message) ? message.join('; ') : message, fields: [] } };
+    }
+    // Body-parser errors (malformed JSON, too large) carry a status and expose=true.
+    const e = error as { status?: number; statusCode?: number; expose?: boolean; type?: string; message?: string };
+    const status = e.status ?? e.statusCode;
+    if (status && status >= 400 && status < 500) {
+      return {
+        status,
+        body: { code: e.type === 'entity.too.large' ? 'REQUEST.TOO_LARGE' : 'REQUEST.MALFORMED', message: e.expose && e.message ? e.message : 'malformed request', fields: [{ field: 'body', reason: e.message ?? 'malformed' }] },
+      };
+    }
+    return { status: 500, body: { code: 'INTERNAL', message: 'internal error', fields: [] } };
+  }
+}
+
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return 'REQUEST.INVALID';
+    case 401:
+      return 'AUTH.UNAUTHENTICATED';
+    case 403:
+      return 'AUTH.FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 405:
+      return 'METHOD_NOT_ALLOWED';
+    case 409:
+      return 'CONFLICT';
+    case 413:
+      return 'REQUEST.TOO_LARGE';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return `HTTP_${status}`;
+  }
+}
