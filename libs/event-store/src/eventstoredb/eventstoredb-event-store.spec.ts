@@ -5,7 +5,7 @@
  * behaviour, not the server's code: `eventstoredb-event-store.int-spec.ts` runs the same contract against a real
  * server when EVENTSTORE_URL is set.
  */
-import { MaxAppendSizeExceededError, UnavailableError } from '@eventstore/db-client';
+import { jsonEvent, MaxAppendSizeExceededError, UnavailableError } from '@eventstore/db-client';
 import { EventStoreError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import type { LedgerStore } from '../port';
 import { deriveEventId } from '../record';
@@ -285,6 +285,13 @@ describe('EventStoreDB adapter (in-memory server model)', () => {
       });
       const report = await store.verify();
       expect(report.problems[0]).toMatchObject({ position: 256, code: 'NODE_MISMATCH' });
+    });
+
+    it('refuses to read a stream that someone appended to directly, past the ledger', async () => {
+      const store = await ledgerOf(1);
+      server.append(names.stream('task-1'), [jsonEvent({ type: 'ProgressReported', data: { percent: 100 } })]);
+      await expect(store.readStream('task-1')).rejects.toMatchObject({ code: 'STORE.STREAM_DIVERGED', message: expect.stringContaining('outside the ledger (version 2)') });
+      expect((await store.verify()).ok).toBe(true);
     });
 
     it('catches an entry moved to another stream version, and a stream link pointing elsewhere', async () => {

@@ -89,7 +89,8 @@ export function describeEventStoreContract(name: string, open: (clock: TestClock
       store = h.store;
     });
     afterEach(async () => {
-      await h.cleanup();
+      // When `open` failed, there is nothing to clean up and its error is the one to see.
+      await h?.cleanup();
     });
 
     describe('when events are appended', () => {
