@@ -1,0 +1,44 @@
+/** Layer rules, enforced in CI (`npm run lint:layers`) rather than by hope. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'libs/domain is plain TypeScript: no Nest, no database, no store, no HTTP.',
+      severity: 'error',
+      from: { path: '^libs/domain/src', pathNot: '\\.spec\\.ts$' },
+      to: { path: '(@nestjs|node_modules/(pg|express|class-validator|class-transformer|@eventstore)|^libs/(event-store|projections)|^apps/|node:sqlite)' },
+    },
+    {
+      name: 'event-store-knows-no-domain-or-framework',
+      comment: 'The store is generic: it must not import the domain, Nest or the apps.',
+      severity: 'error',
+      from: { path: '^libs/event-store/src' },
+      to: { path: '(@nestjs|^libs/(domain|projections)|^apps/)' },
+    },
+    {
+      name: 'projections-are-pure',
+      comment: 'Read-model folds know events, not Nest or the database.',
+      severity: 'error',
+      from: { path: '^libs/projections/src', pathNot: '\\.spec\\.ts$' },
+      to: { path: '(@nestjs|^apps/|node_modules/(pg|express))' },
+    },
+    {
+      name: 'libs-do-not-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: { path: '^(apps|libs)/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    exclude: { path: '(node_modules|dist)' },
+  },
+};
