@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { STREAM_KINDS } from '@ledger/domain';
 import { describeStore, openStore, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
+import { registerUserCommands } from './commands/users';
 
 /**
  * `ledger`: operator and auditor commands against the configured store (same environment variables as the API).
@@ -78,6 +79,8 @@ program
     const proof = await withStore((store) => store.consistencyProof(size1, size2));
     console.log(JSON.stringify({ size1, size2, proof }, null, 2));
   });
+
+registerUserCommands(program, withStore);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const e = error as { code?: string; message?: string };

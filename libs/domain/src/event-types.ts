@@ -1,5 +1,6 @@
 import type { DirectiveEvent, DirectiveEventType } from './directive/events';
 import type { DocumentNumberEvent, DocumentNumberEventType } from './document-number/events';
+import type { UserEvent, UserEventType } from './identity/events';
 import type { StreamKind } from './shared/streams';
 import type { SignOffEvent, SignOffEventType } from './signoff/events';
 import type { TaskEvent, TaskEventType } from './task/events';
@@ -55,6 +56,13 @@ export const TASK_EVENT_TYPES = everyMemberOf<TaskEventType>()([
   'TaskTransferred',
 ]);
 export const SIGN_OFF_EVENT_TYPES = everyMemberOf<SignOffEventType>()(['SignOffRecorded']);
+export const USER_EVENT_TYPES = everyMemberOf<UserEventType>()([
+  'UserRegistered',
+  'UserRoleChanged',
+  'UserDeactivated',
+  'ApiTokenIssued',
+  'ApiTokenRevoked',
+]);
 
 export const EVENT_TYPES_BY_STREAM_KIND: { readonly [K in StreamKind]: readonly string[] } = {
   unit: UNIT_EVENT_TYPES,
@@ -62,12 +70,11 @@ export const EVENT_TYPES_BY_STREAM_KIND: { readonly [K in StreamKind]: readonly 
   task: TASK_EVENT_TYPES,
   docno: DOCUMENT_NUMBER_EVENT_TYPES,
   signoff: SIGN_OFF_EVENT_TYPES,
-  // Users are kept by the identity side of the application; this library records none.
-  user: [],
+  user: USER_EVENT_TYPES,
 };
 
 /** Every event this library defines. */
-export type LedgerEvent = UnitEvent | DirectiveEvent | DocumentNumberEvent | TaskEvent | SignOffEvent;
+export type LedgerEvent = UnitEvent | DirectiveEvent | DocumentNumberEvent | TaskEvent | SignOffEvent | UserEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 type Typed = { readonly type: string };
@@ -82,3 +89,4 @@ export const isDirectiveEvent = guard<DirectiveEvent>(DIRECTIVE_EVENT_TYPES);
 export const isDocumentNumberEvent = guard<DocumentNumberEvent>(DOCUMENT_NUMBER_EVENT_TYPES);
 export const isTaskEvent = guard<TaskEvent>(TASK_EVENT_TYPES);
 export const isSignOffEvent = guard<SignOffEvent>(SIGN_OFF_EVENT_TYPES);
+export const isUserEvent = guard<UserEvent>(USER_EVENT_TYPES);

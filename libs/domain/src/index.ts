@@ -1,5 +1,5 @@
 /**
- * @ledger/domain: the pure domain of directives, tasks, organisation and sign-offs.
+ * @ledger/domain: the pure domain of directives, tasks, organisation, sign-offs and the users who record them.
  * Deciders (initialState / evolve / decide) over plain data, their events and commands, the error table,
  * stream naming, and the authorization table the API applies.
  */
@@ -34,6 +34,10 @@ export * from './task/timeliness';
 export * from './signoff/events';
 export * from './signoff/commands';
 export * from './signoff/decider';
+export * from './identity/events';
+export * from './identity/commands';
+export * from './identity/decider';
+export * from './identity/api-token';
 
 // Every event type, by stream kind, with type guards for events read back from the store
 export * from './event-types';

@@ -1,26 +1,46 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ApiError } from '../shared/api-error';
+import { AuthFailureLimiter } from './auth-failure.limiter';
 import { AUTHENTICATOR, type AuthenticatedActor, type Authenticator } from './authenticated-actor';
 import { IS_PUBLIC } from './current-actor.decorator';
 
-/** Global guard: every route needs `Authorization: Bearer <token>` unless marked `@Public()`. */
+/**
+ * Global guard: every route needs `Authorization: Bearer <token>` unless marked `@Public()`. Each 401 counts
+ * against the caller's address; past the limit the address gets 429 with `Retry-After`, before any lookup.
+ */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    private readonly limiter: AuthFailureLimiter,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<Request & { actor?: AuthenticatedActor }>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const retryAfter = this.limiter.retryAfterSeconds(address);
+    if (retryAfter > 0) {
+      res.setHeader('Retry-After', String(retryAfter));
+      throw new ApiError(429, 'AUTH.TOO_MANY_FAILURES', `too many failed authentications from this address; retry in ${retryAfter} s`);
+    }
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/.exec(header.trim()) : null;
-    if (!match) throw new ApiError(401, 'AUTH.UNAUTHENTICATED', 'a bearer token is required (Authorization: Bearer <token>)');
+    if (!match) {
+      this.limiter.recordFailure(address);
+      res.setHeader('WWW-Authenticate', 'Bearer realm="ledger"');
+      throw new ApiError(401, 'AUTH.UNAUTHENTICATED', 'a bearer token is required (Authorization: Bearer <token>)');
+    }
     const actor = await this.authenticator.authenticate(match[1]);
-    if (!actor) throw new ApiError(401, 'AUTH.INVALID_TOKEN', 'the token is unknown, expired or revoked');
+    if (!actor) {
+      this.limiter.recordFailure(address);
+      res.setHeader('WWW-Authenticate', 'Bearer realm="ledger", error="invalid_token"');
+      throw new ApiError(401, 'AUTH.INVALID_TOKEN', 'the token is unknown, expired or revoked');
+    }
     req.actor = actor;
     return true;
   }

@@ -1,9 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { LedgerStore } from '@ledger/event-store';
+import { Public } from '../auth/current-actor.decorator';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 
 @ApiTags('operations')
+@Public()
 @Controller()
 export class HealthController {
   constructor(@Inject(LEDGER_STORE) private readonly store: LedgerStore) {}

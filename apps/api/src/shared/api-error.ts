@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: ApiErrorBody['fields'] = [],
+    /** The message in every working language, when the raiser has it (Accept-Language picks one). */
+    readonly messages?: { readonly en: string; readonly vi: string; readonly zh: string },
   ) {
     super(message);
     this.name = 'ApiError';

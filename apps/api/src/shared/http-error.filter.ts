@@ -41,7 +41,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   map(error: unknown, language: 'en' | 'vi' | 'zh'): { status: number; body: ApiErrorBody } {
     if (error instanceof ApiError) {
-      return { status: error.status, body: { code: error.code, message: error.message, fields: error.fields } };
+      return { status: error.status, body: { code: error.code, message: error.messages?.[language] ?? error.message, fields: error.fields } };
     }
     if (error instanceof DomainError) {
       return {

@@ -538,6 +538,86 @@ export const ERROR_MESSAGES = {
     vi: 'Phong bì chữ ký phải là một đối tượng JSON thuần.',
     zh: '签名信封必须是纯 JSON 对象。',
   },
+
+  // ── Users and API tokens (người dùng, mã truy cập / 用户, 访问令牌) ────────────────────────────────────────────
+  'USER.NOT_FOUND': {
+    kind: 'not-found',
+    en: 'User {user} is not registered.',
+    vi: 'Người dùng {user} chưa được đăng ký.',
+    zh: '用户 {user} 尚未登记。',
+  },
+  'USER.ALREADY_REGISTERED': {
+    kind: 'conflict',
+    en: 'User {user} is already registered.',
+    vi: 'Người dùng {user} đã được đăng ký.',
+    zh: '用户 {user} 已登记。',
+  },
+  'USER.ID_RESERVED': {
+    kind: 'validation',
+    en: '"{value}" is reserved for what the ledger records on its own account and cannot be a user id.',
+    vi: '"{value}" được dành riêng cho các thao tác do hệ thống sổ cái tự ghi nhận, không thể dùng làm mã người dùng.',
+    zh: '"{value}" 为台账系统自身操作保留，不能用作用户编号。',
+  },
+  'USER.DEACTIVATED': {
+    kind: 'conflict',
+    en: 'User {user} is deactivated.',
+    vi: 'Người dùng {user} đã bị vô hiệu hóa.',
+    zh: '用户 {user} 已停用。',
+  },
+  'USER.ADMINISTRATOR_ONLY': {
+    kind: 'forbidden',
+    en: 'Only an administrator may register users, change their role or unit, deactivate them, or issue tokens for others.',
+    vi: 'Chỉ quản trị hệ thống mới được đăng ký người dùng, thay đổi vai trò hoặc đơn vị, vô hiệu hóa người dùng, hoặc cấp mã truy cập cho người khác.',
+    zh: '只有系统管理员才能登记用户、变更其角色或单位、停用用户，或为他人签发访问令牌。',
+  },
+  'USER.SELF_ROLE_CHANGE': {
+    kind: 'forbidden',
+    en: 'You cannot change your own role or unit: another administrator must.',
+    vi: 'Bạn không thể tự thay đổi vai trò hoặc đơn vị của mình: việc này phải do một quản trị viên khác thực hiện.',
+    zh: '不能变更本人的角色或单位，须由其他系统管理员办理。',
+  },
+  'USER.SELF_DEACTIVATION': {
+    kind: 'forbidden',
+    en: 'You cannot deactivate yourself: another administrator must.',
+    vi: 'Bạn không thể tự vô hiệu hóa tài khoản của mình: việc này phải do một quản trị viên khác thực hiện.',
+    zh: '不能停用本人账户，须由其他系统管理员办理。',
+  },
+  'USER.ROLE_UNCHANGED': {
+    kind: 'validation',
+    en: 'User {user} already has the role {role} in unit {unit}.',
+    vi: 'Người dùng {user} đã có vai trò {role} tại đơn vị {unit}.',
+    zh: '用户 {user} 已是单位 {unit} 的 {role} 角色。',
+  },
+  'USER.TOKEN_ALREADY_ISSUED': {
+    kind: 'conflict',
+    en: 'API token {token} already exists.',
+    vi: 'Mã truy cập {token} đã tồn tại.',
+    zh: '访问令牌 {token} 已存在。',
+  },
+  'USER.TOKEN_EXPIRY_NOT_FUTURE': {
+    kind: 'rule',
+    en: 'A token cannot expire at {expiresAt}: that is not after now ({now}).',
+    vi: 'Mã truy cập không thể hết hạn vào {expiresAt}: thời điểm này không sau thời điểm hiện tại ({now}).',
+    zh: '访问令牌的到期时间 {expiresAt} 不能早于或等于当前时间（{now}）。',
+  },
+  'USER.TOKEN_NOT_FOUND': {
+    kind: 'not-found',
+    en: 'User {user} has no API token {token}.',
+    vi: 'Người dùng {user} không có mã truy cập {token}.',
+    zh: '用户 {user} 没有访问令牌 {token}。',
+  },
+  'USER.TOKEN_ALREADY_REVOKED': {
+    kind: 'conflict',
+    en: 'API token {token} is already revoked.',
+    vi: 'Mã truy cập {token} đã bị thu hồi.',
+    zh: '访问令牌 {token} 已吊销。',
+  },
+  'USER.TOKEN_REVOKE_NOT_ALLOWED': {
+    kind: 'forbidden',
+    en: 'Only an administrator or the token’s own user may revoke it.',
+    vi: 'Chỉ quản trị hệ thống hoặc chính người dùng sở hữu mã truy cập mới được thu hồi mã đó.',
+    zh: '只有系统管理员或令牌所属用户本人才能吊销该令牌。',
+  },
 } as const satisfies Record<string, ErrorMessageEntry>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

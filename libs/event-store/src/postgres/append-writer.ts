@@ -18,12 +18,18 @@ const MAX_BATCH_EVENTS = 10_000;
  *   round trip. The hot state is right iff no other process appended since our last commit, i.e. iff position
  *   head + 1 is still free, and the primary key checks exactly that. Most batches take this path.
  * - `refresh` — first read what other processes appended since (usually a few rows, folded into the hot state) and
- *   the versions of streams not in the cache, then write as above: two round trips. The start when another
- *   process was seen appending recently, and the retry after an optimistic attempt hit a key.
+ *   the versions of streams not in the cache, then write as above: two round trips. Where a batch starts when
+ *   another process was seen appending recently, and the retry after an optimistic attempt hit a key.
  * - `locked` — BEGIN, take the lock, read, write, COMMIT. Nobody can append in between, so it cannot lose a race:
  *   the fallback that keeps a busy second process from starving this one.
  */
 type Mode = 'optimistic' | 'refresh' | 'locked';
+
+/**
+ * `optimistic` (default): start as above. `locked`: start every batch on the locked path — three round trips, but
+ * no batch is ever planned twice; for deployments where several processes append all the time.
+ */
+export type AppendStrategy = 'optimistic' | 'locked';
 const MAX_ATTEMPTS = 5;
 
 interface PendingAppend {
@@ -46,6 +52,7 @@ export interface AppendWriterOptions {
   readonly sql: LedgerSql;
   readonly clock: Clock;
   readonly streamCacheSize: number;
+  readonly strategy: AppendStrategy;
   /** Called after each batch that committed. */
   readonly onCommitted: () => void;
 }
@@ -144,7 +151,7 @@ export class AppendWriter {
   }
 
   private async transact(client: PoolClient, batch: readonly PendingAppend[]): Promise<Outcome[]> {
-    let mode: Mode = this.contended ? 'refresh' : 'optimistic';
+    let mode: Mode = this.options.strategy === 'locked' ? 'locked' : this.contended ? 'refresh' : 'optimistic';
     let lookup = false;
     for (let attempt = 1; ; attempt++) {
       const result = await this.attempt(client, batch, mode, lookup);

@@ -20,7 +20,7 @@ export class NotificationListener {
   }
 
   private connect(): void {
-    const client = new Client({ connectionString: this.connectionString });
+    const client = new Client({ connectionString: this.connectionString, application_name: `ledger-listener:${this.schema}` });
     this.client = client;
     const fail = () => {
       if (this.client !== client) return;

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { Client, DatabaseError, escapeIdentifier, Pool, type PoolClient, type QueryResult } from 'pg';
-import { planAppend, resultFromRows } from '../append-plan';
-import { EventStoreError, IdempotencyConflictError, InvalidAppendError, NotFoundError, WrongExpectedVersionError } from '../errors';
-import { consistencyProof, inclusionProof, MerkleFrontier, rootAt, toHex, type StoredNode } from '../integrity';
+import { Pool } from 'pg';
+import { EventStoreError, InvalidAppendError, NotFoundError } from '../errors';
+import { consistencyProof, inclusionProof, rootAt, toHex, type StoredNode } from '../integrity';
 import type {
   AppendRequest,
   AppendResult,
@@ -18,13 +17,16 @@ import type {
   VerifyReport,
 } from '../port';
 import { systemClock } from '../port';
-import { decodeRecord, DEFAULT_LIMITS, isInstant, prepareAppend, type AppendPolicy, type PreparedAppend, type StoredRow } from '../record';
+import { decodeRecord, DEFAULT_LIMITS, isInstant, prepareAppend, type AppendPolicy, type StoredRow } from '../record';
 import { PollingSubscription } from '../subscription';
 import { verifyRows } from '../verify';
+import { AppendWriter, type AppendStrategy } from './append-writer';
 import { pgMerkleReader } from './merkle-reader';
+import { NotificationListener } from './notification-listener';
 import { verifyInWorkers } from './parallel-verify';
 import { ledgerTypes } from './pg-types';
-import { advisoryLockKey, APPEND_CHANNEL, assertSchemaName, literal, migrate, rollbackQuietly } from './schema';
+import { assertSchemaName, migrate, rollbackQuietly } from './schema';
+import { ledgerSql, type LedgerSql } from './statements';
 
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
@@ -38,92 +40,42 @@ export interface PostgresEventStoreOptions {
   readonly migrate?: boolean;
   /** How many stream versions the writer keeps in memory; older ones are re-read from the index. */
   readonly streamCacheSize?: number;
+  /** How batches start (see `AppendStrategy`); default 'optimistic'. */
+  readonly appendStrategy?: AppendStrategy;
 }
 
-/** One caller waiting for its append; settled after the batch's transaction ends. */
-interface PendingAppend {
-  readonly prepared: PreparedAppend;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
-
-/** A command already in the log, found by its first event id. */
-interface FirstAppend {
-  readonly streamId: string;
-  readonly result: AppendResult;
-}
-
-/**
- * How a batch's transaction is attempted.
- * - `optimistic`: plan against the hot state and send BEGIN, the lock, the INSERTs and COMMIT as one round trip. The
- *   hot state is right iff no other process appended since our last commit, i.e. iff position head + 1 is still
- *   free, and the INSERT's primary key checks exactly that (under the lock). Most batches take this path.
- * - `locked`: take the lock and read the other processes' appends first (one round trip), then write and commit.
- * - `locked-lookup`: the same, also looking up the batch's command ids (after a retried command hit the event id key).
- */
-type Attempt = 'optimistic' | 'locked' | 'locked-lookup';
-
-interface VersionRow {
-  stream_id: string;
-  v: number;
-}
-
-/** Catching up with at most this many rows appended by others beats reloading the frontier. */
-const CATCH_UP_MAX = 10_000;
-
-/** Group commit bounds: one transaction takes at most this many appends, and stops adding at this many events. */
-const MAX_BATCH_APPENDS = 500;
-const MAX_BATCH_EVENTS = 10_000;
 const MAX_PAGE = 10_000;
 const VERIFY_PAGE = 5_000;
 /** Below this many events, starting worker threads costs more than it saves. */
 const PARALLEL_VERIFY_MIN = 50_000;
 
-const EVENT_COLUMNS = 'position, event_id, stream_id, stream_version, type, command_id, record, leaf_hash';
+type RowArray = [number, string, string, number, string, string, string, Buffer];
 
 /**
  * The PostgreSQL adapter.
  *
- * Why global positions are gap-free and in commit order, and why a reader never skips an event committed late:
- * every append transaction first takes one transaction-scoped advisory lock per ledger (`pg_advisory_xact_lock`),
- * and only then — in a new statement, so with a snapshot taken after the lock was granted — reads the head
- * position and numbers its events head + 1, head + 2, .... The lock is released only when the transaction ends,
- * and PostgreSQL makes a commit visible before it releases the transaction's locks. So the transaction that writes
- * p + 1 cannot even read the head until the one that wrote p has committed and is visible (or has rolled back,
- * leaving p free to be written again: no sequence, hence no gaps). Commits therefore happen in position order, and
- * any snapshot that contains p + 1 also contains p. A reader that has seen everything up to p and asks for
- * `position > p` can never later find a new event at or below p. The lock key is derived from the schema name, so
- * every process writing the same ledger serialises on it, and its appends are correct whatever other processes do.
+ * Why global positions are gap-free and in commit order, and why a reader never skips an event committed late.
+ * Appends are written by transactions that hold the ledger's transaction-scoped advisory lock
+ * (`pg_advisory_xact_lock`, keyed by the schema name) from before their first row until they end. A writer numbers
+ * its rows h + 1, h + 2, ... on top of a position h that it knows to be committed — its own last commit, or a row
+ * it read — and the primary key on position refuses h + 1 if anyone else has written it. Positions are not drawn
+ * from a sequence, so a transaction that rolls back leaves no gap: the next one writes the same numbers. Hence the
+ * transaction that writes p + 1 started writing only after p was committed and visible, and any snapshot that
+ * contains p + 1 also contains p. A reader that has handled everything up to p and asks for `position > p` can
+ * never later find a new event at or below p. (PostgreSQL also makes a commit visible before it releases the
+ * transaction's locks, so a writer that takes the lock and then reads the head always sees its predecessor.)
  *
- * The hot path (group commit): concurrent `append` calls queue up; one writer loop takes everything queued into one
- * transaction of three round trips — `BEGIN; lock; head; [versions]` as one simple query, one INSERT of all rows and
- * Merkle nodes as one statement, COMMIT — so concurrent appenders share a transaction and its WAL flush. The writer
- * keeps the last position, the Merkle frontier and recent stream versions in memory and trusts them only while the
- * head it reads under the lock equals its own last commit; otherwise another process wrote, and it reloads.
+ * The hot path is `AppendWriter`'s group commit: one statement per batch, checked by the primary key, with the last
+ * position, the Merkle frontier and recent stream versions kept in memory.
  */
 export class PostgresEventStore implements LedgerStore {
   readonly kind = 'postgres' as const;
   readonly schema: string;
   private readonly pool: Pool;
   private readonly clock: Clock;
-  private readonly policy: AppendPolicy;
-  private readonly streamCacheSize: number;
-  private readonly maxEventsPerAppend: number;
-  private readonly sql: ReturnType<typeof statements>;
+  private readonly sql: LedgerSql;
   private readonly reader;
-
-  /** The writer's hot state: a committed prefix of the log (head, its frontier) and recent stream versions. */
-  private head = 0;
-  private frontier = MerkleFrontier.empty();
-  private readonly streamVersions = new Map<string, number>();
-  /** Another process appended recently: start batches under the lock instead of optimistically. */
-  private contended = false;
-
-  private readonly queue: PendingAppend[] = [];
-  private writer: Promise<void> | undefined;
-
+  private readonly writer: AppendWriter;
   private readonly listeners = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
   private notifications: NotificationListener | undefined;
@@ -135,23 +87,27 @@ export class PostgresEventStore implements LedgerStore {
     this.schema = options.schema ?? 'ledger';
     assertSchemaName(this.schema);
     this.clock = options.clock ?? systemClock;
-    this.policy = options.policy;
-    this.streamCacheSize = options.streamCacheSize ?? 100_000;
-    this.maxEventsPerAppend = options.policy.maxEventsPerAppend ?? DEFAULT_LIMITS.maxEventsPerAppend;
     this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, types: ledgerTypes });
     // An idle pooled connection that dies (server restart) is dropped by the pool; the next query opens a new one.
     this.pool.on('error', () => undefined);
-    this.sql = statements(this.schema, this.maxEventsPerAppend);
+    this.sql = ledgerSql(this.schema, options.policy.maxEventsPerAppend ?? DEFAULT_LIMITS.maxEventsPerAppend);
     this.reader = pgMerkleReader(this.pool, this.schema);
+    this.writer = new AppendWriter({
+      pool: this.pool,
+      schema: this.schema,
+      sql: this.sql,
+      clock: this.clock,
+      streamCacheSize: options.streamCacheSize ?? 100_000,
+      strategy: options.appendStrategy ?? 'optimistic',
+      onCommitted: () => this.wakeListeners(),
+    });
   }
 
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
     const store = new PostgresEventStore(options);
     try {
       if (options.migrate ?? true) await migrate(store.pool, store.schema);
-      const { rows } = await store.pool.query<{ head: number }>(store.sql.head);
-      store.head = rows[0].head;
-      store.frontier = await MerkleFrontier.load(store.reader, store.head);
+      await store.writer.load(store.pool);
     } catch (e) {
       await store.pool.end().catch(() => undefined);
       throw e;
@@ -164,234 +120,15 @@ export class PostgresEventStore implements LedgerStore {
     return this.pool;
   }
 
-  // ---------------------------------------------------------------------------------------------- append
-
   async append(request: AppendRequest): Promise<AppendResult> {
     if (this.closing) throw closedError();
-    const prepared = prepareAppend(request, this.policy);
-    // PostgreSQL text cannot hold U+0000. The record escapes it (JSON), but command_id is stored as is, and one
-    // refused row must not fail the other appends sharing its transaction.
+    const prepared = prepareAppend(request, this.options.policy);
+    // PostgreSQL text cannot hold U+0000. Records escape it (JSON), but command_id is stored as is, and one refused
+    // row must not fail the other appends sharing its transaction.
     if (request.metadata.commandId.includes('\u0000')) {
       throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', 'metadata.commandId', 'must not contain U+0000');
     }
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ prepared, resolve, reject });
-      // Started on a microtask, so appends issued in the same tick (Promise.all) share the first transaction.
-      this.writer ??= Promise.resolve().then(() => this.drain());
-    });
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) await this.writeBatch(this.takeBatch());
-    } finally {
-      this.writer = undefined;
-    }
-  }
-
-  private takeBatch(): PendingAppend[] {
-    let events = 0;
-    let n = 0;
-    while (n < this.queue.length && n < MAX_BATCH_APPENDS && (n === 0 || events + this.queue[n].prepared.events.length <= MAX_BATCH_EVENTS)) {
-      events += this.queue[n].prepared.events.length;
-      n += 1;
-    }
-    return this.queue.splice(0, n);
-  }
-
-  /** Never throws: every caller in the batch is settled, with its own outcome or with the batch's error. */
-  private async writeBatch(batch: PendingAppend[]): Promise<void> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      for (const p of batch) p.reject(e);
-      return;
-    }
-    let broken: Error | undefined;
-    let outcomes: Outcome[];
-    try {
-      outcomes = await this.transact(client, batch);
-    } catch (e) {
-      broken = await rollbackQuietly(client, e);
-      for (const p of batch) p.reject(e);
-      return;
-    } finally {
-      client.release(broken);
-    }
-    batch.forEach((p, i) => {
-      const o = outcomes[i];
-      if (o.ok) p.resolve(o.result);
-      else p.reject(o.error);
-    });
-    for (const l of this.listeners) l();
-  }
-
-  /**
-   * One transaction for the whole batch, tried first optimistically and then under the lock (see `Attempt`). The hot
-   * state is replaced only after COMMIT succeeds — the batch plans on a clone of the frontier and a private map of
-   * versions — so a failed transaction leaves nothing to undo. (Catching up with another process's appends does
-   * change it at once, but only to other committed state.)
-   */
-  private async transact(client: PoolClient, batch: readonly PendingAppend[]): Promise<Outcome[]> {
-    let mode: Attempt = this.contended ? 'locked' : 'optimistic';
-    for (;;) {
-      const outcome = await this.attempt(client, batch, mode);
-      if (Array.isArray(outcome)) return outcome;
-      mode = outcome.retry;
-    }
-  }
-
-  private async attempt(client: PoolClient, batch: readonly PendingAppend[], mode: Attempt): Promise<Outcome[] | { retry: Attempt }> {
-    const versions = new Map<string, number>();
-    let existing = new Map<string, FirstAppend>();
-    let prefix = '';
-    if (mode === 'optimistic') {
-      for (const { prepared } of batch) {
-        const { streamId, expectedVersion } = prepared.request;
-        if (this.streamVersions.has(streamId)) continue;
-        // A new stream is the common case of an unknown one. If it exists after all, its version-1 row hits the
-        // (stream_id, stream_version) key; any other expectation needs the version read under the lock.
-        if (expectedVersion !== 'no-stream') return { retry: 'locked' };
-        versions.set(streamId, 0);
-      }
-      prefix = this.sql.lock;
-    } else {
-      await this.lockAndCatchUp(client, batch, versions, mode === 'locked-lookup' ? (found) => (existing = found) : undefined);
-    }
-
-    const frontier = this.frontier.clone();
-    const recordedAt = this.clock.now().toISOString();
-    const planned = new Map<string, FirstAppend>();
-    const rows: StoredRow[] = [];
-    const nodes: StoredNode[] = [];
-    const outcomes: Outcome[] = [];
-    const refused: number[] = [];
-    let position = this.head;
-    for (const { prepared } of batch) {
-      const { streamId, metadata } = prepared.request;
-      const first = existing.get(prepared.events[0].id) ?? planned.get(metadata.commandId);
-      if (first) {
-        outcomes.push(duplicateOutcome(first, streamId, metadata.commandId));
-        continue;
-      }
-      const current = versions.get(streamId) ?? this.streamVersions.get(streamId) ?? 0;
-      let plan;
-      try {
-        plan = planAppend(prepared, current, position, frontier, recordedAt);
-      } catch (e) {
-        // A wrong expected version fails only its own append: the frontier is untouched until the check passes.
-        if (e instanceof WrongExpectedVersionError) {
-          refused.push(outcomes.length);
-          outcomes.push({ ok: false, error: e });
-          continue;
-        }
-        throw e;
-      }
-      for (const r of plan.rows) rows.push(r);
-      for (const n of plan.nodes) nodes.push(n);
-      position = plan.result.lastPosition;
-      versions.set(streamId, plan.result.streamVersion);
-      planned.set(metadata.commandId, { streamId, result: plan.result });
-      outcomes.push({ ok: true, result: plan.result });
-    }
-    // Without a row to insert, nothing would prove the cached versions current: decide under the lock instead.
-    if (mode === 'optimistic' && rows.length === 0) return { retry: 'locked' };
-
-    // A retried command usually arrives with a stale expected version: before reporting a refusal, look for the
-    // command's first append (in the same round trip; a refusal writes nothing, so other plans do not depend on it).
-    const refusedIds = mode === 'locked-lookup' ? [] : refused.map((i) => batch[i].prepared.events[0].id);
-    const write = this.sql.write(prefix, rows, nodes, `${this.schema}:${position}`, refusedIds);
-    let results: QueryResult[];
-    try {
-      results = asResults(await client.query(write.text));
-    } catch (e) {
-      const retry = this.retryAfter(e, mode);
-      if (!retry) throw e;
-      await client.query('ROLLBACK');
-      return { retry };
-    }
-    if (write.lookupAt >= 0) {
-      const found = firstAppends(results[write.lookupAt].rows as CommandRow[]);
-      for (const i of refused) {
-        const first = found.get(batch[i].prepared.events[0].id);
-        if (first) outcomes[i] = duplicateOutcome(first, batch[i].prepared.request.streamId, batch[i].prepared.request.metadata.commandId);
-      }
-    }
-    this.head = position;
-    this.frontier = frontier;
-    for (const [s, v] of versions) this.rememberVersion(s, v);
-    return outcomes;
-  }
-
-  /**
-   * Opens the transaction, takes the append lock and, in the same round trip, reads what other processes appended
-   * since our last commit (leaf hashes and stream versions: usually a few rows, which bring the hot state up to
-   * date without a reload), the versions of uncached streams, and — when asked — the earlier appends of the
-   * batch's commands.
-   */
-  private async lockAndCatchUp(
-    client: PoolClient,
-    batch: readonly PendingAppend[],
-    versions: Map<string, number>,
-    onExisting?: (found: Map<string, FirstAppend>) => void,
-  ): Promise<void> {
-    const streams = [...new Set(batch.map((p) => p.prepared.request.streamId))];
-    const uncached = streams.filter((s) => !this.streamVersions.has(s));
-    const firstIds = onExisting ? batch.map((p) => p.prepared.events[0].id) : [];
-    const begin = this.sql.lockedBegin(this.head, uncached, firstIds);
-    const results = asResults(await client.query(begin.text));
-    const delta = results[begin.deltaAt].rows as Array<{ position: number; leaf_hash: Buffer; stream_id: string; stream_version: number }>;
-    if (delta.length > CATCH_UP_MAX) {
-      const head = asResults(await client.query(this.sql.head))[0].rows[0].head as number;
-      this.frontier = await MerkleFrontier.load(pgMerkleReader(client, this.schema), head);
-      this.head = head;
-      this.streamVersions.clear();
-    } else {
-      for (const r of delta) {
-        if (r.position !== this.head + 1) {
-          throw new EventStoreError('STORE.LOG_INCOMPLETE', `expected position ${this.head + 1} after our last commit, found ${r.position}`);
-        }
-        this.frontier.append(r.leaf_hash);
-        this.head = r.position;
-        this.rememberVersion(r.stream_id, r.stream_version);
-      }
-    }
-    // Another process is appending too: skip the optimistic attempt until a batch finds the log as we left it.
-    this.contended = delta.length > 0;
-    if (begin.versionsAt >= 0) for (const r of results[begin.versionsAt].rows as VersionRow[]) versions.set(r.stream_id, r.v);
-    if (begin.lookupAt >= 0) onExisting?.(firstAppends(results[begin.lookupAt].rows as CommandRow[]));
-    const rest = streams.filter((s) => !versions.has(s) && !this.streamVersions.has(s));
-    if (rest.length > 0) {
-      const { rows } = await client.query<VersionRow>({ name: 'ledger_versions', text: this.sql.versions, values: [rest] });
-      for (const r of rows) versions.set(r.stream_id, r.v);
-    }
-  }
-
-  /**
-   * Which unique key a failed write hit says what to do next. A key hit is how the optimistic attempt learns that
-   * its cached state was stale: position — another process appended; (stream, version) — a stream assumed new
-   * exists; event id — a command was retried. Under the lock only the last is expected.
-   */
-  private retryAfter(e: unknown, mode: Attempt): Attempt | undefined {
-    if (!(e instanceof DatabaseError) || e.code !== '23505') return undefined;
-    if (e.constraint === 'events_event_id_key' && mode !== 'locked-lookup') return 'locked-lookup';
-    if (mode === 'optimistic') {
-      if (e.constraint === 'events_pkey') this.contended = true;
-      return 'locked';
-    }
-    // Our cached versions disagree with the log although we hold the lock: drop them so the next batch re-reads.
-    this.streamVersions.clear();
-    return undefined;
-  }
-
-  private rememberVersion(streamId: string, version: number): void {
-    this.streamVersions.delete(streamId);
-    this.streamVersions.set(streamId, version);
-    if (this.streamVersions.size > this.streamCacheSize) {
-      // A Map iterates in insertion order: the first key is the stream least recently appended to.
-      this.streamVersions.delete(this.streamVersions.keys().next().value as string);
-    }
+    return this.writer.append(prepared);
   }
 
   // ---------------------------------------------------------------------------------------------- reads
@@ -401,14 +138,14 @@ export class PostgresEventStore implements LedgerStore {
     const from = options.fromVersion ?? 1;
     const until = options.recordedUntil;
     if (until === undefined) {
-      const values = [streamId, from, options.limit ?? null];
-      const { rows } = await this.pool.query<{ record: string }>({ name: 'ledger_read_stream', text: this.sql.readStream, values });
+      const { rows } = await this.pool.query<{ record: string }>({ name: 'ledger_read_stream', text: this.sql.readStream, values: [streamId, from, options.limit ?? null] });
       return rows.map((r) => decodeRecord(r.record));
     }
     if (!isInstant(until)) {
       throw new EventStoreError('STORE.INVALID_QUERY', 'recordedUntil: must be an ISO 8601 UTC instant', { field: 'recordedUntil' });
     }
-    // recordedAt has millisecond precision (Date#toISOString), so comparing milliseconds is exact.
+    // recordedAt has millisecond precision (Date#toISOString), so comparing milliseconds is exact. Clocks of
+    // different processes need not agree, so recordedAt is not assumed to grow with the version: every page is read.
     const untilMs = Date.parse(until);
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
     const out: RecordedEvent[] = [];
@@ -459,9 +196,9 @@ export class PostgresEventStore implements LedgerStore {
     );
     this.subscriptions.add(sub);
     const stop = sub.stop.bind(sub);
-    sub.stop = async () => {
+    sub.stop = () => {
       this.subscriptions.delete(sub);
-      await stop();
+      return stop();
     };
     return sub;
   }
@@ -484,8 +221,8 @@ export class PostgresEventStore implements LedgerStore {
     if (!Number.isSafeInteger(n) || n < 0 || n > head) {
       throw new EventStoreError('STORE.BAD_TREE_SIZE', `tree size ${n} is outside 0..${head}`, { size: n, head });
     }
-    // The writer's frontier is always a committed prefix of the log, so its root is that prefix's root.
-    const frontier = this.frontier;
+    // The writer's frontier always describes a committed prefix of the log.
+    const frontier = this.writer.frontier;
     const root = n === frontier.size ? frontier.root() : await rootAt(this.reader, n);
     return { size: n, rootHash: toHex(root) };
   }
@@ -510,10 +247,11 @@ export class PostgresEventStore implements LedgerStore {
   }
 
   /**
-   * Reads the log and its nodes from one REPEATABLE READ snapshot while appends carry on. Large logs are read and
-   * checked by worker threads that import that snapshot (`pg_export_snapshot`), each over its own connection, while
-   * this thread folds their leaves into the Merkle tree in order; small ones in keyset pages on this thread, the
-   * next page requested before the current one is checked.
+   * Reads the log and its nodes from one REPEATABLE READ snapshot while appends carry on. On a single thread the
+   * rows come in keyset pages, the next requested before the current one is checked, so the server reads while we
+   * hash. With `threads` > 1 (the default from 4 cores up: on fewer, the database server needs the other core),
+   * worker threads import the snapshot (`pg_export_snapshot`) and read and check ranges over their own
+   * connections, while this thread folds their leaves into the Merkle tree in order.
    */
   async verify(options: { onProgress?: (checked: number, total: number) => void; threads?: number } = {}): Promise<VerifyReport> {
     this.assertOpen();
@@ -524,7 +262,7 @@ export class PostgresEventStore implements LedgerStore {
       const nodeRows = await client.query<[number, number, Buffer]>({ text: this.sql.allNodes, rowMode: 'array' });
       const storedNodes = nodeRows.rows.map(([level, index, hash]): StoredNode => ({ level, index, hash }));
       const total = (await client.query<{ head: number }>(this.sql.head)).rows[0].head;
-      const threads = options.threads ?? Math.min(2, availableParallelism());
+      const threads = options.threads ?? (availableParallelism() >= 4 ? 2 : 1);
       let report: VerifyReport;
       if (threads > 1 && total > 0 && (total >= PARALLEL_VERIFY_MIN || options.threads !== undefined)) {
         const snapshot = (await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0].id;
@@ -568,7 +306,7 @@ export class PostgresEventStore implements LedgerStore {
     this.closePromise ??= (async () => {
       this.closing = true;
       for (const sub of [...this.subscriptions]) await sub.stop();
-      while (this.writer) await this.writer;
+      await this.writer.idle();
       this.closed = true;
       await this.notifications?.close();
       await this.pool.end();
@@ -585,190 +323,6 @@ function closedError(): EventStoreError {
   return new EventStoreError('STORE.CLOSED', 'the store is closed');
 }
 
-type RowArray = [number, string, string, number, string, string, string, Buffer];
-
 function toStoredRow(r: RowArray): StoredRow {
   return { position: r[0], eventId: r[1], streamId: r[2], streamVersion: r[3], type: r[4], commandId: r[5], record: r[6], leafHash: r[7] };
-}
-
-interface CommandRow {
-  first_id: string;
-  position: number;
-  event_id: string;
-  stream_id: string;
-  stream_version: number;
-}
-
-/** Groups the rows of earlier appends by their first event id (rows come ordered by position). */
-function firstAppends(rows: readonly CommandRow[]): Map<string, FirstAppend> {
-  const byFirst = new Map<string, CommandRow[]>();
-  for (const r of rows) {
-    const group = byFirst.get(r.first_id);
-    // An append's rows are contiguous: stop at the first break in case a later command reused the id.
-    if (!group) byFirst.set(r.first_id, [r]);
-    else if (group[group.length - 1].position === r.position - 1) group.push(r);
-  }
-  const out = new Map<string, FirstAppend>();
-  for (const [first, group] of byFirst) {
-    out.set(first, {
-      streamId: group[0].stream_id,
-      result: resultFromRows(group.map((r) => ({ position: r.position, eventId: r.event_id, streamId: r.stream_id, streamVersion: r.stream_version }))),
-    });
-  }
-  return out;
-}
-
-/**
- * A string constant for SQL sent without parameters: dollar-quoted, which needs no escaping (and no copy of a large
- * record) unless the text could close the quote, when it falls back to an escaped literal. Commands ids cannot hold
- * U+0000 (refused in `append`); records are JSON, which escapes it.
- */
-function text(value: string): string {
-  return value.includes('$L') ? literal(value) : `$L$${value}$L$`;
-}
-
-/** E'' form, so the literal means the same whatever standard_conforming_strings says. */
-function bytea(hash: Uint8Array): string {
-  return `E'\\\\x${toHex(hash)}'::bytea`;
-}
-
-function asResults(result: QueryResult | QueryResult[]): QueryResult[] {
-  return Array.isArray(result) ? result : [result];
-}
-
-function duplicateOutcome(first: FirstAppend, streamId: string, commandId: string): Outcome {
-  return first.streamId === streamId
-    ? { ok: true, result: { ...first.result, duplicate: true } }
-    : { ok: false, error: new IdempotencyConflictError(commandId, first.streamId, streamId) };
-}
-
-/** The SQL, built once per schema. */
-function statements(schema: string, maxAppend: number) {
-  const s = escapeIdentifier(schema);
-  const events = `${s}.events`;
-  const lockKey = advisoryLockKey('append', schema);
-  const list = (values: readonly string[]) => values.map((v) => literal(v)).join(', ');
-  const versionsOf = (ids: string) =>
-    `SELECT id AS stream_id, coalesce((SELECT max(stream_version) FROM ${events} WHERE stream_id = id), 0) AS v FROM unnest(${ids}) AS id`;
-  // A command's rows are contiguous from its first event; firstAppends() stops at the first break.
-  const lookup = (firstIds: readonly string[]) =>
-    `SELECT f.event_id AS first_id, e.position, e.event_id, e.stream_id, e.stream_version FROM ${events} f ` +
-    `JOIN ${events} e ON e.position >= f.position AND e.position < f.position + ${maxAppend} AND e.command_id = f.command_id ` +
-    `WHERE f.event_id IN (${list(firstIds)}) ORDER BY e.position`;
-  return {
-    lock: `BEGIN; SELECT pg_advisory_xact_lock(${lockKey}); `,
-    /**
-     * One simple-query round trip: open the transaction, take the ledger's append lock, then — each statement with a
-     * fresh snapshot, taken after the lock was granted — read the rows appended after `head` (by other processes),
-     * the versions of streams the writer has not cached, and the earlier appends of the batch's commands. Values are
-     * inlined because the simple protocol has no parameters.
-     */
-    lockedBegin: (head: number, streams: readonly string[], firstIds: readonly string[]) => {
-      const parts = [
-        'BEGIN',
-        `SELECT pg_advisory_xact_lock(${lockKey})`,
-        `SELECT position, leaf_hash, stream_id, stream_version FROM ${events} WHERE position > ${head} ORDER BY position LIMIT ${CATCH_UP_MAX + 1}`,
-      ];
-      const versionsAt = streams.length > 0 ? parts.push(versionsOf(`ARRAY[${list(streams)}]::text[]`)) - 1 : -1;
-      const lookupAt = firstIds.length > 0 ? parts.push(lookup(firstIds)) - 1 : -1;
-      return { text: parts.join('; '), deltaAt: 2, versionsAt, lookupAt };
-    },
-    versions: versionsOf('$1::text[]'),
-    /**
-     * The write and the COMMIT in one simple-query round trip (the extended protocol, which carries parameters,
-     * allows one statement per round trip in node-postgres): all rows in one multi-row INSERT, the Merkle nodes in
-     * another, the NOTIFY that wakes other processes' subscriptions if and only if the transaction commits, and the
-     * earlier appends of refused commands. If a statement fails, PostgreSQL skips the rest of the string, COMMIT
-     * included, and the transaction waits for our ROLLBACK.
-     */
-    write: (prefix: string, rows: readonly StoredRow[], nodes: readonly StoredNode[], notice: string, lookupIds: readonly string[]) => {
-      const parts: string[] = [];
-      if (rows.length > 0) {
-        let values = '';
-        for (const r of rows) {
-          if (values.length > 0) values += ',\n';
-          values +=
-            // Event ids are derived hex, stream ids and types matched a pattern without quotes or backslashes.
-            `(${r.position},'${r.eventId}','${r.streamId}',${r.streamVersion},'${r.type}',${text(r.commandId)},` +
-            `${text(r.record)},${bytea(r.leafHash)})`;
-        }
-        parts.push(`INSERT INTO ${events} (${EVENT_COLUMNS}) VALUES ${values}`);
-        if (nodes.length > 0) {
-          const nodeValues = nodes.map((n) => `(${n.level},${n.index},${bytea(n.hash)})`).join(',');
-          parts.push(`INSERT INTO ${s}.merkle_nodes (level, idx, hash) VALUES ${nodeValues}`);
-        }
-        parts.push(`SELECT pg_notify('${APPEND_CHANNEL}', ${literal(notice)})`);
-      }
-      const lookupAt = lookupIds.length > 0 ? parts.push(lookup(lookupIds)) - 1 + (prefix ? 2 : 0) : -1;
-      return { text: `${prefix}${parts.join(';\n')}${parts.length > 0 ? ';\n' : ''}COMMIT`, lookupAt };
-    },
-    head: `SELECT coalesce(max(position), 0) AS head FROM ${events}`,
-    readStream: `SELECT record FROM ${events} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
-    readAll: `SELECT record FROM ${events} WHERE position >= $1 ORDER BY position LIMIT $2`,
-    verifyPage: `SELECT ${EVENT_COLUMNS} FROM ${events} WHERE position > $1 ORDER BY position LIMIT $2`,
-    allNodes: `SELECT level, idx, hash FROM ${s}.merkle_nodes`,
-    loadCheckpoint: `SELECT position FROM ${s}.subscription_checkpoints WHERE name = $1`,
-    saveCheckpoint:
-      `INSERT INTO ${s}.subscription_checkpoints (name, position, updated_at) VALUES ($1, $2, $3) ` +
-      'ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
-  };
-}
-
-/**
- * One dedicated connection that LISTENs for other processes' appends. It reconnects after an error (with a capped
- * backoff) and wakes the subscriptions when it does, since notifications sent meanwhile are lost.
- */
-class NotificationListener {
-  private client: Client | undefined;
-  private retry: NodeJS.Timeout | undefined;
-  private delayMs = 250;
-  private closed = false;
-
-  constructor(
-    private readonly connectionString: string,
-    private readonly schema: string,
-    private readonly wake: () => void,
-  ) {
-    this.connect();
-  }
-
-  private connect(): void {
-    const client = new Client({ connectionString: this.connectionString });
-    this.client = client;
-    const fail = () => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      client.end().catch(() => undefined);
-      if (this.closed) return;
-      this.retry = setTimeout(() => {
-        this.retry = undefined;
-        this.connect();
-      }, this.delayMs);
-      this.retry.unref();
-      this.delayMs = Math.min(this.delayMs * 2, 5_000);
-    };
-    // Kept for the client's whole life: an 'error' event with no listener would crash the process.
-    client.on('error', fail);
-    client.on('end', fail);
-    client.on('notification', (n) => {
-      if (n.channel === APPEND_CHANNEL && n.payload?.startsWith(`${this.schema}:`)) this.wake();
-    });
-    client
-      .connect()
-      .then(() => client.query(`LISTEN ${APPEND_CHANNEL}`))
-      .then(() => {
-        this.delayMs = 250;
-        // Anything appended while we were not listening is picked up by the subscriptions' next read.
-        this.wake();
-      })
-      .catch(fail);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.retry) clearTimeout(this.retry);
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
-  }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { escapeIdentifier, escapeLiteral, type Pool, type PoolClient } from 'pg';
+import { escapeIdentifier, type Pool, type PoolClient } from 'pg';
 import { EventStoreError } from '../errors';
 
 /**
@@ -142,5 +142,3 @@ export async function rollbackQuietly(client: PoolClient, cause: unknown): Promi
   }
 }
 
-/** For SQL sent with the simple-query protocol (no parameters): only values the ledger itself has validated. */
-export const literal = escapeLiteral;

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { currentHead, dateOf, deputiesOn, domainError, headOn, tenuresOn, type Actor, type IsoDate } from '@ledger/domain';
+import type { Notice, NoticeKind } from '@ledger/projections';
+import { List } from 'immutable';
+import { QueryContext } from '../read-models/queries';
+import { unitRepresentation } from '../read-models/representations';
+import { CalendarDate } from '../shared/dto';
+import { LedgerTime } from '../shared/ledger-time';
+
+export class HeadOnQueryDto {
+  @CalendarDate({ example: '2018-10-31', description: 'The day asked about; default today (jurisdiction time).' }, true)
+  on?: string;
+}
+
+const NOTICE_KINDS: readonly NoticeKind[] = [
+  'assignment',
+  'reminder',
+  'returned_for_redo',
+  'extension_granted',
+  'extension_denied',
+  'completion_verified',
+  'deadline_passed',
+  'task_cancelled',
+  'task_closed',
+  'task_transferred',
+  'directive_amended',
+  'directive_withdrawn',
+];
+
+export class NoticesQueryDto {
+  @CalendarDate({ example: '2018-10-31', description: 'Only notices that occurred before this day (by occurred-at, the day read in its own offset).' }, true)
+  before?: string;
+
+  @CalendarDate({ example: '2018-10-31', description: 'Only notices also recorded in the ledger before this day (jurisdiction time): what the ledger showed then, without late entries.' }, true)
+  recordedBefore?: string;
+
+  @ApiPropertyOptional({ enum: NOTICE_KINDS, example: 'reminder' })
+  @IsOptional()
+  @IsIn(NOTICE_KINDS)
+  kind?: NoticeKind;
+}
+
+/** The organisation read model, within the caller's read scope. */
+@Injectable()
+export class OrganisationQueries {
+  constructor(
+    private readonly context: QueryContext,
+    private readonly time: LedgerTime,
+  ) {}
+
+  list(actor: Actor) {
+    const { models, scope } = this.context.for(actor);
+    const today = this.time.today();
+    const items = [];
+    for (const view of models.organisation.units.values()) {
+      if (!scope.unit(view.unitId)) continue;
+      const { record } = view;
+      items.push({
+        unitId: view.unitId,
+        version: view.version,
+        names: record.names,
+        kind: record.kind,
+        parentId: record.parentId,
+        status: record.status,
+        currentHead: currentHead(record),
+        deputiesInPost: deputiesOn(record, today),
+        successorIds: record.dissolution?.successorIds ?? [],
+        predecessors: models.organisation.predecessors.get(view.unitId, List()).toArray(),
+      });
+    }
+    items.sort((a, b) => (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0));
+    return { items };
+  }
+
+  get(actor: Actor, unitId: string) {
+    const { models, scope } = this.context.for(actor);
+    const view = models.organisation.units.get(unitId);
+    if (!view) throw domainError('UNIT.NOT_FOUND', { unit: unitId });
+    scope.require(scope.unit(unitId), unitId);
+    return unitRepresentation(view);
+  }
+
+  /** Who headed the unit on a day (the outgoing head on a handover day; `tenures` lists both). */
+  headOn(actor: Actor, unitId: string, on: IsoDate | undefined) {
+    const { models, scope } = this.context.for(actor);
+    const view = models.organisation.units.get(unitId);
+    if (!view) throw domainError('UNIT.NOT_FOUND', { unit: unitId });
+    scope.require(scope.unit(unitId), unitId);
+    const day = on ?? this.time.today();
+    return { unitId, on: day, head: headOn(view.record, day), tenures: tenuresOn(view.record, day) };
+  }
+
+  /** What the unit was told (reminders, returns, extension decisions, verifications, ...), oldest first. */
+  notices(actor: Actor, unitId: string, query: NoticesQueryDto) {
+    const { models, scope } = this.context.for(actor);
+    if (!models.organisation.units.has(unitId)) throw domainError('UNIT.NOT_FOUND', { unit: unitId });
+    scope.require(scope.unit(unitId), unitId);
+    const recordedLimit = query.recordedBefore ? this.time.startOfDay(query.recordedBefore) : null;
+    const items = models.notices.byUnit
+      .get(unitId, List<Notice>())
+      .filter((notice) => query.before === undefined || dateOf(notice.occurredAt) < query.before)
+      .filter((notice) => recordedLimit === null || Date.parse(notice.recordedAt) < recordedLimit)
+      .filter((notice) => query.kind === undefined || notice.kind === query.kind)
+      .toArray()
+      .map((notice) => ({ ...notice, lateEntry: dateOf(notice.occurredAt) < this.time.inJurisdiction(notice.recordedAt).slice(0, 10) }));
+    return { unitId, before: query.before ?? null, recordedBefore: query.recordedBefore ?? null, items };
+  }
+}

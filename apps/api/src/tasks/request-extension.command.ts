@@ -1,0 +1,41 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
+import type { CommandContext } from '../shared/command-context';
+import { CalendarDate, EntityId, Text } from '../shared/dto';
+import { onTask } from './task-command';
+
+export class RequestExtensionRequestDto {
+  @EntityId({ example: 'ext-hn-1', description: 'Default: a new UUID; grant and deny name it.' }, true)
+  requestId?: string;
+
+  @CalendarDate({ example: '2018-12-31', description: 'The deadline asked for (after the one in force).' })
+  newDeadline!: string;
+
+  @Text(2000, { example: 'Eleven parcels wait for the provincial boundary survey' })
+  reason!: string;
+}
+
+export type ExtensionRequestedResult = CommandAccepted & { readonly requestId: string };
+
+export class RequestExtensionCommand extends Command<ExtensionRequestedResult> {
+  constructor(readonly taskId: string, readonly body: RequestExtensionRequestDto, readonly ctx: CommandContext) {
+    super();
+  }
+}
+
+/** A request made after the deadline is refused (422 TASK.EXTENSION_AFTER_DEADLINE); only a grant moves the deadline. */
+@CommandHandler(RequestExtensionCommand)
+export class RequestExtensionHandler implements ICommandHandler<RequestExtensionCommand> {
+  constructor(private readonly runner: CommandRunner) {}
+
+  async execute({ taskId, body, ctx }: RequestExtensionCommand): Promise<ExtensionRequestedResult> {
+    const scope = this.runner.begin(ctx);
+    const requestId = body.requestId ?? scope.newId('extension-request');
+    const accepted = await scope.run(
+      onTask(taskId, 'RequestExtension', (_state, envelope) => ({ type: 'RequestExtension', ...envelope, taskId, requestId, newDeadline: body.newDeadline, reason: body.reason })),
+    );
+    // A replayed request returns the id the first request recorded.
+    const recorded = this.runner.models().tasks.tasks.get(taskId)?.timeline.find((entry) => entry.eventId === accepted.eventIds[0]);
+    return { ...accepted, requestId: (recorded?.data.requestId as string | undefined) ?? requestId };
+  }
+}

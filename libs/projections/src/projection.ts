@@ -1,0 +1,56 @@
+import type { RecordedEvent } from '@ledger/event-store';
+import type { Role } from '@ledger/domain';
+
+/**
+ * A read model folded from the log: plain functions over an immutable model, no framework, no I/O, no clock.
+ * `evolve` never throws (events are facts) and never mutates its input, so folding the same events twice gives
+ * models that are equal value for value — what a rebuild from position 0 relies on.
+ */
+export interface Projection<Model> {
+  readonly name: string;
+  /** The event types this projection reads; `project` passes every other event by. */
+  readonly eventTypes: ReadonlySet<string>;
+  readonly initialState: () => Model;
+  readonly evolve: (model: Model, event: RecordedEvent) => Model;
+}
+
+/** Folds `events` (in position order) into `model`. */
+export function project<Model>(projection: Projection<Model>, model: Model, events: readonly RecordedEvent[]): Model {
+  let next = model;
+  for (const event of events) {
+    if (projection.eventTypes.has(event.type)) next = projection.evolve(next, event);
+  }
+  return next;
+}
+
+/** What a view keeps of an event's envelope: which event, who (from the credential), and both clocks. */
+export type EventTrace = {
+  readonly eventId: string;
+  readonly position: number;
+  readonly streamVersion: number;
+  readonly type: string;
+  readonly actor: { readonly id: string; readonly role: Role; readonly unit: string };
+  /** When it happened in the world (the command's `now`, as recorded in the event's `at`). */
+  readonly occurredAt: string;
+  /** When the store committed it: later than `occurredAt` for a late entry. */
+  readonly recordedAt: string;
+};
+
+export function traceOf(event: RecordedEvent): EventTrace {
+  const data = event.data as { at?: unknown };
+  return {
+    eventId: event.id,
+    position: event.position,
+    streamVersion: event.streamVersion,
+    type: event.type,
+    actor: { id: event.metadata.actorId, role: event.metadata.actorRole as Role, unit: event.metadata.actorUnit },
+    // The event's own `at` keeps the jurisdiction's offset (a day is read in it); the metadata has the same instant in UTC.
+    occurredAt: typeof data.at === 'string' ? data.at : event.metadata.occurredAt,
+    recordedAt: event.metadata.recordedAt,
+  };
+}
+
+/** A domain event (`{type, data}`) as the deciders' `evolve` reads it. */
+export function domainEventOf<E>(event: RecordedEvent): E {
+  return { type: event.type, data: event.data } as unknown as E;
+}

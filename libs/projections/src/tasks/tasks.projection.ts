@@ -1,0 +1,62 @@
+import { Map as IMap } from 'immutable';
+import type { JsonObject, RecordedEvent } from '@ledger/event-store';
+import {
+  isTaskEvent,
+  taskDecider,
+  TASK_EVENT_TYPES,
+  timelinessOn,
+  type IsoDate,
+  type TaskEvent,
+  type TaskRecord,
+  type TaskState,
+  type Timeliness,
+} from '@ledger/domain';
+import { domainEventOf, traceOf, type EventTrace, type Projection } from '../projection';
+
+/** One line of a task's timeline: the event, who did it in which role and unit, and when (occurred / recorded). */
+export type TimelineEntry = EventTrace & { readonly data: JsonObject };
+
+export type TaskView = {
+  readonly taskId: string;
+  readonly version: number;
+  /** The domain's own task record (status, assignment, deadline in force, extension requests, ...). */
+  readonly record: TaskRecord;
+  /** Every event of `task-<id>`, in order: the task's full timeline. */
+  readonly timeline: readonly TimelineEntry[];
+};
+
+export type TasksModel = { readonly tasks: IMap<string, TaskView> };
+
+/** The task stream's view from its own events only. */
+export function evolveTaskView(view: TaskView | undefined, event: RecordedEvent): TaskView | undefined {
+  if (!isTaskEvent(event)) return view;
+  const before: TaskState = view ? view.record : taskDecider.initialState();
+  const after = taskDecider.evolve(before, domainEventOf<TaskEvent>(event));
+  if (after.status === 'none') return view;
+  const entry: TimelineEntry = { ...traceOf(event), data: event.data };
+  return { taskId: after.taskId, version: event.streamVersion, record: after, timeline: [...(view?.timeline ?? []), entry] };
+}
+
+export const TasksProjection: Projection<TasksModel> = {
+  name: 'tasks',
+  eventTypes: new Set(TASK_EVENT_TYPES),
+  initialState: () => ({ tasks: IMap() }),
+  evolve: (model, event) => {
+    const { taskId } = event.data as { taskId: string };
+    const view = evolveTaskView(model.tasks.get(taskId), event);
+    return view === undefined ? model : { tasks: model.tasks.set(taskId, view) };
+  },
+};
+
+/**
+ * The task's timeliness on `asOf`, judged from the events that had happened by the end of that day (their
+ * occurred-at): a verification or an extension entered later for a later day does not count.
+ */
+export function taskTimelinessOn(view: TaskView, asOf: IsoDate): Timeliness {
+  return timelinessOn(view.timeline as unknown as TaskEvent[], asOf);
+}
+
+/** The task's lead unit (null before assignment). */
+export function leadUnitOf(view: TaskView): string | null {
+  return view.record.assignment?.leadUnitId ?? null;
+}
