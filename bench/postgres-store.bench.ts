@@ -9,7 +9,8 @@
  * frontier and its stored nodes, the append lock, version and idempotency checks, and NOTIFY.
  *
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_SECONDS per measurement
- * (default 4; each scenario alternates raw and ledger in quarters of it). Everything is written to a fresh schema that is dropped at the end.
+ * (default 4; each scenario alternates raw and ledger in quarters of it). Everything is written to a fresh schema
+ * that is dropped at the end.
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';

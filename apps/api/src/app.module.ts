@@ -2,13 +2,28 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { DeadlinesModule } from './deadlines/deadlines.module';
+import { DirectivesModule } from './directives/directives.module';
 import { HealthController } from './health/health.controller';
 import { LedgerStoreModule } from './infrastructure/ledger-store.module';
+import { OrganisationModule } from './organisation/organisation.module';
+import { LedgerCoreModule } from './shared/ledger-core.module';
+import { SignOffsModule } from './signoffs/signoffs.module';
+import { TasksModule } from './tasks/tasks.module';
 import { HttpErrorFilter } from './shared/http-error.filter';
 import { ledgerValidationPipe } from './shared/validation.pipe';
 
 @Module({
-  imports: [LedgerStoreModule, AuthModule],
+  imports: [
+    LedgerStoreModule,
+    AuthModule,
+    LedgerCoreModule,
+    OrganisationModule,
+    DirectivesModule,
+    TasksModule,
+    SignOffsModule,
+    DeadlinesModule.register('embedded'),
+  ],
   controllers: [HealthController],
   providers: [
     { provide: APP_PIPE, useFactory: ledgerValidationPipe },

@@ -4,9 +4,19 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 
-/** Builds the configured application; `main.ts` listens on it, the end-to-end tests drive it through HTTP. */
-export async function createLedgerApp(options: { logger?: false } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: options.logger, bodyParser: true });
+/** A compiled module to build the application from instead of AppModule (a `TestingModule` with overrides). */
+export interface CompiledLedgerModule {
+  createNestApplication<T extends INestApplication = INestApplication>(options?: { logger?: false; bodyParser?: boolean }): T;
+}
+
+/**
+ * Builds the configured application; `main.ts` listens on it, the end-to-end tests drive it through HTTP (from a
+ * testing module whose clock, configuration or ticker they override).
+ */
+export async function createLedgerApp(options: { logger?: false; module?: CompiledLedgerModule } = {}): Promise<INestApplication> {
+  const app = options.module
+    ? options.module.createNestApplication<NestExpressApplication>({ logger: options.logger, bodyParser: true })
+    : await NestFactory.create<NestExpressApplication>(AppModule, { logger: options.logger, bodyParser: true });
   app.useBodyParser('json', { limit: '1mb' });
   app.enableShutdownHooks();
   app.disable('x-powered-by');

@@ -84,6 +84,10 @@ function text(field: string, value: unknown, nullable = false): void {
   if (!value.isWellFormed()) {
     throw new InvalidAppendError('STORE.NOT_I_JSON', field, 'contains a lone surrogate');
   }
+  // Identifiers and names, not prose: control characters have no place here, and PostgreSQL text cannot hold U+0000.
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', field, 'must not contain control characters');
+  }
 }
 
 /** Checks everything that can be checked without the database; throws InvalidAppendError naming the field. */

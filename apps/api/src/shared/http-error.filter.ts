@@ -19,6 +19,7 @@ const STORE_STATUS: Record<string, number> = {
   'STORE.IDEMPOTENCY_CONFLICT': 409,
   'STORE.NOT_FOUND': 404,
   'STORE.BAD_TREE_SIZE': 400,
+  'STORE.INVALID_QUERY': 400,
 };
 
 /**

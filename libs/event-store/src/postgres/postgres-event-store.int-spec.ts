@@ -72,6 +72,9 @@ class TestDatabase {
       await client.query("SET LOCAL session_replication_role = 'replica'");
       for (const s of statements) await client.query(s);
       await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK');
+      throw e;
     } finally {
       client.release();
     }
@@ -88,32 +91,32 @@ class TestDatabase {
 describePg('PostgresEventStore', () => {
   // The locked strategy runs the whole contract on the path the optimistic one falls back to under contention.
   describe.each(['optimistic', 'locked'] as const)('with the %s append strategy', (appendStrategy) => {
-  describeEventStoreContract(`postgres, ${appendStrategy}`, async (clock) => {
-    const db = new TestDatabase();
-    let store = await db.open({ clock, appendStrategy });
-    return {
-      store,
-      async reopen() {
-        await store.close();
-        store = await db.open({ clock, appendStrategy });
-        return store;
-      },
-      openSecond: () => db.open({ clock, appendStrategy }),
-      raw: {
-        async updateEvent(position) {
-          await db.sql(`UPDATE ${db.schema}.events SET type = 'Forged' WHERE position = $1`, [position]);
+    describeEventStoreContract(`postgres, ${appendStrategy}`, async (clock) => {
+      const db = new TestDatabase();
+      let store = await db.open({ clock, appendStrategy });
+      return {
+        store,
+        async reopen() {
+          await store.close();
+          store = await db.open({ clock, appendStrategy });
+          return store;
         },
-        async deleteEvent(position) {
-          await db.sql(`DELETE FROM ${db.schema}.events WHERE position = $1`, [position]);
+        openSecond: () => db.open({ clock, appendStrategy }),
+        raw: {
+          async updateEvent(position) {
+            await db.sql(`UPDATE ${db.schema}.events SET type = 'Forged' WHERE position = $1`, [position]);
+          },
+          async deleteEvent(position) {
+            await db.sql(`DELETE FROM ${db.schema}.events WHERE position = $1`, [position]);
+          },
+          async tamperRecord(position, record) {
+            await db.bypassingTriggers(`UPDATE ${db.schema}.events SET record = ${escape(record)} WHERE position = ${position}`);
+          },
         },
-        async tamperRecord(position, record) {
-          await db.bypassingTriggers(`UPDATE ${db.schema}.events SET record = ${escape(record)} WHERE position = ${position}`);
-        },
-      },
-      densePositions: true,
-      cleanup: () => db.drop(),
-    };
-  });
+        densePositions: true,
+        cleanup: () => db.drop(),
+      };
+    });
   });
 
   describe('when the storage is edited directly', () => {

@@ -122,12 +122,8 @@ export class PostgresEventStore implements LedgerStore {
 
   async append(request: AppendRequest): Promise<AppendResult> {
     if (this.closing) throw closedError();
+    // prepareAppend refuses control characters in metadata, so no row can fail the batch it shares a transaction with.
     const prepared = prepareAppend(request, this.options.policy);
-    // PostgreSQL text cannot hold U+0000. Records escape it (JSON), but command_id is stored as is, and one refused
-    // row must not fail the other appends sharing its transaction.
-    if (request.metadata.commandId.includes('\u0000')) {
-      throw new InvalidAppendError('STORE.MALFORMED_ENVELOPE', 'metadata.commandId', 'must not contain U+0000');
-    }
     return this.writer.append(prepared);
   }
 

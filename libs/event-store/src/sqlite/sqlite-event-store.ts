@@ -29,7 +29,7 @@ import type {
   VerifyReport,
 } from '../port';
 import { systemClock } from '../port';
-import { decodeRecord, deriveEventId, prepareAppend, type AppendPolicy, type PreparedAppend } from '../record';
+import { decodeRecord, deriveEventId, isInstant, prepareAppend, type AppendPolicy, type PreparedAppend } from '../record';
 import { PollingSubscription } from '../subscription';
 import { MerkleChecker, verifyRows, type CheckedRows } from '../verify';
 import { SQLITE_SCHEMA } from './schema';
@@ -326,6 +326,9 @@ export class SqliteEventStore implements LedgerStore {
     const rows = this.s.readStream.all(streamId, options.fromVersion ?? 1, options.limit ?? -1) as unknown as Array<{ record: string }>;
     const events = rows.map((r) => decodeRecord(r.record));
     const until = options.recordedUntil;
+    if (until !== undefined && !isInstant(until)) {
+      throw new EventStoreError('STORE.INVALID_QUERY', 'recordedUntil: must be an ISO 8601 UTC instant', { field: 'recordedUntil' });
+    }
     return until === undefined ? events : events.filter((e) => Date.parse(e.metadata.recordedAt) <= Date.parse(until));
   }
 

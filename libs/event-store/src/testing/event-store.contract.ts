@@ -139,6 +139,10 @@ export function describeEventStoreContract(name: string, open: (clock: TestClock
         expect(now[1].metadata.recordedAt).toBe('2018-10-20T00:00:00.000Z');
       });
 
+      it('refuses a malformed as-of instant', async () => {
+        await expect(store.readStream('task-1', { recordedUntil: 'yesterday' })).rejects.toMatchObject({ code: 'STORE.INVALID_QUERY' });
+      });
+
       it('pages through the whole log', async () => {
         for (let i = 0; i < 25; i++) await store.append(req(`task-${i % 4}`, [ev('ReminderIssued', { n: i }), ev('ReminderIssued', { n: i, second: true })]));
         const all = await readEverything(store);
@@ -270,6 +274,7 @@ export function describeEventStoreContract(name: string, open: (clock: TestClock
         ['an oversized event', () => req('task-1', [ev('X', { s: 'x'.repeat(300 * 1024) })]), 'STORE.EVENT_TOO_LARGE', 'events[0].data'],
         ['a missing actor', () => req('task-1', [ev('X')], 'any', { actorId: '' }), 'STORE.MALFORMED_ENVELOPE', 'metadata.actorId'],
         ['an invalid occurred-at', () => req('task-1', [ev('X')], 'any', { occurredAt: '2018-02-30T00:00:00Z' }), 'STORE.MALFORMED_ENVELOPE', 'metadata.occurredAt'],
+        ['a NUL in the command id', () => req('task-1', [ev('X')], 'any', { commandId: 'cmd\u0000x' }), 'STORE.MALFORMED_ENVELOPE', 'metadata.commandId'],
         ['a negative expected version', () => req('task-1', [ev('X')], -1), 'STORE.MALFORMED_ENVELOPE', 'expectedVersion'],
       ];
       it.each(bad)('refuses %s, names it, and writes nothing', async (_what, make, code, field) => {

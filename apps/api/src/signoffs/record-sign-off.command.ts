@@ -1,0 +1,145 @@
+import { Inject } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { parseStreamId, SIGN_OFF_DECISIONS, signOffDecider, signOffStreamId, type SignOffDecision } from '@ledger/domain';
+import { type JsonObject, type LedgerStore, type RecordedEvent } from '@ledger/event-store';
+import { evolveDirectiveView, evolveTaskView, evolveUnitView, type LedgerReadModels } from '@ledger/projections';
+import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
+import { directiveRepresentation, recordHashOf, taskRepresentation, unitRepresentation } from '../read-models/representations';
+import { ApiError } from '../shared/api-error';
+import { appError } from '../shared/app-errors';
+import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
+import type { CommandContext } from '../shared/command-context';
+import { EntityId, Text } from '../shared/dto';
+import { taskUnitOf } from '../tasks/task-command';
+
+export class SignedRecordDto {
+  @ApiProperty({ example: 'task-t4-zx', description: 'The record\'s stream: `task-<id>`, `directive-<id>` or `unit-<id>`.' })
+  @IsString()
+  @Matches(/^(task|directive|unit)-[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, { message: '$property must name a task, directive or unit stream' })
+  streamId!: string;
+
+  @ApiPropertyOptional({ example: 6, description: 'The version the approver saw (the ETag of GET); a record that has changed since is 409. Default: the current version.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class RecordSignOffRequestDto {
+  @EntityId({ example: 'so-t4-zx-completion', description: 'Default: a new UUID.' }, true)
+  signOffId?: string;
+
+  @ApiProperty({ type: SignedRecordDto })
+  @ValidateNested()
+  @Type(() => SignedRecordDto)
+  record!: SignedRecordDto;
+
+  @ApiProperty({ enum: SIGN_OFF_DECISIONS, example: 'approve' })
+  @IsIn(SIGN_OFF_DECISIONS)
+  decision!: SignOffDecision;
+
+  @Text(2000, { example: 'Completion checked against the rectification list' }, true)
+  comment?: string;
+
+  @ApiPropertyOptional({ type: Object, example: { payloadType: 'application/vnd.ledger.signoff+json', payload: 'eyJ9', signatures: [{ keyid: 'k1', sig: 'c2ln' }] }, description: 'The approver\'s signature envelope (DSSE), kept as given.' })
+  @IsOptional()
+  @IsObject()
+  signature?: Record<string, unknown>;
+}
+
+export type SignOffRecordedResult = CommandAccepted & {
+  readonly record: { readonly type: 'stream-version'; readonly streamId: string; readonly version: number };
+  readonly recordHash: string;
+};
+
+export class RecordSignOffCommand extends Command<SignOffRecordedResult> {
+  constructor(readonly body: RecordSignOffRequestDto, readonly ctx: CommandContext) {
+    super();
+  }
+}
+
+type SignedView = { representation: object; unitId: string | null; author: string };
+
+/**
+ * 签批 / phê duyệt: approves or rejects a task, directive or unit exactly as GET serves it at a version. The ledger
+ * computes `recordHash` = SHA-256 of the RFC 8785 canonical JSON of that representation, and `recordAuthorId` =
+ * who recorded the record's latest event (the completion's reporter, the directive's issuer or amender), so
+ * nobody signs off their own work. Judged against the record's unit (AUTHORIZATION target `record-unit`).
+ */
+@CommandHandler(RecordSignOffCommand)
+export class RecordSignOffHandler implements ICommandHandler<RecordSignOffCommand> {
+  constructor(
+    private readonly runner: CommandRunner,
+    @Inject(LEDGER_STORE) private readonly store: LedgerStore,
+  ) {}
+
+  async execute({ body, ctx }: RecordSignOffCommand): Promise<SignOffRecordedResult> {
+    const scope = this.runner.begin(ctx);
+    const signOffId = body.signOffId ?? scope.newId('signoff');
+    const { streamId } = body.record;
+    const parsed = parseStreamId(streamId);
+    if (!parsed || !['task', 'directive', 'unit'].includes(parsed.kind)) {
+      throw appError('SIGNOFF.RECORD_NOT_SUPPORTED', { value: JSON.stringify(streamId) }, 'record.streamId');
+    }
+    const events = await this.store.readStream(streamId);
+    if (events.length === 0) throw appError('SIGNOFF.RECORD_NOT_FOUND', { value: streamId }, 'record.streamId');
+    const version = events[events.length - 1].streamVersion;
+    const signed = signedViewOf(parsed.kind, events, scope.models());
+    const recordHash = recordHashOf(signed.representation);
+    const record = { type: 'stream-version' as const, streamId, version };
+    const accepted = await scope.run({
+      decider: signOffDecider,
+      streamId: signOffStreamId(signOffId),
+      aggregateId: signOffId,
+      creates: true,
+      steps: [
+        {
+          commandType: 'RecordSignOff',
+          targetUnit: () => signed.unitId,
+          build: (_state, envelope) => {
+            // Checked after authorization: the approver must have seen the record as it stands.
+            if (body.record.version !== undefined && body.record.version !== version) {
+              throw new ApiError(409, 'STORE.WRONG_EXPECTED_VERSION', `the record changed: ${streamId} is at version ${version}, the sign-off names ${body.record.version}`);
+            }
+            return {
+              type: 'RecordSignOff' as const,
+              ...envelope,
+              signOffId,
+              record,
+              recordHash,
+              recordAuthorId: signed.author,
+              decision: body.decision,
+              comment: body.comment ?? null,
+              signature: body.signature === undefined ? null : (JSON.parse(JSON.stringify(body.signature)) as JsonObject),
+            };
+          },
+        },
+      ],
+    });
+    // A replayed request answers with what the first one recorded, not with today's record.
+    const stored = scope.models().signOffs.signOffs.get(signOffId);
+    const storedRecord = stored?.record.type === 'stream-version' ? stored.record : record;
+    return { ...accepted, record: storedRecord, recordHash: stored?.recordHash ?? recordHash };
+  }
+}
+
+function signedViewOf(kind: string, events: readonly RecordedEvent[], models: LedgerReadModels): SignedView {
+  const author = events[events.length - 1].metadata.actorId;
+  switch (kind) {
+    case 'task': {
+      const view = events.reduce(evolveTaskView, undefined)!;
+      return { representation: taskRepresentation(view), unitId: taskUnitOf(view.record, models), author };
+    }
+    case 'directive': {
+      const view = events.reduce(evolveDirectiveView, undefined)!;
+      return { representation: directiveRepresentation(view), unitId: view.record.issuer.unitId, author };
+    }
+    default: {
+      const view = events.reduce(evolveUnitView, undefined)!;
+      return { representation: unitRepresentation(view), unitId: view.unitId, author };
+    }
+  }
+}
