@@ -7,7 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import type { Role } from '@ledger/domain';
-import { storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
+import { storeConfigFromEnv, type LedgerStore, type StoreConfig } from '@ledger/event-store';
 import { TestClock } from '@ledger/event-store/testing/test-clock';
 import { AppModule } from '../../apps/api/src/app.module';
 import { IDENTITY_CONFIG, identityConfigFromEnv } from '../../apps/api/src/auth/identity.config';
@@ -151,6 +151,8 @@ export class LedgerTestApp {
     readonly clock: TestClock,
     readonly ticker: ManualTicker,
     readonly admin: Caller,
+    /** Where the store is: a second process (the projector) opens the same one. */
+    readonly storeConfig: StoreConfig,
     private readonly cleanup: () => Promise<void>,
   ) {}
 
@@ -164,9 +166,10 @@ export class LedgerTestApp {
     const tokenFile = join(dir, 'admin.token');
     const clock = new TestClock(options.now ?? '2018-01-02T01:00:00.000Z');
     const ticker = new ManualTicker();
+    const storeConfig = storeConfigFromEnv(env);
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
       .overrideProvider(STORE_CONFIG)
-      .useValue(storeConfigFromEnv(env))
+      .useValue(storeConfig)
       .overrideProvider(CLOCK)
       .useValue(clock)
       .overrideProvider(API_CONFIG)
@@ -193,7 +196,7 @@ export class LedgerTestApp {
         }
       }
     };
-    return new LedgerTestApp(app, store, baseUrl, clock, ticker, new Caller(baseUrl, adminToken), cleanup);
+    return new LedgerTestApp(app, store, baseUrl, clock, ticker, new Caller(baseUrl, adminToken), storeConfig, cleanup);
   }
 
   /** A caller without a token. */

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { STREAM_KINDS } from '@ledger/domain';
 import { describeStore, openStore, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
+import { registerCheckpointCommands, verifyLedger, type VerifyOptions } from './commands/checkpoint';
 import { registerUserCommands } from './commands/users';
 
 /**
@@ -31,25 +32,12 @@ const program = new Command('ledger').description('Accountability ledger: verify
 
 program
   .command('verify')
-  .description('recompute every leaf hash and stored Merkle node from the events; exit 1 naming the first mismatch')
+  .description('recompute every leaf hash and stored Merkle node, then check every signed checkpoint; exit 1 naming what fails')
   .option('--json', 'print the report as JSON')
-  .action(async (opts: { json?: boolean }) => {
-    const report = await withStore((store) =>
-      store.verify({
-        onProgress: (checked, total) => {
-          if (!opts.json && process.stderr.isTTY) process.stderr.write(`\rverifying ${checked}/${total}`);
-        },
-      }),
-    );
-    if (process.stderr.isTTY && !opts.json) process.stderr.write('\n');
-    if (opts.json) console.log(JSON.stringify(report, null, 2));
-    else if (report.ok) console.log(`OK: ${report.eventsChecked} events verified; tree size ${report.treeHead.size}, root ${report.treeHead.rootHash}`);
-    else {
-      const first = report.problems[0];
-      console.log(`FAILED at position ${first.position}: ${first.code}: ${first.message}`);
-      for (const p of report.problems.slice(1)) console.log(`  also position ${p.position}: ${p.code}: ${p.message}`);
-    }
-    process.exitCode = report.ok ? 0 : 1;
+  .option('--against <note-file...>', 'also check checkpoints obtained out of band (signed notes, e.g. a witness copy)')
+  .option('--ledger-key <base64>', "the ledger's public key as you know it (base64 of the raw Ed25519 key)")
+  .action(async (opts: VerifyOptions) => {
+    process.exitCode = await withStore((store) => verifyLedger(store, opts));
   });
 
 program
@@ -81,6 +69,7 @@ program
   });
 
 registerUserCommands(program, withStore);
+registerCheckpointCommands(program, withStore);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const e = error as { code?: string; message?: string };

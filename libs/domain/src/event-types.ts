@@ -62,7 +62,15 @@ export const USER_EVENT_TYPES = everyMemberOf<UserEventType>()([
   'UserDeactivated',
   'ApiTokenIssued',
   'ApiTokenRevoked',
+  'UserKeyRegistered',
+  'UserKeyRevoked',
 ]);
+/**
+ * Written by the ledger itself rather than by a decider: signed checkpoints and checkpoint-key rotations (their
+ * data is defined by @ledger/event-store `checkpoints/`), and the record of who read audit data (apps/api `audit/`).
+ */
+export const CHECKPOINT_EVENT_TYPES = ['CheckpointSigned', 'CheckpointKeyRotated'] as const;
+export const AUDIT_EVENT_TYPES = ['AuditDataViewed'] as const;
 
 export const EVENT_TYPES_BY_STREAM_KIND: { readonly [K in StreamKind]: readonly string[] } = {
   unit: UNIT_EVENT_TYPES,
@@ -71,6 +79,8 @@ export const EVENT_TYPES_BY_STREAM_KIND: { readonly [K in StreamKind]: readonly 
   docno: DOCUMENT_NUMBER_EVENT_TYPES,
   signoff: SIGN_OFF_EVENT_TYPES,
   user: USER_EVENT_TYPES,
+  checkpoint: CHECKPOINT_EVENT_TYPES,
+  audit: AUDIT_EVENT_TYPES,
 };
 
 /** Every event this library defines. */

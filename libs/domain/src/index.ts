@@ -38,6 +38,7 @@ export * from './identity/events';
 export * from './identity/commands';
 export * from './identity/decider';
 export * from './identity/api-token';
+export * from './identity/user-key';
 
 // Every event type, by stream kind, with type guards for events read back from the store
 export * from './event-types';

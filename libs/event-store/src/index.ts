@@ -5,5 +5,6 @@ export * from './append-plan';
 export * from './subscription';
 export * from './verify';
 export * from './integrity';
+export * from './checkpoints';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export * from './config';

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
 import { ValidateNested } from 'class-validator';
+import { domainError } from '@ledger/domain';
 import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
 import type { CommandContext } from '../shared/command-context';
 import { Text } from '../shared/dto';
@@ -38,7 +39,14 @@ export class AmendDirectiveHandler implements ICommandHandler<AmendDirectiveComm
     };
     return this.runner.run(
       ctx,
-      onDirective(directiveId, 'AmendDirective', (_state, envelope) => ({ type: 'AmendDirective', ...envelope, directiveId, changes, reason: body.reason })),
+      onDirective(directiveId, 'AmendDirective', (_state, envelope) => {
+        // A task joins a directive by being registered under it first (POST /v1/tasks).
+        const tasks = this.runner.models().tasks.tasks;
+        for (const taskId of addTaskIds ?? []) {
+          if (tasks.get(taskId)?.record.directiveId !== directiveId) throw domainError('TASK.NOT_FOUND', { task: taskId, field: 'changes.addTaskIds' });
+        }
+        return { type: 'AmendDirective', ...envelope, directiveId, changes, reason: body.reason };
+      }),
     );
   }
 }

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { ApiCommand, ApiQuery } from '../shared/api-docs';
+import { ApiCommand, ApiQuery, ApiPathParams } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
 import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { AmendDirectiveCommand, AmendDirectiveRequestDto } from './amend-directive.command';
@@ -30,6 +30,7 @@ const accepted = (events: string[], version: number) => ({ id: 'd-2018-1', strea
 
 /** Directives (chỉ đạo / 指示): issued by a leader with a document number unique per issuer and year. */
 @ApiTags('directives')
+@ApiPathParams()
 @UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/directives')
 export class DirectivesController {
@@ -53,7 +54,6 @@ export class DirectivesController {
 
   @Post(':directiveId/amendments')
   @HttpCode(200)
-  @ApiParam({ name: 'directiveId', example: 'd-2018-1' })
   @ApiCommand({ summary: 'Amend a directive, with a reason (leaders); the amendment lists each change before and after', example: accepted(['DirectiveAmended'], 2), errors: [404, 422], codes: { 404: 'DIRECTIVE.NOT_FOUND', 409: 'DIRECTIVE.WITHDRAWN', 422: 'DIRECTIVE.MEETING_AFTER_ISSUE' } })
   amend(@Param('directiveId') directiveId: string, @Body() body: AmendDirectiveRequestDto, @Ctx() ctx: CommandContext) {
     return this.commands.execute(new AmendDirectiveCommand(directiveId, body, ctx));
@@ -61,7 +61,6 @@ export class DirectivesController {
 
   @Post(':directiveId/withdrawal')
   @HttpCode(200)
-  @ApiParam({ name: 'directiveId', example: 'd-2018-1' })
   @ApiCommand({ summary: 'Withdraw a directive, with a reason (leaders)', example: accepted(['DirectiveWithdrawn'], 3), errors: [404], codes: { 404: 'DIRECTIVE.NOT_FOUND', 409: 'DIRECTIVE.WITHDRAWN' } })
   withdraw(@Param('directiveId') directiveId: string, @Body() body: WithdrawDirectiveRequestDto, @Ctx() ctx: CommandContext) {
     return this.commands.execute(new WithdrawDirectiveCommand(directiveId, body, ctx));
@@ -74,7 +73,6 @@ export class DirectivesController {
   }
 
   @Get(':directiveId')
-  @ApiParam({ name: 'directiveId', example: 'd-2018-1' })
   @ApiQuery({ summary: 'One directive (ETag: its version)', etag: true, example: directiveExample, errors: [404], codes: { 404: 'DIRECTIVE.NOT_FOUND' } })
   get(@CurrentActor() actor: AuthenticatedActor, @Param('directiveId') directiveId: string) {
     return this.queries.get(actor, directiveId);

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiCommand } from '../shared/api-docs';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiCommand, ApiPathParams } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
 import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { AppointDeputyCommand, AppointDeputyRequestDto } from './appoint-deputy.command';
@@ -21,7 +21,7 @@ const unitExample = (events: string[], version = 2) => ({ id: 'zh', streamId: 'u
 
 /** Organisation commands: units, posts (heads, deputies, cadres), mergers and splits, responsibility transfers. */
 @ApiTags('organisation')
-@ApiParam({ name: 'unitId', required: false, example: 'zh' })
+@ApiPathParams()
 @UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/units')
 export class UnitCommandsController {
@@ -70,7 +70,6 @@ export class UnitCommandsController {
 
   @Post(':unitId/deputies/:personId/leaving')
   @HttpCode(200)
-  @ApiParam({ name: 'personId', example: 'p-zh-deputy-land' })
   @ApiCommand({ summary: 'Record that a deputy leaves the post', example: unitExample(['DeputyLeft'], 5), errors: [404], codes: { 404: 'UNIT.NOT_FOUND', 409: 'UNIT.DEPUTY_NOT_IN_POST' } })
   recordDeputyLeaving(@Param('unitId') unitId: string, @Param('personId') personId: string, @Body() body: RecordDeputyLeavingRequestDto, @Ctx() ctx: CommandContext) {
     return this.commands.execute(new RecordDeputyLeavingCommand(unitId, personId, body, ctx));

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { ApiQuery } from '../shared/api-docs';
+import { ApiQuery, ApiPathParams } from '../shared/api-docs';
 import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { HeadOnQueryDto, NoticesQueryDto, OrganisationQueries } from './organisation.queries';
 
@@ -10,6 +10,7 @@ const tenureC = { personId: 'p-zh-head', name: 'District Head C', postTitle: 'Di
 
 /** The organisation read model: units, their heads over time, and what each unit has been told. */
 @ApiTags('organisation')
+@ApiPathParams()
 @UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/units')
 export class UnitQueriesController {
@@ -25,7 +26,6 @@ export class UnitQueriesController {
   }
 
   @Get(':unitId')
-  @ApiParam({ name: 'unitId', example: 'zh' })
   @ApiQuery({
     summary: 'One unit with its whole history of heads, deputies and cadres (ETag: its version)',
     etag: true,
@@ -38,7 +38,6 @@ export class UnitQueriesController {
   }
 
   @Get(':unitId/head')
-  @ApiParam({ name: 'unitId', example: 'zh' })
   @ApiQuery({
     summary: 'Who headed the unit on a day (`on`, default today)',
     description: 'Tenures include both ends; on a handover day `head` is the outgoing head and `tenures` lists both.',
@@ -51,7 +50,6 @@ export class UnitQueriesController {
   }
 
   @Get(':unitId/notices')
-  @ApiParam({ name: 'unitId', example: 'zh' })
   @ApiQuery({
     summary: 'What the unit has been told: reminders, returns, extension decisions, verifications, deadline and other notices',
     description: 'Each with occurred-at and recorded-at (`lateEntry` when recorded on a later day). `before` filters by occurred day, `recordedBefore` by recording day.',

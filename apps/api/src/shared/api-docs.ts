@@ -1,8 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants';
 import {
   ApiBearerAuth,
   ApiHeader,
   ApiOperation,
+  ApiParam,
   ApiProperty,
   ApiResponse,
   type ApiResponseOptions,
@@ -122,4 +124,31 @@ export function ApiQuery(docs: QueryDocs): MethodDecorator {
     }),
     ...errorResponses([...new Set([400, 401, 403, ...(docs.errors ?? [])])].sort(), docs.codes ?? {}),
   );
+}
+
+const PATH_PARAM_EXAMPLES: Readonly<Record<string, string>> = {
+  unitId: 'zh',
+  personId: 'p-zh-deputy-land',
+  directiveId: 'd-2018-1',
+  taskId: 't4-zh',
+  requestId: 'ext-hn-1',
+  signOffId: 'so-t4-zx-completion',
+};
+
+/**
+ * Documents every `:param` of every route of the controller as a required path parameter with an example. A
+ * class decorator runs after the method decorators, so the routes' paths are known by then.
+ */
+export function ApiPathParams(): ClassDecorator {
+  return (target) => {
+    const prototype = (target as unknown as { prototype: object }).prototype;
+    for (const key of Object.getOwnPropertyNames(prototype)) {
+      const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
+      if (key === 'constructor' || typeof descriptor?.value !== 'function') continue;
+      const path = Reflect.getMetadata(PATH_METADATA, descriptor.value) as string | string[] | undefined;
+      for (const [, name] of String(path ?? '').matchAll(/:(\w+)/g)) {
+        ApiParam({ name, required: true, type: String, example: PATH_PARAM_EXAMPLES[name] })(prototype, key, descriptor);
+      }
+    }
+  };
 }

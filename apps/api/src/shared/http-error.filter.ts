@@ -40,7 +40,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     res.status(status).json(body);
   }
 
-  map(error: unknown, language: 'en' | 'vi' | 'zh'): { status: number; body: ApiErrorBody } {
+  map(thrown: unknown, language: 'en' | 'vi' | 'zh'): { status: number; body: ApiErrorBody } {
+    // The Express adapter wraps body-parser's errors (malformed JSON, too large) in an HttpException: unwrap them.
+    const cause = thrown instanceof HttpException ? (thrown.cause as { type?: unknown } | undefined) : undefined;
+    const error = typeof cause?.type === 'string' ? cause : thrown;
     if (error instanceof ApiError) {
       return { status: error.status, body: { code: error.code, message: error.messages?.[language] ?? error.message, fields: error.fields } };
     }

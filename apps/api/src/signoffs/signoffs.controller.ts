@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { ApiCommand, ApiQuery } from '../shared/api-docs';
+import { ApiCommand, ApiQuery, ApiPathParams } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
 import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { RecordSignOffCommand, RecordSignOffRequestDto } from './record-sign-off.command';
@@ -26,6 +26,7 @@ const signOffExample = {
 
 /** Sign-offs (phê duyệt / 签批): who approved what, in which role, and the hash of exactly what they saw. */
 @ApiTags('sign-offs')
+@ApiPathParams()
 @UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/signoffs')
 export class SignOffsController {
@@ -54,7 +55,6 @@ export class SignOffsController {
   }
 
   @Get(':signOffId')
-  @ApiParam({ name: 'signOffId', example: 'so-t4-zx-completion' })
   @ApiQuery({ summary: 'One sign-off', etag: true, example: signOffExample, errors: [404], codes: { 404: 'SIGNOFF.NOT_FOUND' } })
   get(@CurrentActor() actor: AuthenticatedActor, @Param('signOffId') signOffId: string) {
     return this.queries.get(actor, signOffId);

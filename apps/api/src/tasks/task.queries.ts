@@ -121,7 +121,8 @@ export class TaskQueries {
     const { models, scope } = this.context.for(actor);
     const view = models.tasks.tasks.get(taskId);
     if (!view) throw domainError('TASK.NOT_FOUND', { task: taskId });
-    scope.require(scope.task(view), view.record.assignment?.leadUnitId ?? view.record.directiveId);
+    const owner = view.record.assignment?.leadUnitId ?? models.directives.directives.get(view.record.directiveId)?.record.issuer.unitId ?? '—';
+    scope.require(scope.task(view), owner);
     return view;
   }
 }

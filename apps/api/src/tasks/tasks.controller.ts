@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { ApiCommand, ApiQuery } from '../shared/api-docs';
+import { ApiCommand, ApiQuery, ApiPathParams } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
 import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { AcknowledgeTaskCommand, AcknowledgeTaskRequestDto } from './acknowledge-task.command';
@@ -59,7 +59,7 @@ const timelineEntry = {
 
 /** Tasks (nhiệm vụ / 督办事项): 立项 → 交办 → 催办 → 反馈 → 办结, with extensions, deadlines and cancellations. */
 @ApiTags('tasks')
-@ApiParam({ name: 'taskId', required: false, example: 't4-zh' })
+@ApiPathParams()
 @UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/tasks')
 export class TasksController {
@@ -133,7 +133,6 @@ export class TasksController {
 
   @Post(':taskId/extension-requests/:requestId/grant')
   @HttpCode(200)
-  @ApiParam({ name: 'requestId', example: 'ext-hn-1' })
   @ApiCommand({ summary: 'Grant an extension (leaders; not the requester): moves the deadline', example: accepted(['ExtensionGranted'], 6), errors: [404, 422], codes: { 404: 'TASK.NOT_FOUND', 409: 'TASK.NO_PENDING_EXTENSION', 422: 'TASK.EXTENSION_NOT_LATER' } })
   grantExtension(@Param('taskId') taskId: string, @Param('requestId') requestId: string, @Body() body: GrantExtensionRequestDto, @Ctx() ctx: CommandContext) {
     return this.commands.execute(new GrantExtensionCommand(taskId, requestId, body, ctx));
@@ -141,7 +140,6 @@ export class TasksController {
 
   @Post(':taskId/extension-requests/:requestId/deny')
   @HttpCode(200)
-  @ApiParam({ name: 'requestId', example: 'ext-hn-1' })
   @ApiCommand({ summary: 'Deny an extension, with a reason (leaders; not the requester)', example: accepted(['ExtensionDenied'], 6), errors: [404], codes: { 404: 'TASK.NOT_FOUND', 409: 'TASK.NO_PENDING_EXTENSION' } })
   denyExtension(@Param('taskId') taskId: string, @Param('requestId') requestId: string, @Body() body: DenyExtensionRequestDto, @Ctx() ctx: CommandContext) {
     return this.commands.execute(new DenyExtensionCommand(taskId, requestId, body, ctx));

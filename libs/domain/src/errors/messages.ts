@@ -618,6 +618,38 @@ export const ERROR_MESSAGES = {
     vi: 'Chỉ quản trị hệ thống hoặc chính người dùng sở hữu mã truy cập mới được thu hồi mã đó.',
     zh: '只有系统管理员或令牌所属用户本人才能吊销该令牌。',
   },
+
+  // ── Users' signing keys (khóa ký / 签名密钥) ──────────────────────────────────────────────────────────────────
+  'USER.KEY_INVALID': {
+    kind: 'validation',
+    en: 'The public key must be the standard base64 of a raw {algorithm} public key.',
+    vi: 'Khóa công khai phải là chuỗi base64 chuẩn của một khóa công khai {algorithm} dạng thô.',
+    zh: '公钥必须是原始 {algorithm} 公钥的标准 base64 编码。',
+  },
+  'USER.KEY_ALREADY_REGISTERED': {
+    kind: 'conflict',
+    en: 'Signing key {key} is already registered for this user.',
+    vi: 'Khóa ký {key} đã được đăng ký cho người dùng này.',
+    zh: '签名密钥 {key} 已为该用户登记。',
+  },
+  'USER.KEY_NOT_FOUND': {
+    kind: 'not-found',
+    en: 'User {user} has no signing key {key}.',
+    vi: 'Người dùng {user} không có khóa ký {key}.',
+    zh: '用户 {user} 没有签名密钥 {key}。',
+  },
+  'USER.KEY_ALREADY_REVOKED': {
+    kind: 'conflict',
+    en: 'Signing key {key} is already revoked.',
+    vi: 'Khóa ký {key} đã bị thu hồi.',
+    zh: '签名密钥 {key} 已吊销。',
+  },
+  'USER.KEY_NOT_ALLOWED': {
+    kind: 'forbidden',
+    en: 'Only the user or an administrator may register, rotate or revoke the user’s signing keys.',
+    vi: 'Chỉ chính người dùng hoặc quản trị hệ thống mới được đăng ký, thay đổi hoặc thu hồi khóa ký của người dùng.',
+    zh: '只有用户本人或系统管理员才能登记、轮换或吊销该用户的签名密钥。',
+  },
 } as const satisfies Record<string, ErrorMessageEntry>;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

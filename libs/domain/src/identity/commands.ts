@@ -1,6 +1,7 @@
 import type { CommandEnvelope } from '../shared/actor';
 import type { IsoInstant } from '../shared/dates';
 import type { Role } from '../shared/roles';
+import type { UserKeyAlgorithm, UserKeyCustody } from './user-key';
 
 type Shape<Type extends string, Fields> = Readonly<{ type: Type; userId: string } & Fields> & CommandEnvelope;
 
@@ -19,5 +20,25 @@ export type IssueApiToken = Shape<
 >;
 export type RevokeApiToken = Shape<'RevokeApiToken', { tokenId: string; reason: string }>;
 
-export type UserCommand = RegisterUser | ChangeUserRole | DeactivateUser | IssueApiToken | RevokeApiToken;
+/** `publicKey`: standard base64 of the raw public key; the decider derives the key id from it. */
+export type RegisterUserKey = Shape<
+  'RegisterUserKey',
+  { publicKey: string; algorithm: UserKeyAlgorithm; custody: UserKeyCustody }
+>;
+export type RevokeUserKey = Shape<'RevokeUserKey', { keyId: string; reason: string }>;
+/** Registers `publicKey` and revokes `previousKeyId` in one append, so the user is never without a key or with two. */
+export type RotateUserKey = Shape<
+  'RotateUserKey',
+  { publicKey: string; algorithm: UserKeyAlgorithm; custody: UserKeyCustody; previousKeyId: string; reason: string }
+>;
+
+export type UserCommand =
+  | RegisterUser
+  | ChangeUserRole
+  | DeactivateUser
+  | IssueApiToken
+  | RevokeApiToken
+  | RegisterUserKey
+  | RevokeUserKey
+  | RotateUserKey;
 export type UserCommandType = UserCommand['type'];

@@ -3,8 +3,18 @@ import { fold } from '../shared/decider';
 import { DeciderSpecification } from '../testing/decider-spec';
 import { formatApiToken, hashApiTokenSecret, parseApiToken } from './api-token';
 import type { ChangeUserRole, DeactivateUser, IssueApiToken, RegisterUser, RevokeApiToken } from './commands';
+import type { RegisterUserKey, RevokeUserKey, RotateUserKey } from './commands';
 import { isTokenUsable, SYSTEM_ACTOR_ID, userDecider } from './decider';
-import type { ApiTokenIssued, ApiTokenRevoked, UserDeactivated, UserRegistered, UserRoleChanged } from './events';
+import type {
+  ApiTokenIssued,
+  ApiTokenRevoked,
+  UserDeactivated,
+  UserKeyRegistered,
+  UserKeyRevoked,
+  UserRegistered,
+  UserRoleChanged,
+} from './events';
+import { decodeUserPublicKey, isUserKeyUsableAt, userKeyIdOf } from './user-key';
 
 const system: Actor = { id: SYSTEM_ACTOR_ID, role: 'administrator', unit: 'root' };
 const admin: Actor = { id: 'admin', role: 'administrator', unit: 'root' };
@@ -334,6 +344,129 @@ describe('user decider', () => {
       const after = fold(userDecider, [registered, issued, revoked]);
       expect(after.status !== 'none' && isTokenUsable(after, after.tokens[0], T2)).toBe(false);
     });
+  });
+});
+
+describe('user signing keys', () => {
+  // RFC 8032 §7.1 test 1 and test 2 public keys; their ids are SHA-256 of the 32 raw bytes, computed independently.
+  const KEY_1 = '11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=';
+  const KEY_1_ID = '21fe31dfa154a261626bf854046fd2271b7bed4b6abe45aa58877ef47f9721b9';
+  const KEY_2 = 'PUAXw+hDiVqStwqnTRt+vJyYLM8uxJaMwM1V8Sr0Zgw=';
+  const KEY_2_ID = '39f713d0a644253f04529421b9f51b9b08979d08295959c4f3990ee617f5139f';
+
+  const registerKey: RegisterUserKey = {
+    type: 'RegisterUserKey',
+    userId: 'p-zh-staff',
+    now: T1,
+    actor: staff,
+    publicKey: KEY_1,
+    algorithm: 'ed25519',
+    custody: 'user',
+  };
+  const keyRegistered: UserKeyRegistered = {
+    type: 'UserKeyRegistered',
+    data: { userId: 'p-zh-staff', at: T1, by: by(staff), keyId: KEY_1_ID, publicKey: KEY_1, algorithm: 'ed25519', custody: 'user' },
+  };
+  const revokeKey: RevokeUserKey = { type: 'RevokeUserKey', userId: 'p-zh-staff', now: T2, actor: staff, keyId: KEY_1_ID, reason: 'Laptop lost' };
+  const keyRevoked: UserKeyRevoked = {
+    type: 'UserKeyRevoked',
+    data: { userId: 'p-zh-staff', at: T2, by: by(staff), keyId: KEY_1_ID, reason: 'Laptop lost' },
+  };
+  const rotateKey: RotateUserKey = {
+    type: 'RotateUserKey',
+    userId: 'p-zh-staff',
+    now: T2,
+    actor: staff,
+    publicKey: KEY_2,
+    algorithm: 'ed25519',
+    custody: 'user',
+    previousKeyId: KEY_1_ID,
+    reason: 'Yearly rotation',
+  };
+
+  describe('RegisterUserKey', () => {
+    it('records the key, its id (SHA-256 of the raw key), algorithm and custody', () => {
+      spec.given([registered]).when(registerKey).then([keyRegistered]);
+      expect(userKeyIdOf(Buffer.from(KEY_1, 'base64'))).toBe(KEY_1_ID);
+    });
+
+    it('lets an administrator register a key the server keeps for the user', () => {
+      spec
+        .given([registered])
+        .when({ ...registerKey, actor: admin, custody: 'server' })
+        .then([{ type: 'UserKeyRegistered', data: { ...keyRegistered.data, by: by(admin), custody: 'server' } }]);
+    });
+
+    it('refuses anyone but the user or an administrator', () => {
+      spec.given([registered]).when({ ...registerKey, actor: auditor }).thenThrows('USER.KEY_NOT_ALLOWED');
+    });
+
+    it('refuses a key registered before, even a revoked one', () => {
+      spec.given([registered, keyRegistered]).when(registerKey).thenThrows('USER.KEY_ALREADY_REGISTERED');
+      spec.given([registered, keyRegistered, keyRevoked]).when(registerKey).thenThrows('USER.KEY_ALREADY_REGISTERED');
+    });
+
+    it('refuses a key that is not canonical base64 of 32 bytes, or an unknown algorithm or custody', () => {
+      for (const publicKey of ['', 'not base64!', KEY_1.replace('=', ''), Buffer.alloc(31).toString('base64'), `${KEY_1.slice(0, -2)}p=`]) {
+        spec.given([registered]).when({ ...registerKey, publicKey }).thenThrows('USER.KEY_INVALID', { field: 'publicKey' });
+      }
+      spec.given([registered]).when({ ...registerKey, algorithm: 'rsa' as never }).thenThrows('COMMON.VALUE_NOT_ALLOWED', { field: 'algorithm' });
+      spec.given([registered]).when({ ...registerKey, custody: 'cloud' as never }).thenThrows('COMMON.VALUE_NOT_ALLOWED', { field: 'custody' });
+    });
+
+    it('refuses an unregistered or deactivated user', () => {
+      spec.given([]).when(registerKey).thenThrows('USER.NOT_FOUND');
+      spec.given([registered, deactivated]).when({ ...registerKey, actor: admin }).thenThrows('USER.DEACTIVATED');
+    });
+  });
+
+  describe('RevokeUserKey', () => {
+    it('revokes with a reason; signatures made before stay attributable', () => {
+      spec.given([registered, keyRegistered]).when(revokeKey).then([keyRevoked]);
+      const state = fold(userDecider, [registered, keyRegistered, keyRevoked]);
+      const [key] = state.status === 'none' ? [] : state.keys;
+      expect(key.revoked).toEqual({ at: T2, by: by(staff), reason: 'Laptop lost' });
+      expect(isUserKeyUsableAt(key, T1)).toBe(true);
+      expect(isUserKeyUsableAt(key, T2)).toBe(false);
+      expect(isUserKeyUsableAt(key, T0)).toBe(false);
+    });
+
+    it('lets an administrator revoke a deactivated user’s key', () => {
+      spec
+        .given([registered, keyRegistered, deactivated])
+        .when({ ...revokeKey, actor: admin })
+        .then([{ type: 'UserKeyRevoked', data: { ...keyRevoked.data, by: by(admin) } }]);
+    });
+
+    it('refuses an unknown or malformed key id, a second revocation, a missing reason, or someone else', () => {
+      spec.given([registered, keyRegistered]).when({ ...revokeKey, keyId: KEY_2_ID }).thenThrows('USER.KEY_NOT_FOUND');
+      spec.given([registered, keyRegistered]).when({ ...revokeKey, keyId: 'k1' }).thenThrows('COMMON.HASH_INVALID', { field: 'keyId' });
+      spec.given([registered, keyRegistered, keyRevoked]).when(revokeKey).thenThrows('USER.KEY_ALREADY_REVOKED');
+      spec.given([registered, keyRegistered]).when({ ...revokeKey, reason: ' ' }).thenThrows('COMMON.REASON_REQUIRED');
+      spec.given([registered, keyRegistered]).when({ ...revokeKey, actor: auditor }).thenThrows('USER.KEY_NOT_ALLOWED');
+    });
+  });
+
+  describe('RotateUserKey', () => {
+    it('registers the new key and revokes the old one in one append', () => {
+      spec
+        .given([registered, keyRegistered])
+        .when(rotateKey)
+        .then([
+          { type: 'UserKeyRegistered', data: { ...keyRegistered.data, at: T2, keyId: KEY_2_ID, publicKey: KEY_2 } },
+          { type: 'UserKeyRevoked', data: { ...keyRevoked.data, reason: 'Yearly rotation' } },
+        ]);
+    });
+
+    it('refuses to rotate to the same key, or from a key already revoked', () => {
+      spec.given([registered, keyRegistered]).when({ ...rotateKey, publicKey: KEY_1 }).thenThrows('USER.KEY_ALREADY_REGISTERED');
+      spec.given([registered, keyRegistered, keyRevoked]).when(rotateKey).thenThrows('USER.KEY_ALREADY_REVOKED');
+    });
+  });
+
+  it('decodes only canonical base64 of a valid key', () => {
+    expect(decodeUserPublicKey(KEY_1, 'ed25519')?.toString('hex')).toBe('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
+    expect(decodeUserPublicKey(42, 'ed25519')).toBeNull();
   });
 });
 

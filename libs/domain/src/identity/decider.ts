@@ -17,10 +17,20 @@ import type {
   DeactivateUser,
   IssueApiToken,
   RegisterUser,
+  RegisterUserKey,
   RevokeApiToken,
+  RevokeUserKey,
+  RotateUserKey,
   UserCommand,
 } from './commands';
-import type { UserEvent } from './events';
+import type { UserEvent, UserKeyRegistered, UserKeyRevoked } from './events';
+import {
+  decodeUserPublicKey,
+  USER_KEY_ALGORITHMS,
+  USER_KEY_CUSTODIES,
+  userKeyIdOf,
+  type UserKeyRecord,
+} from './user-key';
 
 /** The actor id of what the ledger records on its own account (the first administrator, at first start). */
 export const SYSTEM_ACTOR_ID = 'system';
@@ -46,6 +56,8 @@ export type UserRecord = {
   deactivated: { at: IsoInstant; by: ActorRef; reason: string } | null;
   /** In order of issue, revoked ones included. */
   tokens: ApiTokenRecord[];
+  /** Public signing keys, in order of registration, revoked ones included. */
+  keys: UserKeyRecord[];
 };
 
 export type UserState = { status: 'none' } | UserRecord;
@@ -91,6 +103,20 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
         throw domainError('USER.TOKEN_REVOKE_NOT_ALLOWED', {});
       }
       return revokeToken(command, registered(state, command.userId), recorded);
+    // A signing key speaks for its user, so only the user or an administrator (who can issue the user's tokens
+    // anyway) may add one; revoking is always safe, so it is allowed after deactivation too.
+    case 'RegisterUserKey':
+      requireKeyKeeper(command.actor, command.userId);
+      return [registerKey(command, active(state, command.userId), recorded)];
+    case 'RevokeUserKey':
+      requireKeyKeeper(command.actor, command.userId);
+      return [revokeKey(command.keyId, command.reason, registered(state, command.userId), recorded)];
+    case 'RotateUserKey': {
+      requireKeyKeeper(command.actor, command.userId);
+      const user = active(state, command.userId);
+      const revoked = revokeKey(command.previousKeyId, command.reason, user, recorded);
+      return [registerKey(command, user, recorded), revoked];
+    }
     default: {
       const _exhaustive: never = command;
       throw new Error(`unknown user command ${JSON.stringify(_exhaustive)}`);
@@ -100,6 +126,29 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
 
 function requireAdministrator(actor: Actor): void {
   if (actor.role !== 'administrator') throw domainError('USER.ADMINISTRATOR_ONLY', {});
+}
+
+function requireKeyKeeper(actor: Actor, userId: string): void {
+  if (actor.id !== userId && actor.role !== 'administrator') throw domainError('USER.KEY_NOT_ALLOWED', {});
+}
+
+function registerKey(command: RegisterUserKey | RotateUserKey, user: UserRecord, recorded: Recorded): UserKeyRegistered {
+  const algorithm = requireOneOf(command.algorithm, USER_KEY_ALGORITHMS, 'algorithm');
+  const custody = requireOneOf(command.custody, USER_KEY_CUSTODIES, 'custody');
+  const raw = decodeUserPublicKey(command.publicKey, algorithm);
+  if (raw === null) throw domainError('USER.KEY_INVALID', { field: 'publicKey', algorithm });
+  const keyId = userKeyIdOf(raw);
+  // Also a revoked key: re-registering it would make its old revocation ambiguous.
+  if (user.keys.some((key) => key.keyId === keyId)) throw domainError('USER.KEY_ALREADY_REGISTERED', { key: keyId });
+  return { type: 'UserKeyRegistered', data: { ...recorded, keyId, publicKey: command.publicKey, algorithm, custody } };
+}
+
+function revokeKey(keyId: string, reason: string, user: UserRecord, recorded: Recorded): UserKeyRevoked {
+  requireSha256(keyId, 'keyId');
+  const key = user.keys.find((k) => k.keyId === keyId);
+  if (!key) throw domainError('USER.KEY_NOT_FOUND', { user: user.userId, key: keyId });
+  if (key.revoked) throw domainError('USER.KEY_ALREADY_REVOKED', { key: keyId });
+  return { type: 'UserKeyRevoked', data: { ...recorded, keyId, reason: requireReason(reason) } };
 }
 
 function registered(state: UserState, userId: string): UserRecord {
@@ -196,6 +245,7 @@ function evolve(state: UserState, event: UserEvent): UserState {
         registeredBy: by,
         deactivated: null,
         tokens: [],
+        keys: [],
       };
     }
     case 'UserRoleChanged':
@@ -217,6 +267,20 @@ function evolve(state: UserState, event: UserEvent): UserState {
       return {
         ...state,
         tokens: state.tokens.map((token) => (token.tokenId === tokenId ? { ...token, revoked: { at, by, reason } } : token)),
+      };
+    }
+    case 'UserKeyRegistered': {
+      if (state.status === 'none') return state;
+      const { keyId, algorithm, publicKey, custody, at, by } = event.data;
+      const key: UserKeyRecord = { keyId, algorithm, publicKey, custody, registeredAt: at, registeredBy: by, revoked: null };
+      return { ...state, keys: [...state.keys, key] };
+    }
+    case 'UserKeyRevoked': {
+      if (state.status === 'none') return state;
+      const { keyId, at, by, reason } = event.data;
+      return {
+        ...state,
+        keys: state.keys.map((key) => (key.keyId === keyId ? { ...key, revoked: { at, by, reason } } : key)),
       };
     }
     default: {

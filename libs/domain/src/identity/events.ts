@@ -2,6 +2,7 @@ import type { ActorRef } from '../shared/actor';
 import type { IsoInstant } from '../shared/dates';
 import type { DomainEvent } from '../shared/decider';
 import type { Role } from '../shared/roles';
+import type { UserKeyAlgorithm, UserKeyCustody } from './user-key';
 
 /** Every event of a `user-<id>` stream carries the user, when (`at`, the command's `now`) and who (`by`). */
 type Recorded = { userId: string; at: IsoInstant; by: ActorRef };
@@ -32,5 +33,25 @@ export type ApiTokenIssued = DomainEvent<
 
 export type ApiTokenRevoked = DomainEvent<'ApiTokenRevoked', Recorded & { tokenId: string; reason: string }>;
 
-export type UserEvent = UserRegistered | UserRoleChanged | UserDeactivated | ApiTokenIssued | ApiTokenRevoked;
+/**
+ * A public signing key of the user (`user-key.ts`): from this event on, DSSE envelopes whose keyid is `keyId` are
+ * the user's signatures. Rotation is a registration of the new key followed by a revocation of the old, appended
+ * together.
+ */
+export type UserKeyRegistered = DomainEvent<
+  'UserKeyRegistered',
+  Recorded & { keyId: string; publicKey: string; algorithm: UserKeyAlgorithm; custody: UserKeyCustody }
+>;
+
+/** From this event on, the key signs nothing of the user's; signatures made before it stay attributable. */
+export type UserKeyRevoked = DomainEvent<'UserKeyRevoked', Recorded & { keyId: string; reason: string }>;
+
+export type UserEvent =
+  | UserRegistered
+  | UserRoleChanged
+  | UserDeactivated
+  | ApiTokenIssued
+  | ApiTokenRevoked
+  | UserKeyRegistered
+  | UserKeyRevoked;
 export type UserEventType = UserEvent['type'];

@@ -1,13 +1,24 @@
 import { createHash } from 'node:crypto';
 import { domainError } from './domain-error';
-import { requireId } from './validate';
+import { ID_PATTERN, requireId } from './validate';
 
 /**
  * Stream naming: every stream is `<kind>-<id>`, lower-case ASCII letters, digits and hyphens only, so ids are safe
  * in every adapter (SQL, EventStoreDB) and in URLs. The kind is a single word without hyphens, so the first hyphen
  * always separates kind from id.
  */
-export const STREAM_KINDS = ['unit', 'directive', 'task', 'docno', 'signoff', 'user'] as const;
+export const STREAM_KINDS = [
+  'unit',
+  'directive',
+  'task',
+  'docno',
+  'signoff',
+  'user',
+  // The ledger's own signed checkpoints and key rotations (`checkpoint-ledger`, @ledger/event-store checkpoints/).
+  'checkpoint',
+  // Who read audit data (evidence, proofs, discipline cases), one stream per reader: `audit-<actor>`.
+  'audit',
+] as const;
 export type StreamKind = (typeof STREAM_KINDS)[number];
 
 const STREAM_ID = /^([a-z]+)-([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$/;
@@ -29,6 +40,18 @@ export const directiveStreamId = (directiveId: string): string => `directive-${r
 export const taskStreamId = (taskId: string): string => `task-${requireId(taskId, 'taskId')}`;
 export const signOffStreamId = (signOffId: string): string => `signoff-${requireId(signOffId, 'signOffId')}`;
 export const userStreamId = (userId: string): string => `user-${requireId(userId, 'userId')}`;
+/** The one stream of signed checkpoints; the name is fixed by @ledger/event-store (`CHECKPOINT_STREAM_ID`). */
+export const checkpointStreamId = (): string => 'checkpoint-ledger';
+
+/**
+ * A reader's audit-access stream. Actor ids that are not entity ids (`cli:<os user>`, ids from an identity
+ * provider) are hashed into `audit-h-<32 hex>`; the events themselves name the actor, so a shared stream would
+ * only group, never misattribute.
+ */
+export function auditStreamId(actorId: string): string {
+  if (ID_PATTERN.test(actorId)) return `audit-${actorId}`;
+  return `audit-h-${createHash('sha256').update(actorId, 'utf8').digest('hex').slice(0, 32)}`;
+}
 
 /** Builders for every kind, by kind. */
 export const streamIds = {
@@ -39,6 +62,8 @@ export const streamIds = {
     documentNumberStreamId(issuerUnit, year, documentNumber),
   signoff: signOffStreamId,
   user: userStreamId,
+  checkpoint: checkpointStreamId,
+  audit: auditStreamId,
 } as const satisfies { readonly [K in StreamKind]: (...args: never[]) => string };
 
 // ── Document numbers ────────────────────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,350 @@
+import { AUTHORIZATION, READ_SCOPE, ROLES, type CommandType, type Role } from '@ledger/domain';
+import { Caller, expectStatus, LedgerTestApp, type HttpResponse } from './support/ledger-test-app';
+
+/**
+ * Every endpoint × every role × a target inside / outside the caller's scope, through HTTP, with the status the
+ * AUTHORIZATION table (commands) or READ_SCOPE (queries) calls for: 2xx when the role is listed for the command and
+ * the target is in its scope, else 403; never a 500.
+ *
+ * The callers all belong to Zhuhui District (`zh`): heads, staff, leaders and auditors to `zh` itself, the
+ * inspector to its inspection office, the appraiser and the commissioner to its organisation office, so
+ * `unit-subtree` and `jurisdiction` both mean "zh and below". The in-scope target is a ward of zh (`zh-w1`), the
+ * out-of-scope one a ward of the neighbouring district (`zx-w1`). Fixtures are made by other accounts (`fx-*`,
+ * at city level), so segregation of duties never refuses a caller; a command expected to succeed gets a fixture of
+ * its own.
+ */
+type Target = 'in' | 'out';
+const TARGET_UNIT: Record<Target, string> = { in: 'zh-w1', out: 'zx-w1' };
+const SIBLING_UNIT: Record<Target, string> = { in: 'zh-w2', out: 'zx-w2' };
+const CALLER_UNIT: Record<Role, string> = {
+  administrator: 'zh',
+  leader: 'zh',
+  unit_head: 'zh',
+  unit_staff: 'zh',
+  inspector: 'zh-insp',
+  appraiser: 'zh-org',
+  discipline_commissioner: 'zh-org',
+  auditor: 'zh',
+};
+const NOW = '2018-09-10T09:00:00+08:00';
+
+interface Request {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+interface CommandCase {
+  readonly command: CommandType;
+  readonly route: string;
+  readonly status: 200 | 201;
+  /** Builds what the request acts on, inside `unit`, and the request. */
+  readonly prepare: (unit: string, target: Target) => Promise<Request>;
+}
+
+interface QueryCase {
+  readonly route: string;
+  readonly prepare: (target: Target) => Promise<Request>;
+  /** A list: always 200; `includes` says whether the target's fixture is in it. */
+  readonly list?: (res: HttpResponse) => boolean;
+}
+
+let ledger: LedgerTestApp;
+const callers = {} as Record<Role, Caller>;
+const fx = {} as { leader: Caller; inspector: Caller; staff: Record<string, Caller> };
+let counter = 0;
+const id = (prefix: string) => `${prefix}-${++counter}`;
+
+async function ok<T = any>(res: Promise<HttpResponse<T>>, status = 200): Promise<HttpResponse<T>> {
+  const r = await res;
+  expectStatus(r, status);
+  return r;
+}
+
+// ── Fixtures ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A unit under `parent` with a head and a deputy in post. */
+async function freshUnit(parent: string): Promise<string> {
+  const unitId = id('u');
+  await ok(ledger.admin.post('/v1/units', { unitId, names: { en: unitId }, kind: 'office', parentId: parent }), 201);
+  await ok(ledger.admin.post(`/v1/units/${unitId}/head`, { personId: `${unitId}-head`, name: 'Head', postTitle: 'Head', from: '2018-01-01' }));
+  await ok(ledger.admin.post(`/v1/units/${unitId}/deputies`, { personId: `${unitId}-deputy`, name: 'Deputy', postTitle: 'Deputy', portfolio: 'Land', from: '2018-01-01' }));
+  return unitId;
+}
+
+async function directive(issuerUnitId: string, withTask?: { assign: boolean; deadline?: string; issuedOn?: string }): Promise<{ directiveId: string; taskId: string }> {
+  const directiveId = id('d');
+  const taskId = id('t');
+  const issuedOn = withTask?.issuedOn ?? '2018-09-10';
+  await ok(
+    fx.leader.post('/v1/directives', {
+      directiveId,
+      issuerUnitId,
+      documentNumber: `MATRIX-${directiveId}`,
+      kind: 'notice',
+      issuedOn,
+      title: 'Matrix directive',
+      body: 'For the authorization matrix',
+      tasks: withTask
+        ? [{ taskId, title: 'Matrix task', ...(withTask.assign ? { assignment: { leadUnitId: issuerUnitId, coUnitIds: [], work: 'Work', deadline: withTask.deadline ?? '2018-12-31', expectedResult: 'Result' } } : {}) }]
+        : [],
+    }),
+    201,
+  );
+  return { directiveId, taskId };
+}
+
+type Stage = 'registered' | 'assigned' | 'acknowledged' | 'completion_reported' | 'extension_pending' | 'verified' | 'deadline_passed';
+
+/** A task led by `unit` at `stage`; its last event is never by one of the callers under test. */
+async function task(unit: string, stage: Stage): Promise<string> {
+  if (stage === 'deadline_passed') {
+    ledger.at('2018-09-01T09:00:00+08:00');
+    const { taskId } = await directive(unit, { assign: true, deadline: '2018-09-05', issuedOn: '2018-09-01' });
+    ledger.at(NOW);
+    return taskId;
+  }
+  const { taskId } = await directive(unit, { assign: stage !== 'registered' });
+  if (stage === 'registered' || stage === 'assigned') return taskId;
+  const staff = fx.staff[unit];
+  await ok(staff.post(`/v1/tasks/${taskId}/acknowledgement`));
+  if (stage === 'acknowledged') return taskId;
+  if (stage === 'extension_pending') {
+    await ok(staff.post(`/v1/tasks/${taskId}/extension-requests`, { requestId: 'ext', newDeadline: '2019-03-31', reason: 'Survey delayed' }));
+    return taskId;
+  }
+  await ok(staff.post(`/v1/tasks/${taskId}/completion-report`, { narrative: 'Done' }));
+  if (stage === 'completion_reported') return taskId;
+  await ok(fx.inspector.post(`/v1/tasks/${taskId}/verification`, {}));
+  return taskId;
+}
+
+// ── The endpoints ─────────────────────────────────────────────────────────────────────────────────────────────
+
+const COMMANDS: CommandCase[] = [
+  { command: 'RegisterUnit', route: 'POST /v1/units', status: 201, prepare: async (unit) => ({ method: 'POST', path: '/v1/units', body: { unitId: id('u'), names: { en: 'New office' }, kind: 'office', parentId: unit } }) },
+  { command: 'RenameUnit', route: 'POST /v1/units/:id/rename', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/units/${await freshUnit(unit)}/rename`, body: { names: { en: 'Renamed' } } }) },
+  {
+    command: 'MoveUnit',
+    route: 'POST /v1/units/:id/move',
+    status: 200,
+    prepare: async (unit) => {
+      const [moved, parent] = [await freshUnit(unit), await freshUnit(unit)];
+      return { method: 'POST', path: `/v1/units/${moved}/move`, body: { parentId: parent } };
+    },
+  },
+  { command: 'AppointHead', route: 'POST /v1/units/:id/head', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/units/${await freshUnit(unit)}/head`, body: { personId: id('p'), name: 'New head', postTitle: 'Head', from: '2018-09-10', replace: true } }) },
+  {
+    command: 'RecordHeadLeaving',
+    route: 'POST /v1/units/:id/head/leaving',
+    status: 200,
+    prepare: async (unit) => {
+      const u = await freshUnit(unit);
+      return { method: 'POST', path: `/v1/units/${u}/head/leaving`, body: { personId: `${u}-head`, to: '2018-09-10' } };
+    },
+  },
+  { command: 'AppointDeputy', route: 'POST /v1/units/:id/deputies', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/units/${await freshUnit(unit)}/deputies`, body: { personId: id('p'), name: 'Deputy 2', postTitle: 'Deputy', portfolio: 'Planning', from: '2018-09-10' } }) },
+  {
+    command: 'RecordDeputyLeaving',
+    route: 'POST /v1/units/:id/deputies/:personId/leaving',
+    status: 200,
+    prepare: async (unit) => {
+      const u = await freshUnit(unit);
+      return { method: 'POST', path: `/v1/units/${u}/deputies/${u}-deputy/leaving`, body: { to: '2018-09-10' } };
+    },
+  },
+  { command: 'RegisterCadre', route: 'POST /v1/units/:id/cadres', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/units/${await freshUnit(unit)}/cadres`, body: { personId: id('p'), name: 'Cadre', postTitle: 'Clerk', from: '2018-01-01' } }) },
+  {
+    command: 'MergeUnit',
+    route: 'POST /v1/units/:id/merge',
+    status: 200,
+    prepare: async (unit) => {
+      const [merged, successor] = [await freshUnit(unit), await freshUnit(unit)];
+      return { method: 'POST', path: `/v1/units/${merged}/merge`, body: { successorId: successor, mergedWith: [], on: '2018-09-10', reason: 'Rearrangement' } };
+    },
+  },
+  {
+    command: 'SplitUnit',
+    route: 'POST /v1/units/:id/split',
+    status: 200,
+    prepare: async (unit) => {
+      const [split, a, b] = [await freshUnit(unit), await freshUnit(unit), await freshUnit(unit)];
+      return { method: 'POST', path: `/v1/units/${split}/split`, body: { successorIds: [a, b], on: '2018-09-10', reason: 'Rearrangement' } };
+    },
+  },
+  {
+    command: 'SupersedeUnit',
+    route: 'POST /v1/units/:id/supersede',
+    status: 200,
+    prepare: async (unit) => {
+      const [old, successor] = [await freshUnit(unit), await freshUnit(unit)];
+      return { method: 'POST', path: `/v1/units/${old}/supersede`, body: { successorId: successor, on: '2018-09-10', reason: 'Reorganised' } };
+    },
+  },
+  {
+    command: 'TransferResponsibilities',
+    route: 'POST /v1/units/:id/responsibility-transfers',
+    status: 200,
+    prepare: async (unit) => {
+      const [old, successor] = [await freshUnit(unit), await freshUnit(unit)];
+      await ok(ledger.admin.post(`/v1/units/${old}/supersede`, { successorId: successor, on: '2018-09-10', reason: 'Reorganised' }));
+      return { method: 'POST', path: `/v1/units/${old}/responsibility-transfers`, body: { successorId: successor, items: [{ kind: 'objective', id: 'o-2018' }], reason: 'Objectives pass on' } };
+    },
+  },
+  {
+    command: 'IssueDirective',
+    route: 'POST /v1/directives',
+    status: 201,
+    prepare: async (unit) => ({ method: 'POST', path: '/v1/directives', body: { issuerUnitId: unit, issuer: { name: 'Leader', postTitle: 'Chair' }, documentNumber: id('MX'), kind: 'notice', issuedOn: '2018-09-10', title: 'T', body: 'B', tasks: [] } }),
+  },
+  { command: 'AmendDirective', route: 'POST /v1/directives/:id/amendments', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/directives/${(await directive(unit)).directiveId}/amendments`, body: { changes: { title: 'Amended' }, reason: 'Typo' } }) },
+  { command: 'WithdrawDirective', route: 'POST /v1/directives/:id/withdrawal', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/directives/${(await directive(unit)).directiveId}/withdrawal`, body: { reason: 'Superseded' } }) },
+  { command: 'RegisterTask', route: 'POST /v1/tasks', status: 201, prepare: async (unit) => ({ method: 'POST', path: '/v1/tasks', body: { directiveId: (await directive(unit)).directiveId, title: 'Registered later' } }) },
+  { command: 'AssignTask', route: 'POST /v1/tasks/:id/assignment', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'registered')}/assignment`, body: { leadUnitId: unit, work: 'Work', deadline: '2018-12-31', expectedResult: 'Result' } }) },
+  { command: 'AcknowledgeTask', route: 'POST /v1/tasks/:id/acknowledgement', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'assigned')}/acknowledgement`, body: {} }) },
+  { command: 'ReportProgress', route: 'POST /v1/tasks/:id/progress-reports', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'acknowledged')}/progress-reports`, body: { percent: 50, narrative: 'Half' } }) },
+  { command: 'ReportCompletion', route: 'POST /v1/tasks/:id/completion-report', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'acknowledged')}/completion-report`, body: { narrative: 'Done' } }) },
+  { command: 'VerifyCompletion', route: 'POST /v1/tasks/:id/verification', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'completion_reported')}/verification`, body: {} }) },
+  { command: 'ReturnTaskForRedo', route: 'POST /v1/tasks/:id/return-for-redo', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'completion_reported')}/return-for-redo`, body: { reason: 'Incomplete' } }) },
+  { command: 'IssueReminder', route: 'POST /v1/tasks/:id/reminders', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'acknowledged')}/reminders`, body: { message: 'Hurry', channel: 'phone' } }) },
+  { command: 'RequestExtension', route: 'POST /v1/tasks/:id/extension-requests', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'acknowledged')}/extension-requests`, body: { newDeadline: '2019-03-31', reason: 'Delay' } }) },
+  { command: 'GrantExtension', route: 'POST /v1/tasks/:id/extension-requests/:requestId/grant', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'extension_pending')}/extension-requests/ext/grant`, body: {} }) },
+  { command: 'DenyExtension', route: 'POST /v1/tasks/:id/extension-requests/:requestId/deny', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'extension_pending')}/extension-requests/ext/deny`, body: { reason: 'No' } }) },
+  { command: 'MarkDeadlinePassed', route: 'POST /v1/tasks/:id/deadline-passed', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'deadline_passed')}/deadline-passed` }) },
+  {
+    command: 'CancelTask',
+    route: 'POST /v1/tasks/:id/cancellation',
+    status: 200,
+    prepare: async (unit) => {
+      const taskId = await task(unit, 'acknowledged');
+      const signOff = await ok(fx.leader.post('/v1/signoffs', { record: { streamId: `task-${taskId}` }, decision: 'approve', comment: 'Cancel it' }), 201);
+      return { method: 'POST', path: `/v1/tasks/${taskId}/cancellation`, body: { reason: 'No longer needed', signOffId: signOff.body.id } };
+    },
+  },
+  { command: 'CloseTask', route: 'POST /v1/tasks/:id/closure', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'verified')}/closure`, body: {} }) },
+  { command: 'TransferTask', route: 'POST /v1/tasks/:id/transfer', status: 200, prepare: async (unit, target) => ({ method: 'POST', path: `/v1/tasks/${await task(unit, 'acknowledged')}/transfer`, body: { toUnitId: SIBLING_UNIT[target], reason: 'Reorganised' } }) },
+  { command: 'RecordSignOff', route: 'POST /v1/signoffs', status: 201, prepare: async (unit) => ({ method: 'POST', path: '/v1/signoffs', body: { record: { streamId: `task-${await task(unit, 'acknowledged')}` }, decision: 'approve' } }) },
+];
+
+/** One fixture per target for the reads: a task with a sign-off, and a directive, in the target unit. */
+const readFixture = {} as Record<Target, { taskId: string; directiveId: string; signOffId: string }>;
+
+const QUERIES: QueryCase[] = [
+  { route: 'GET /v1/units', prepare: async () => ({ method: 'GET', path: '/v1/units' }), list: (res) => res.body.items.some((u: { unitId: string }) => Object.values(TARGET_UNIT).includes(u.unitId)) },
+  { route: 'GET /v1/units/:id', prepare: async (t) => ({ method: 'GET', path: `/v1/units/${TARGET_UNIT[t]}` }) },
+  { route: 'GET /v1/units/:id/head', prepare: async (t) => ({ method: 'GET', path: `/v1/units/${TARGET_UNIT[t]}/head?on=2018-09-10` }) },
+  { route: 'GET /v1/units/:id/notices', prepare: async (t) => ({ method: 'GET', path: `/v1/units/${TARGET_UNIT[t]}/notices` }) },
+  { route: 'GET /v1/directives', prepare: async (t) => ({ method: 'GET', path: `/v1/directives?issuerUnitId=${TARGET_UNIT[t]}` }), list: (res) => res.body.total > 0 },
+  { route: 'GET /v1/directives/:id', prepare: async (t) => ({ method: 'GET', path: `/v1/directives/${readFixture[t].directiveId}` }) },
+  { route: 'GET /v1/tasks', prepare: async (t) => ({ method: 'GET', path: `/v1/tasks?unitId=${TARGET_UNIT[t]}` }), list: (res) => res.body.total > 0 },
+  { route: 'GET /v1/tasks/:id', prepare: async (t) => ({ method: 'GET', path: `/v1/tasks/${readFixture[t].taskId}` }) },
+  { route: 'GET /v1/tasks/:id/timeline', prepare: async (t) => ({ method: 'GET', path: `/v1/tasks/${readFixture[t].taskId}/timeline` }) },
+  { route: 'GET /v1/signoffs', prepare: async (t) => ({ method: 'GET', path: `/v1/signoffs?streamId=task-${readFixture[t].taskId}` }), list: (res) => res.body.total > 0 },
+  { route: 'GET /v1/signoffs/:id', prepare: async (t) => ({ method: 'GET', path: `/v1/signoffs/${readFixture[t].signOffId}` }) },
+];
+
+/** What the tables say, for the callers placed as above (both scoped rules reach exactly zh and below). */
+function commandAllowed(command: CommandType, role: Role, target: Target): boolean {
+  const scope = AUTHORIZATION[command].allow[role];
+  return scope !== undefined && (scope === 'anywhere' || target === 'in');
+}
+function readAllowed(role: Role, target: Target): boolean {
+  return READ_SCOPE[role] === 'anywhere' || target === 'in';
+}
+
+beforeAll(async () => {
+  ledger = await LedgerTestApp.start('sqlite', { now: NOW });
+  const units: Array<[string, string | null, string]> = [
+    ['city', null, 'city'],
+    ['city-insp', 'city', 'office'],
+    ['zh', 'city', 'district'],
+    ['zh-insp', 'zh', 'office'],
+    ['zh-org', 'zh', 'office'],
+    ['zh-w1', 'zh', 'ward'],
+    ['zh-w2', 'zh', 'ward'],
+    ['zx', 'city', 'district'],
+    ['zx-w1', 'zx', 'ward'],
+    ['zx-w2', 'zx', 'ward'],
+  ];
+  for (const [unitId, parentId, kind] of units) {
+    await ok(ledger.admin.post('/v1/units', { unitId, names: { en: unitId }, kind, parentId }), 201);
+    await ok(ledger.admin.post(`/v1/units/${unitId}/head`, { personId: `${unitId}-head`, name: `Head of ${unitId}`, postTitle: 'Head', from: '2018-01-01' }));
+  }
+  for (const role of ROLES) callers[role] = await ledger.user(`m-${role.replace(/_/g, '-')}`, role, CALLER_UNIT[role]);
+  fx.leader = await ledger.user('fx-leader', 'leader', 'city');
+  fx.inspector = await ledger.user('fx-inspector', 'inspector', 'city-insp');
+  fx.staff = {};
+  for (const unit of ['zh-w1', 'zx-w1']) fx.staff[unit] = await ledger.user(`fx-staff-${unit}`, 'unit_staff', unit);
+  for (const target of ['in', 'out'] as const) {
+    const unit = TARGET_UNIT[target];
+    const taskId = await task(unit, 'acknowledged');
+    const signOff = await ok(fx.leader.post('/v1/signoffs', { record: { streamId: `task-${taskId}` }, decision: 'approve' }), 201);
+    readFixture[target] = { taskId, directiveId: (await ledger.admin.get(`/v1/tasks/${taskId}`)).body.directiveId, signOffId: signOff.body.id };
+  }
+});
+
+afterAll(async () => {
+  await ledger?.close();
+});
+
+describe('authorization matrix: every endpoint × every role × in / out of scope', () => {
+  it('covers every command in the AUTHORIZATION table that has an endpoint', () => {
+    const covered = new Set(COMMANDS.map((c) => c.command));
+    // ReserveDocumentNumber has no endpoint of its own: issuing a directive reserves the number (checked there).
+    const expected = (Object.keys(AUTHORIZATION) as CommandType[]).filter((c) => c !== 'ReserveDocumentNumber');
+    expect([...covered].sort()).toEqual([...expected].sort());
+  });
+
+  describe.each(COMMANDS)('$route ($command)', ({ command, status, prepare }) => {
+    it.each([...ROLES])('as %s', async (role) => {
+      const outcomes: string[] = [];
+      for (const target of ['in', 'out'] as const) {
+        const allowed = commandAllowed(command, role, target);
+        // A command refused before the decider needs no fixture of its own; one expected to succeed does.
+        const request = await prepare(TARGET_UNIT[target], target);
+        const res = await callers[role].request(request.method, request.path, { body: request.body });
+        const expected = allowed ? status : 403;
+        outcomes.push(`${target}: ${res.status}${res.status === expected ? '' : ` (expected ${expected}: ${res.text})`}`);
+        if (!allowed && res.status === 403) expect(['AUTH.ROLE_NOT_ALLOWED', 'AUTH.OUT_OF_SCOPE']).toContain(res.body.code);
+      }
+      expect(outcomes).toEqual([`in: ${commandAllowed(command, role, 'in') ? status : 403}`, `out: ${commandAllowed(command, role, 'out') ? status : 403}`]);
+    });
+  });
+
+  describe.each(QUERIES)('$route', ({ prepare, list }) => {
+    it.each([...ROLES])('as %s', async (role) => {
+      for (const target of ['in', 'out'] as const) {
+        const request = await prepare(target);
+        const res = await callers[role].request(request.method, request.path);
+        const readable = readAllowed(role, target);
+        if (list) {
+          expect([target, res.status]).toEqual([target, 200]);
+          if (request.path !== '/v1/units') expect([target, list(res)]).toEqual([target, readable]);
+        } else {
+          expect([target, res.status, res.status === 403 ? res.body.code : undefined]).toEqual([target, readable ? 200 : 403, readable ? undefined : 'AUTH.OUT_OF_SCOPE']);
+        }
+      }
+    });
+  });
+
+  it('lists in GET /v1/units exactly the units each role may read', async () => {
+    for (const role of ROLES) {
+      const res = await callers[role].get('/v1/units');
+      const ids = res.body.items.map((u: { unitId: string }) => u.unitId);
+      expect([role, ids.includes('zh-w1'), ids.includes('zx-w1')]).toEqual([role, true, readAllowed(role, 'out')]);
+    }
+  });
+
+  it('answers 401, not 403 or 500, to every endpoint without a token', async () => {
+    const anonymous = ledger.anonymous();
+    for (const c of COMMANDS) {
+      const [method, route] = c.route.split(' ');
+      const res = await anonymous.request(method, route.replace(/:(\w+)/g, 'x'), { body: {} });
+      expect([c.route, res.status]).toEqual([c.route, 401]);
+    }
+    for (const q of QUERIES) {
+      const [, route] = q.route.split(' ');
+      expect([q.route, (await anonymous.get(route.replace(/:(\w+)/g, 'x'))).status]).toEqual([q.route, 401]);
+    }
+  });
+});
