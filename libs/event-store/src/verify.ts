@@ -41,6 +41,37 @@ export function checkRows(rows: readonly StoredRow[]): CheckedRows {
 
 const key = (level: number, index: number) => level * 2 ** 40 + index;
 
+/** Workers hash whole aligned subtrees of this many leaves (2^14), so the ordered stage only folds their roots. */
+export const VERIFY_CHUNK_LEVEL = 14;
+export const VERIFY_CHUNK = 2 ** VERIFY_CHUNK_LEVEL;
+
+/** A chunk of checked rows, plus, when it is a complete gap-free aligned subtree, its root and stored-level nodes. */
+export interface CheckedChunk extends CheckedRows {
+  /** The first position of the chunk (a multiple of VERIFY_CHUNK, plus 1). */
+  readonly firstPosition: number;
+  readonly subtree?: { readonly root: Buffer; readonly nodes: readonly StoredNode[] };
+}
+
+/** The per-row stage and, for a full gap-free chunk, the Merkle subtree over it (runs on a worker thread). */
+export function checkChunk(rows: readonly StoredRow[], firstPosition: number): CheckedChunk {
+  const checked = checkRows(rows);
+  const full =
+    rows.length === VERIFY_CHUNK &&
+    (firstPosition - 1) % VERIFY_CHUNK === 0 &&
+    checked.positions[0] === firstPosition &&
+    checked.positions[rows.length - 1] === firstPosition + VERIFY_CHUNK - 1;
+  if (!full) return { ...checked, firstPosition };
+  const local = MerkleFrontier.empty();
+  const nodes: StoredNode[] = [];
+  const base = firstPosition - 1;
+  for (let i = 0; i < rows.length; i++) {
+    for (const n of local.append(checked.leaves.subarray(i * 32, i * 32 + 32))) {
+      nodes.push({ level: n.level, index: base / 2 ** n.level + n.index, hash: n.hash });
+    }
+  }
+  return { ...checked, firstPosition, subtree: { root: local.root(), nodes } };
+}
+
 export class MerkleChecker {
   private readonly stored = new Map<number, Buffer>();
   private readonly frontier = MerkleFrontier.empty();
@@ -54,6 +85,31 @@ export class MerkleChecker {
 
   get eventsChecked(): number {
     return this.checked;
+  }
+
+  /** Feeds one checked chunk, in position order: by its subtree root when it has one and the tree is aligned. */
+  feedChunk(chunk: CheckedChunk): void {
+    if (!chunk.subtree || this.expected !== chunk.firstPosition) {
+      this.feed(chunk);
+      return;
+    }
+    for (const p of chunk.problems) this.problems.push(p);
+    for (const n of chunk.subtree.nodes) this.compareNode(n);
+    for (const n of this.frontier.appendSubtree(chunk.subtree.root, VERIFY_CHUNK_LEVEL)) this.compareNode(n);
+    this.expected += VERIFY_CHUNK;
+    this.checked += VERIFY_CHUNK;
+  }
+
+  private compareNode(n: StoredNode): void {
+    const k = key(n.level, n.index);
+    const have = this.stored.get(k);
+    const first = n.index * 2 ** n.level + 1;
+    const last = (n.index + 1) * 2 ** n.level;
+    if (!have) this.problems.push({ position: last, code: 'NODE_MISSING', message: `Merkle node level ${n.level} index ${n.index} (positions ${first}..${last}) is missing` });
+    else if (!have.equals(n.hash)) {
+      this.problems.push({ position: last, code: 'NODE_MISMATCH', message: `Merkle node level ${n.level} index ${n.index} (positions ${first}..${last}) does not match the events` });
+    }
+    this.stored.delete(k);
   }
 
   /** Feeds one checked page, in position order. */
@@ -75,17 +131,7 @@ export class MerkleChecker {
         this.expected = position;
       }
       // The recomputed leaf is fed, so a record altered together with its stored hash still fails at its node.
-      for (const n of this.frontier.append(leaves.subarray(i * 32, i * 32 + 32))) {
-        const k = key(n.level, n.index);
-        const have = this.stored.get(k);
-        const first = n.index * 2 ** n.level + 1;
-        const last = (n.index + 1) * 2 ** n.level;
-        if (!have) this.problems.push({ position: last, code: 'NODE_MISSING', message: `Merkle node level ${n.level} index ${n.index} (positions ${first}..${last}) is missing` });
-        else if (!have.equals(n.hash)) {
-          this.problems.push({ position: last, code: 'NODE_MISMATCH', message: `Merkle node level ${n.level} index ${n.index} (positions ${first}..${last}) does not match the events` });
-        }
-        this.stored.delete(k);
-      }
+      for (const n of this.frontier.append(leaves.subarray(i * 32, i * 32 + 32))) this.compareNode(n);
       this.expected += 1;
       this.checked += 1;
     }

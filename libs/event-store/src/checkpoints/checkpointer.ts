@@ -92,11 +92,16 @@ export class Checkpointer {
     });
   }
 
-  /** Signs a checkpoint now if any event is not yet covered; otherwise returns the latest. */
-  signNow(): Promise<SignOutcome> {
+  /**
+   * Signs a checkpoint now if any event is not yet covered, or if the latest is smaller than `atLeast` (an
+   * evidence export that must prove a key rotation, which alone does not count as growth); otherwise returns the
+   * latest.
+   */
+  signNow(options: { atLeast?: number } = {}): Promise<SignOutcome> {
     return this.serial(async () => {
       const { uncovered } = await this.growth();
-      if (uncovered <= 0) return { checkpoint: this.log.latest(), signed: false };
+      const short = (this.log.latest()?.size ?? 0) < (options.atLeast ?? 0);
+      if (uncovered <= 0 && !short) return { checkpoint: this.log.latest(), signed: false };
       const signed = await this.sign();
       return { checkpoint: signed ?? this.log.latest(), signed: signed !== undefined };
     });

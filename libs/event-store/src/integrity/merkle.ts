@@ -124,6 +124,34 @@ export class MerkleFrontier {
     return completed;
   }
 
+  /**
+   * Add the root of a complete subtree of 2^level leaves, computed elsewhere (a verify worker hashing a chunk).
+   * The tree's size must be a multiple of 2^level, so the subtree is aligned: the result is the same as appending its
+   * leaves one by one, and so are the returned stored nodes above `level` (those at or below it are the caller's).
+   */
+  appendSubtree(root: Buffer, level: number): StoredNode[] {
+    if (root.length !== HASH_BYTES) throw new RangeError(`subtree root must be ${HASH_BYTES} bytes, got ${root.length}`);
+    const width = 2 ** level;
+    if (!Number.isInteger(level) || level < 0 || level >= MAX_LEVELS || this.count % width !== 0) {
+      throw new RangeError(`a subtree of level ${level} is not aligned at size ${this.count}`);
+    }
+    const completed: StoredNode[] = [];
+    let hash = root;
+    let at = level;
+    let rest = this.count / width;
+    while (rest % 2 === 1) {
+      hash = nodeHash(this.levels[at] as Buffer, hash);
+      this.levels[at] = undefined;
+      at++;
+      rest = (rest - 1) / 2;
+      if (at >= STORED_MIN_LEVEL) completed.push({ level: at, index: rest, hash });
+    }
+    this.levels[at] = hash;
+    this.count += width;
+    this.cachedRoot = undefined;
+    return completed;
+  }
+
   /** The RFC 6962 root of the current size: the frontier's subtrees folded from the smallest up. */
   root(): Buffer {
     if (this.cachedRoot !== undefined) return this.cachedRoot;

@@ -31,7 +31,7 @@ import type {
 import { systemClock } from '../port';
 import { decodeRecord, deriveEventId, isInstant, prepareAppend, type AppendPolicy, type PreparedAppend } from '../record';
 import { PollingSubscription } from '../subscription';
-import { MerkleChecker, verifyRows, type CheckedRows } from '../verify';
+import { MerkleChecker, VERIFY_CHUNK, verifyRows, type CheckedChunk } from '../verify';
 import { SQLITE_SCHEMA } from './schema';
 
 export interface SqliteEventStoreOptions {
@@ -57,14 +57,30 @@ interface Row {
 }
 
 const MAX_PAGE = 10_000;
+const MAX_APPEND_ATTEMPTS = 20;
+const STALE = Symbol('stale');
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { errcode?: number; message?: string };
+  // SQLITE_CONSTRAINT_PRIMARYKEY (1555) or SQLITE_CONSTRAINT_UNIQUE (2067).
+  return err?.errcode === 1555 || err?.errcode === 2067 || /UNIQUE constraint failed|PRIMARY KEY/.test(err?.message ?? '');
+}
 /** Below this many events, starting worker threads costs more than it saves. */
 const PARALLEL_VERIFY_MIN = 50_000;
-const VERIFY_CHUNK = 16_384;
+
+interface WorkerChunk {
+  from: number;
+  leaves: Uint8Array;
+  positions: Float64Array;
+  problems: CheckedChunk['problems'];
+  subtree?: { root: Uint8Array; nodes: Array<{ level: number; index: number; hash: Uint8Array }> };
+}
 
 /**
- * The per-row stage of verify (parse-free column check + SHA-256 of each record) on worker threads, the Merkle
- * stage in order on this thread: each event costs two SHA-256 calls whose fixed overhead dominates, so this is
- * what gets `verify` past one core's rate.
+ * Verify on worker threads: each worker checks a chunk's rows (parse-free column check, SHA-256 of each record) and
+ * hashes the chunk's aligned Merkle subtree; this thread only compares stored nodes and folds the chunks' roots in
+ * order. Each event costs about two SHA-256 calls whose fixed overhead dominates, so spreading them is what gets
+ * `verify` past one core's rate.
  */
 async function verifyInWorkers(
   path: string,
@@ -77,7 +93,7 @@ async function verifyInWorkers(
   const execArgv = extname(__filename) === '.ts' ? ['-r', '@swc-node/register'] : [];
   const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: { path }, execArgv }));
   const checker = new MerkleChecker(nodes);
-  const ready = new Map<number, CheckedRows>();
+  const ready = new Map<number, CheckedChunk>();
   let nextToSend = 0;
   let nextToFold = 0;
   try {
@@ -90,14 +106,21 @@ async function verifyInWorkers(
       };
       for (const w of workers) {
         w.on('error', reject);
-        w.on('message', (msg: { from: number; leaves: Uint8Array; positions: Float64Array; problems: CheckedRows['problems'] }) => {
-          ready.set(msg.from, { leaves: Buffer.from(msg.leaves.buffer, msg.leaves.byteOffset, msg.leaves.byteLength), positions: msg.positions, problems: msg.problems });
+        w.on('message', (msg: WorkerChunk) => {
+          const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+          ready.set(msg.from, {
+            firstPosition: msg.from + 1,
+            leaves: asBuffer(msg.leaves),
+            positions: msg.positions,
+            problems: msg.problems,
+            subtree: msg.subtree && { root: asBuffer(msg.subtree.root), nodes: msg.subtree.nodes.map((n) => ({ ...n, hash: asBuffer(n.hash) })) },
+          });
           send(w);
           // Fold finished chunks strictly in position order.
           while (ready.has(nextToFold)) {
             const chunk = ready.get(nextToFold)!;
             ready.delete(nextToFold);
-            checker.feed(chunk);
+            checker.feedChunk(chunk);
             nextToFold = Math.min(total, nextToFold + VERIFY_CHUNK);
             onProgress?.(checker.eventsChecked, total);
           }
@@ -148,6 +171,7 @@ export class SqliteEventStore implements LedgerStore {
   private head = 0;
   private frontier = MerkleFrontier.empty();
   private dataVersion = -1;
+  private reloading: Promise<void> | undefined;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
   private readonly s: Record<
@@ -207,11 +231,25 @@ export class SqliteEventStore implements LedgerStore {
       }),
   };
 
-  private async reloadHead(): Promise<void> {
-    this.dataVersion = (this.s.dataVersion.get() as { data_version: number }).data_version;
-    this.head = (this.s.maxPosition.get() as { p: number }).p;
-    this.frontier = await MerkleFrontier.load(this.reader, this.head);
-    this.streamVersions.clear();
+  /**
+   * Re-reads the head and the Merkle frontier after another process appended. The reads are async, so the new state
+   * is assigned in one step at the end, and appends in this process wait for it rather than mix old and new state.
+   */
+  private reloadHead(): Promise<void> {
+    this.reloading ??= (async () => {
+      try {
+        const dataVersion = (this.s.dataVersion.get() as { data_version: number }).data_version;
+        const head = (this.s.maxPosition.get() as { p: number }).p;
+        const frontier = await MerkleFrontier.load(this.reader, head);
+        this.dataVersion = dataVersion;
+        this.head = head;
+        this.frontier = frontier;
+        this.streamVersions.clear();
+      } finally {
+        this.reloading = undefined;
+      }
+    })();
+    return this.reloading;
   }
 
   /** Another connection committed since our last commit: our hot state is stale. Runs inside the write lock. */
@@ -222,74 +260,65 @@ export class SqliteEventStore implements LedgerStore {
   async append(request: AppendRequest): Promise<AppendResult> {
     this.assertOpen();
     const prepared = prepareAppend(request, this.options.policy);
-    // Cheap pre-check so the frontier reload (async reads) happens before the synchronous transaction.
-    if (this.otherWriterCommitted()) await this.reloadHead();
-    return this.appendPrepared(prepared);
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+      if (this.reloading) await this.reloading;
+      const outcome = this.tryAppend(prepared);
+      if (outcome !== STALE) return outcome;
+      // Another process appended since this one last looked: catch up (async reads), then plan again.
+      await this.reloadHead();
+    }
+    throw new EventStoreError('STORE.CONTENDED', `gave up after ${MAX_APPEND_ATTEMPTS} attempts: other writers kept appending`);
   }
 
-  private appendPrepared(prepared: PreparedAppend): AppendResult {
+  /**
+   * One synchronous attempt. The position primary key is the concurrency guard: positions come from this process's
+   * in-memory head, so if any other connection has appended since, the first row's position is already taken and the
+   * insert fails — `PRAGMA data_version` then confirms another writer, and the caller reloads and retries. That lets
+   * the common append (one event, no Merkle node completed) be a single autocommitted INSERT, like the raw engine's;
+   * larger appends run inside BEGIN IMMEDIATE … COMMIT so they are all-or-nothing.
+   */
+  private tryAppend(prepared: PreparedAppend): AppendResult | typeof STALE {
     const { request } = prepared;
-    this.s.begin.run();
-    let committed = false;
+    const current = this.currentVersion(request.streamId);
+    const frontier = this.frontier.clone();
+    let plan;
     try {
-      if (this.otherWriterCommitted()) {
-        // Rare (another process wrote between the pre-check and BEGIN): rebuild the frontier synchronously.
-        this.reloadHeadSync();
-      }
-      const current = this.currentVersion(request.streamId);
-      const frontier = this.frontier.clone();
-      let plan;
-      try {
-        plan = planAppend(prepared, current, this.head, frontier, this.clock.now().toISOString());
-      } catch (e) {
-        if (e instanceof WrongExpectedVersionError) {
-          const first = this.duplicateOf(prepared);
-          if (first) return first;
-        }
-        throw e;
-      }
-      try {
-        for (const r of plan.rows) {
-          this.s.insertEvent.run(r.position, r.eventId, r.streamId, r.streamVersion, r.type, r.commandId, r.record, r.leafHash);
-        }
-      } catch (e) {
+      plan = planAppend(prepared, current, this.head, frontier, this.clock.now().toISOString());
+    } catch (e) {
+      if (e instanceof WrongExpectedVersionError) {
         const first = this.duplicateOf(prepared);
         if (first) return first;
-        throw e;
+        // The cached version may be stale only if someone else wrote.
+        if (this.otherWriterCommitted()) return STALE;
       }
-      try {
-        for (const n of plan.nodes) this.s.insertNode.run(n.level, n.index, n.hash);
-      } catch (e) {
-        throw new EventStoreError(
-          'STORE.INTEGRITY',
-          `a stored Merkle node already covers positions up to ${plan.result.lastPosition}: events were removed from under it; run verify`,
-          { cause: String(e) },
-        );
-      }
-      this.s.commit.run();
-      committed = true;
-      this.dataVersion = (this.s.dataVersion.get() as { data_version: number }).data_version;
-      this.frontier = frontier;
-      this.head = plan.result.lastPosition;
-      this.rememberVersion(request.streamId, plan.result.streamVersion);
-      for (const l of this.listeners) l();
-      return plan.result;
-    } finally {
-      if (!committed && this.db.isTransaction) this.s.rollback.run();
+      throw e;
     }
-  }
-
-  private reloadHeadSync(): void {
-    this.head = (this.s.maxPosition.get() as { p: number }).p;
-    this.frontier = MerkleFrontier.empty();
-    // Synchronous rebuild from leaves in pages; only reached when another process wrote in the last instant.
-    for (let from = 0; from < this.head; from += MAX_PAGE) {
-      const to = Math.min(this.head, from + MAX_PAGE);
-      for (const r of this.s.leafHashes.all(from, to) as unknown as Array<{ leaf_hash: Uint8Array }>) {
-        this.frontier.append(Buffer.from(r.leaf_hash));
+    const single = plan.rows.length === 1 && plan.nodes.length === 0;
+    if (!single) this.s.begin.run();
+    try {
+      for (const r of plan.rows) {
+        this.s.insertEvent.run(r.position, r.eventId, r.streamId, r.streamVersion, r.type, r.commandId, r.record, r.leafHash);
       }
+      for (const n of plan.nodes) this.s.insertNode.run(n.level, n.index, n.hash);
+      if (!single) this.s.commit.run();
+    } catch (e) {
+      if (this.db.isTransaction) this.s.rollback.run();
+      if (!isUniqueViolation(e)) throw e;
+      const first = this.duplicateOf(prepared);
+      if (first) return first;
+      if (this.otherWriterCommitted()) return STALE;
+      // Nobody else wrote, yet a position or a Merkle node is taken: rows were removed from under the log.
+      throw new EventStoreError(
+        'STORE.INTEGRITY',
+        `positions up to ${plan.result.lastPosition} are already covered by stored rows or Merkle nodes the log does not account for: run verify`,
+        { cause: String(e) },
+      );
     }
-    this.streamVersions.clear();
+    this.frontier = frontier;
+    this.head = plan.result.lastPosition;
+    this.rememberVersion(request.streamId, plan.result.streamVersion);
+    for (const l of this.listeners) l();
+    return plan.result;
   }
 
   /** The first result of this command if its first event is already in the log. */

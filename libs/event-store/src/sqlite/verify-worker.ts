@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DatabaseSync } from 'node:sqlite';
-import { checkRows } from '../verify';
+import { checkChunk } from '../verify';
 
 export interface VerifyChunkRequest {
   readonly from: number;
@@ -34,7 +34,14 @@ parentPort!.on('message', (msg: VerifyChunkRequest | 'close') => {
     record: r[6],
     leafHash: r[7],
   }));
-  const checked = checkRows(rows);
+  const checked = checkChunk(rows, msg.from + 1);
   const leaves = new Uint8Array(checked.leaves);
-  parentPort!.postMessage({ from: msg.from, leaves, positions: checked.positions, problems: checked.problems }, [leaves.buffer as ArrayBuffer, checked.positions.buffer as ArrayBuffer]);
+  const subtree = checked.subtree && {
+    root: new Uint8Array(checked.subtree.root),
+    nodes: checked.subtree.nodes.map((n) => ({ level: n.level, index: n.index, hash: new Uint8Array(n.hash) })),
+  };
+  parentPort!.postMessage({ from: msg.from, leaves, positions: checked.positions, problems: checked.problems, subtree }, [
+    leaves.buffer as ArrayBuffer,
+    checked.positions.buffer as ArrayBuffer,
+  ]);
 });
