@@ -1,4 +1,11 @@
+import type { CaseEvent, CaseEventType } from './accountability/events';
+import type { AppraisalEvent, AppraisalEventType } from './appraisal/events';
+import type { AuditEventType } from './audit/events';
 import type { DirectiveEvent, DirectiveEventType } from './directive/events';
+import type { InspectionEvent, InspectionEventType } from './inspection/events';
+import type { InterviewEvent, InterviewEventType } from './inspection/interview-events';
+import type { ObjectiveEvent, ObjectiveEventType } from './objective/events';
+import type { ResponsibilityLetterEvent, ResponsibilityLetterEventType } from './responsibility-letter/events';
 import type { DocumentNumberEvent, DocumentNumberEventType } from './document-number/events';
 import type { UserEvent, UserEventType } from './identity/events';
 import type { StreamKind } from './shared/streams';
@@ -70,7 +77,61 @@ export const USER_EVENT_TYPES = everyMemberOf<UserEventType>()([
  * data is defined by @ledger/event-store `checkpoints/`), and the record of who read audit data (apps/api `audit/`).
  */
 export const CHECKPOINT_EVENT_TYPES = ['CheckpointSigned', 'CheckpointKeyRotated'] as const;
-export const AUDIT_EVENT_TYPES = ['AuditDataViewed'] as const;
+export const AUDIT_EVENT_TYPES = everyMemberOf<AuditEventType>()(['AuditDataViewed']);
+
+export const LETTER_EVENT_TYPES = everyMemberOf<ResponsibilityLetterEventType>()([
+  'ResponsibilityLetterDrafted',
+  'ResponsibilityLetterAmended',
+  'ResponsibilityLetterSigned',
+  'ResponsibilityLetterWithdrawn',
+]);
+export const OBJECTIVE_EVENT_TYPES = everyMemberOf<ObjectiveEventType>()([
+  'ObjectiveDefined',
+  'ActualReported',
+  'RevisionProposed',
+  'RevisionApproved',
+  'RevisionRejected',
+  'ObjectiveExtensionRequested',
+  'ObjectiveExtensionGranted',
+  'ObjectiveExtensionDenied',
+  'ObjectiveCauseClaimed',
+  'ObjectiveCauseConfirmed',
+  'ObjectiveCauseRejected',
+  'ObjectiveEvaluated',
+]);
+export const INSPECTION_EVENT_TYPES = everyMemberOf<InspectionEventType>()([
+  'InspectionScheduled',
+  'FindingRecorded',
+  'NoticePublished',
+  'RectificationOrdered',
+  'RectificationReported',
+  'RectificationVerified',
+  'RectificationReturned',
+  'InspectionClosed',
+]);
+export const INTERVIEW_EVENT_TYPES = everyMemberOf<InterviewEventType>()(['InterviewHeld']);
+export const APPRAISAL_EVENT_TYPES = everyMemberOf<AppraisalEventType>()([
+  'AppraisalCycleOpened',
+  'AppraisalScored',
+  'AppraisalModerated',
+  'AppraisalApproved',
+  'AppraisalPublished',
+  'AppraisalAppealed',
+  'AppraisalAppealDecided',
+  'AppraisalFinalized',
+]);
+export const CASE_EVENT_TYPES = everyMemberOf<CaseEventType>()([
+  'CaseReferred',
+  'CaseInvestigationStarted',
+  'CaseStatementTaken',
+  'CaseDecided',
+  'CaseDecisionExecuted',
+  'CaseClosed',
+  'CaseDismissed',
+  'CaseExempted',
+  'CaseAppealed',
+  'CaseAppealDecided',
+]);
 
 export const EVENT_TYPES_BY_STREAM_KIND: { readonly [K in StreamKind]: readonly string[] } = {
   unit: UNIT_EVENT_TYPES,
@@ -81,10 +142,28 @@ export const EVENT_TYPES_BY_STREAM_KIND: { readonly [K in StreamKind]: readonly 
   user: USER_EVENT_TYPES,
   checkpoint: CHECKPOINT_EVENT_TYPES,
   audit: AUDIT_EVENT_TYPES,
+  letter: LETTER_EVENT_TYPES,
+  objective: OBJECTIVE_EVENT_TYPES,
+  inspection: INSPECTION_EVENT_TYPES,
+  interview: INTERVIEW_EVENT_TYPES,
+  appraisal: APPRAISAL_EVENT_TYPES,
+  case: CASE_EVENT_TYPES,
 };
 
 /** Every event this library defines. */
-export type LedgerEvent = UnitEvent | DirectiveEvent | DocumentNumberEvent | TaskEvent | SignOffEvent | UserEvent;
+export type LedgerEvent =
+  | UnitEvent
+  | DirectiveEvent
+  | DocumentNumberEvent
+  | TaskEvent
+  | SignOffEvent
+  | UserEvent
+  | ResponsibilityLetterEvent
+  | ObjectiveEvent
+  | InspectionEvent
+  | InterviewEvent
+  | AppraisalEvent
+  | CaseEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 type Typed = { readonly type: string };
@@ -100,3 +179,9 @@ export const isDocumentNumberEvent = guard<DocumentNumberEvent>(DOCUMENT_NUMBER_
 export const isTaskEvent = guard<TaskEvent>(TASK_EVENT_TYPES);
 export const isSignOffEvent = guard<SignOffEvent>(SIGN_OFF_EVENT_TYPES);
 export const isUserEvent = guard<UserEvent>(USER_EVENT_TYPES);
+export const isResponsibilityLetterEvent = guard<ResponsibilityLetterEvent>(LETTER_EVENT_TYPES);
+export const isObjectiveEvent = guard<ObjectiveEvent>(OBJECTIVE_EVENT_TYPES);
+export const isInspectionEvent = guard<InspectionEvent>(INSPECTION_EVENT_TYPES);
+export const isInterviewEvent = guard<InterviewEvent>(INTERVIEW_EVENT_TYPES);
+export const isAppraisalEvent = guard<AppraisalEvent>(APPRAISAL_EVENT_TYPES);
+export const isCaseEvent = guard<CaseEvent>(CASE_EVENT_TYPES);

@@ -1,5 +1,6 @@
 /**
- * @ledger/domain: the pure domain of directives, tasks, organisation, sign-offs and the users who record them.
+ * @ledger/domain: the pure domain of directives, tasks, organisation, sign-offs and the users who record them,
+ * and of objectives, responsibility letters, inspections, appraisal and accountability cases.
  * Deciders (initialState / evolve / decide) over plain data, their events and commands, the error table,
  * stream naming, and the authorization table the API applies.
  */
@@ -39,6 +40,42 @@ export * from './identity/commands';
 export * from './identity/decider';
 export * from './identity/api-token';
 export * from './identity/user-key';
+export * from './audit/events';
+
+// Objectives and what they are judged by
+export * from './responsibility-letter/events';
+export * from './responsibility-letter/commands';
+export * from './responsibility-letter/decider';
+export * from './objective/figures';
+export * from './objective/events';
+export * from './objective/commands';
+export * from './objective/decider';
+export * from './objective/queries';
+export * from './inspection/events';
+export * from './inspection/commands';
+export * from './inspection/decider';
+export * from './inspection/interview-events';
+export * from './inspection/interview-commands';
+export * from './inspection/interview-decider';
+
+// Appraisal: rule sets as data, the grading engine, the appraisal cycle
+export * from './appraisal/rule-set';
+export * from './appraisal/rule-sets';
+export * from './appraisal/facts';
+export * from './appraisal/engine';
+export * from './appraisal/events';
+export * from './appraisal/commands';
+export * from './appraisal/decider';
+
+// Referrals to the discipline commission and accountability cases
+export * from './referral/referral';
+export * from './referral/flagging';
+export * from './referral/build-referral';
+export * from './referral/check-referral';
+export * from './accountability/forms';
+export * from './accountability/events';
+export * from './accountability/commands';
+export * from './accountability/decider';
 
 // Every event type, by stream kind, with type guards for events read back from the store
 export * from './event-types';

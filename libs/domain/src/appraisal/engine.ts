@@ -73,8 +73,9 @@ export function scoreUnit(ruleSet: RuleSet, facts: AppraisalFacts): UnitScore {
     general = { points: round2(generalPoints), maxPoints: scoring.general.maxPoints };
     const items = resultItems(scoring, facts);
     if (items.every((item) => item.excluded)) reviewReasons.push('no_results');
-    const resultPoints = round2(items.reduce((sum, item) => sum + item.points, 0));
-    results = { points: resultPoints, maxPoints: scoring.results.maxPoints, items };
+    // Summed unrounded (three thirds of 70 make 70); each item is shown rounded to the hundredth.
+    const resultPoints = round2(items.reduce((sum, item) => sum + item.exactPoints, 0));
+    results = { points: resultPoints, maxPoints: scoring.results.maxPoints, items: items.map(({ exactPoints: _, ...item }) => item) };
     score = round2(general.points + resultPoints);
   }
   const metrics = metricsOf(facts, score);
@@ -122,7 +123,10 @@ export function scoreUnit(ruleSet: RuleSet, facts: AppraisalFacts): UnitScore {
   };
 }
 
-function resultItems(scoring: Extract<RuleSet['scoring'], { method: 'points' }>, facts: AppraisalFacts): ItemScore[] {
+function resultItems(
+  scoring: Extract<RuleSet['scoring'], { method: 'points' }>,
+  facts: AppraisalFacts,
+): (ItemScore & { exactPoints: number })[] {
   const { components, deductionPerFailure, maxPoints } = scoring.results;
   const componentTotal = components.quantity + components.quality + components.progress;
   const tasks = facts.tasks.filter((task) => isCountedTimeliness(task.timeliness));
@@ -159,6 +163,7 @@ function resultItems(scoring: Extract<RuleSet['scoring'], { method: 'points' }>,
       percent: round2(item.percent),
       deduction: round2(deduction),
       points: round2(earned - deduction),
+      exactPoints: earned - deduction,
     };
   });
 }

@@ -1,3 +1,9 @@
+import type { CaseCommandType } from '../accountability/commands';
+import type { AppraisalCommandType } from '../appraisal/commands';
+import type { InspectionCommandType } from '../inspection/commands';
+import type { InterviewCommandType } from '../inspection/interview-commands';
+import type { ObjectiveCommandType } from '../objective/commands';
+import type { ResponsibilityLetterCommandType } from '../responsibility-letter/commands';
 import type { Actor } from '../shared/actor';
 import type { DirectiveCommandType } from '../directive/commands';
 import type { DocumentNumberCommandType } from '../document-number/commands';
@@ -13,7 +19,13 @@ export type CommandType =
   | DirectiveCommandType
   | DocumentNumberCommandType
   | TaskCommandType
-  | SignOffCommandType;
+  | SignOffCommandType
+  | ResponsibilityLetterCommandType
+  | ObjectiveCommandType
+  | InspectionCommandType
+  | InterviewCommandType
+  | AppraisalCommandType
+  | CaseCommandType;
 
 /**
  * Where, relative to the actor's unit, a role may act:
@@ -33,9 +45,21 @@ export type ScopeRule = 'anywhere' | 'unit-subtree' | 'jurisdiction';
  * - `issuer-unit`: the unit in whose name the directive or document number is issued (for RegisterTask, the
  *   directive's issuer unit);
  * - `lead-unit`: the task's lead unit (for AssignTask, the unit being made lead; for TransferTask, the current one);
- * - `record-unit`: the unit owning the record signed off (a directive's issuer unit, a task's lead unit, ...).
+ * - `record-unit`: the unit owning the record signed off (a directive's issuer unit, a task's lead unit, ...);
+ * - `lower-unit`: the unit a responsibility letter commits (the upper unit's leaders have it in their subtree);
+ * - `owner-unit`: the unit that runs an appraisal cycle (the city for a municipal cycle).
+ * For objectives, `unit` is the objective's unit; for findings, rectifications and interviews, the unit they are
+ * about; for cases, the subject unit; for scheduling, publishing and closing an inspection, `issuer-unit` is the
+ * inspecting office's unit.
  */
-export type TargetUnit = 'unit' | 'parent-unit' | 'issuer-unit' | 'lead-unit' | 'record-unit';
+export type TargetUnit =
+  | 'unit'
+  | 'parent-unit'
+  | 'issuer-unit'
+  | 'lead-unit'
+  | 'record-unit'
+  | 'lower-unit'
+  | 'owner-unit';
 
 export type CommandPermission = {
   readonly target: TargetUnit;
@@ -103,6 +127,64 @@ export const AUTHORIZATION: { readonly [C in CommandType]: CommandPermission } =
       discipline_commissioner: 'jurisdiction',
     },
   },
+
+  // Responsibility letters: drafted by the upper side, signed by a leader of the upper unit and the lower unit's head.
+  DraftResponsibilityLetter: { target: 'lower-unit', allow: { leader: 'unit-subtree', appraiser: 'jurisdiction' } },
+  AmendResponsibilityLetter: { target: 'lower-unit', allow: { leader: 'unit-subtree', appraiser: 'jurisdiction' } },
+  SignResponsibilityLetter: { target: 'lower-unit', allow: { leader: 'unit-subtree', unit_head: 'unit-subtree' } },
+  WithdrawResponsibilityLetter: { target: 'lower-unit', allow: { leader: 'unit-subtree' } },
+
+  // Objectives: figures and claims from the unit; revisions and extensions decided by leaders, causes by the
+  // commission; evaluation by the appraisers or the year-close watcher (the system account).
+  DefineObjective: { target: 'unit', allow: { leader: 'unit-subtree', appraiser: 'jurisdiction' } },
+  ReportObjectiveActual: { target: 'unit', allow: unitPeople },
+  ProposeObjectiveRevision: { target: 'unit', allow: { unit_head: 'unit-subtree', leader: 'unit-subtree' } },
+  ApproveObjectiveRevision: { target: 'unit', allow: { leader: 'unit-subtree' } },
+  RejectObjectiveRevision: { target: 'unit', allow: { leader: 'unit-subtree' } },
+  RequestObjectiveExtension: { target: 'unit', allow: unitPeople },
+  GrantObjectiveExtension: { target: 'unit', allow: { leader: 'unit-subtree' } },
+  DenyObjectiveExtension: { target: 'unit', allow: { leader: 'unit-subtree' } },
+  ClaimObjectiveCause: { target: 'unit', allow: unitPeople },
+  ConfirmObjectiveCause: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
+  RejectObjectiveCause: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
+  EvaluateObjective: { target: 'unit', allow: { ...anyAdministrator, appraiser: 'jurisdiction' } },
+
+  // Inspections (督查) by the inspection office; rectification reported by the unit, checked by the overseers.
+  ScheduleInspection: { target: 'issuer-unit', allow: { inspector: 'jurisdiction' } },
+  RecordFinding: { target: 'unit', allow: { inspector: 'jurisdiction' } },
+  PublishInspectionNotice: { target: 'issuer-unit', allow: { inspector: 'jurisdiction' } },
+  OrderRectification: { target: 'unit', allow: { inspector: 'jurisdiction' } },
+  ReportRectification: { target: 'unit', allow: unitPeople },
+  VerifyRectification: { target: 'unit', allow: overseers },
+  ReturnRectification: { target: 'unit', allow: overseers },
+  CloseInspection: { target: 'issuer-unit', allow: { inspector: 'jurisdiction' } },
+  RecordInterview: {
+    target: 'unit',
+    allow: { leader: 'unit-subtree', inspector: 'jurisdiction', discipline_commissioner: 'jurisdiction' },
+  },
+
+  // Appraisal cycles: appraisers score and moderate; a leader (or another appraiser) approves; unit heads appeal.
+  OpenAppraisalCycle: { target: 'owner-unit', allow: { appraiser: 'jurisdiction' } },
+  ScoreAppraisal: { target: 'owner-unit', allow: { appraiser: 'jurisdiction' } },
+  ModerateAppraisal: { target: 'owner-unit', allow: { appraiser: 'jurisdiction' } },
+  ApproveAppraisal: { target: 'owner-unit', allow: { leader: 'unit-subtree', appraiser: 'jurisdiction' } },
+  PublishAppraisal: { target: 'owner-unit', allow: { appraiser: 'jurisdiction' } },
+  AppealAppraisal: { target: 'unit', allow: { unit_head: 'unit-subtree' } },
+  DecideAppraisalAppeal: { target: 'owner-unit', allow: { leader: 'unit-subtree', appraiser: 'jurisdiction' } },
+  FinalizeAppraisal: { target: 'owner-unit', allow: { appraiser: 'jurisdiction' } },
+
+  // Accountability cases: only the discipline commission acts; the referral process manager runs as the system
+  // account (administrator role), like the deadline watcher.
+  ReferCase: { target: 'unit', allow: { ...anyAdministrator, discipline_commissioner: 'jurisdiction' } },
+  StartCaseInvestigation: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
+  TakeCaseStatement: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
+  DecideCase: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
+  ExecuteCaseDecision: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
+  CloseCase: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
+  DismissCase: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
+  ExemptCase: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
+  AppealCaseDecision: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
+  DecideCaseAppeal: { target: 'unit', allow: { discipline_commissioner: 'jurisdiction' } },
 };
 
 export const COMMAND_TYPES = Object.keys(AUTHORIZATION) as CommandType[];

@@ -18,6 +18,14 @@ export const STREAM_KINDS = [
   'checkpoint',
   // Who read audit data (evidence, proofs, discipline cases), one stream per reader: `audit-<actor>`.
   'audit',
+  // Objectives and what they are judged by: responsibility letters, inspections, interviews, appraisal cycles,
+  // accountability cases (`libs/domain/src/{responsibility-letter,objective,inspection,appraisal,accountability}`).
+  'letter',
+  'objective',
+  'inspection',
+  'interview',
+  'appraisal',
+  'case',
 ] as const;
 export type StreamKind = (typeof STREAM_KINDS)[number];
 
@@ -40,6 +48,19 @@ export const directiveStreamId = (directiveId: string): string => `directive-${r
 export const taskStreamId = (taskId: string): string => `task-${requireId(taskId, 'taskId')}`;
 export const signOffStreamId = (signOffId: string): string => `signoff-${requireId(signOffId, 'signOffId')}`;
 export const userStreamId = (userId: string): string => `user-${requireId(userId, 'userId')}`;
+export const letterStreamId = (letterId: string): string => `letter-${requireId(letterId, 'letterId')}`;
+export const objectiveStreamId = (objectiveId: string): string => `objective-${requireId(objectiveId, 'objectiveId')}`;
+export const inspectionStreamId = (inspectionId: string): string =>
+  `inspection-${requireId(inspectionId, 'inspectionId')}`;
+export const interviewStreamId = (interviewId: string): string => `interview-${requireId(interviewId, 'interviewId')}`;
+/** One appraisal cycle per year and peer group: `appraisal-<year>-<peerGroup>` (the cycle id is `<year>-<peerGroup>`). */
+export const appraisalStreamId = (year: number, peerGroup: string): string => {
+  if (!Number.isInteger(year) || year < 1000 || year > 9999) {
+    throw domainError('APPRAISAL.YEAR_INVALID', { field: 'year', value: String(year) });
+  }
+  return `appraisal-${requireId(`${year}-${requireId(peerGroup, 'peerGroup')}`, 'peerGroup')}`;
+};
+export const caseStreamId = (caseId: string): string => `case-${requireId(caseId, 'caseId')}`;
 /** The one stream of signed checkpoints; the name is fixed by @ledger/event-store (`CHECKPOINT_STREAM_ID`). */
 export const checkpointStreamId = (): string => 'checkpoint-ledger';
 
@@ -64,6 +85,12 @@ export const streamIds = {
   user: userStreamId,
   checkpoint: checkpointStreamId,
   audit: auditStreamId,
+  letter: letterStreamId,
+  objective: objectiveStreamId,
+  inspection: inspectionStreamId,
+  interview: interviewStreamId,
+  appraisal: appraisalStreamId,
+  case: caseStreamId,
 } as const satisfies { readonly [K in StreamKind]: (...args: never[]) => string };
 
 // ── Document numbers ────────────────────────────────────────────────────────────────────────────────────────────

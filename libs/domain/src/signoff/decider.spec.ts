@@ -8,7 +8,9 @@ import type { SignOffRecorded } from './events';
 const viceMayor: Actor = { id: 'p-vice-mayor', role: 'leader', unit: 'city' };
 const now = '2018-10-01T10:00:00+08:00';
 const RECORD_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-const signature = { payloadType: 'application/vnd.ledger.signoff+json', payload: 'eyJ9', signatures: [{ keyid: 'k1', sig: 'c2ln' }] };
+const KEY_ID = '5d3f1c0e8b7a69584736251403f2e1d0c9b8a79685746352413f2e1d0c9b8a79';
+const signature = { payloadType: 'application/vnd.accountability-ledger.signoff.v1+json', payload: 'eyJ9', signatures: [{ keyid: KEY_ID, sig: 'c2ln' }] };
+const signedWith = { keyId: KEY_ID, algorithm: 'ed25519', custody: 'user' } as const;
 
 const spec = DeciderSpecification.for(signOffDecider);
 
@@ -24,6 +26,7 @@ const approve: RecordSignOff = {
   decision: 'approve',
   comment: null,
   signature,
+  signedWith,
 };
 const approved: SignOffRecorded = {
   type: 'SignOffRecorded',
@@ -35,6 +38,7 @@ const approved: SignOffRecorded = {
     decision: 'approve',
     comment: null,
     signature,
+    signedWith,
     at: now,
     by: { id: 'p-vice-mayor', role: 'leader', unit: 'city' },
   },
@@ -46,16 +50,36 @@ describe('sign-off decider', () => {
       spec.given([]).when(approve).then([approved]);
     });
 
-    it('records an approval of a record named by kind and id, without a signature', () => {
+    it('records an approval of a record named by kind and id, without a signature (and without signedWith)', () => {
+      const { signedWith: _none, ...unsigned } = approved.data;
       spec
         .given([])
-        .when({ ...approve, record: { type: 'record', kind: 'appraisal-result', id: 'ar-2018-zh' }, signature: undefined })
+        .when({ ...approve, record: { type: 'record', kind: 'appraisal-result', id: 'ar-2018-zh' }, signature: undefined, signedWith: undefined })
         .then([
           {
             type: 'SignOffRecorded',
-            data: { ...approved.data, record: { type: 'record', kind: 'appraisal-result', id: 'ar-2018-zh' }, signature: null },
+            data: { ...unsigned, record: { type: 'record', kind: 'appraisal-result', id: 'ar-2018-zh' }, signature: null },
           },
         ]);
+    });
+
+    it('marks a signature the ledger made with the key it keeps for the approver as server custody', () => {
+      spec
+        .given([])
+        .when({ ...approve, signedWith: { ...signedWith, custody: 'server' } })
+        .then([{ type: 'SignOffRecorded', data: { ...approved.data, signedWith: { ...signedWith, custody: 'server' } } }]);
+    });
+
+    it('refuses a signature that comes without the key it was verified under, and a key without a signature', () => {
+      spec.given([]).when({ ...approve, signedWith: undefined }).thenThrows('SIGNOFF.SIGNATURE_INVALID', { field: 'signedWith' });
+      spec.given([]).when({ ...approve, signedWith: null }).thenThrows('SIGNOFF.SIGNATURE_INVALID', { field: 'signedWith' });
+      spec.given([]).when({ ...approve, signature: null }).thenThrows('SIGNOFF.SIGNATURE_INVALID', { field: 'signature' });
+    });
+
+    it('refuses a malformed signing key: key id, algorithm or custody', () => {
+      spec.given([]).when({ ...approve, signedWith: { ...signedWith, keyId: 'k1' } }).thenThrows('COMMON.HASH_INVALID', { field: 'signedWith.keyId' });
+      spec.given([]).when({ ...approve, signedWith: { ...signedWith, algorithm: 'rsa' as never } }).thenThrows('COMMON.VALUE_NOT_ALLOWED', { field: 'signedWith.algorithm' });
+      spec.given([]).when({ ...approve, signedWith: { ...signedWith, custody: 'hsm' as never } }).thenThrows('COMMON.VALUE_NOT_ALLOWED', { field: 'signedWith.custody' });
     });
 
     it('records a rejection with its comment', () => {

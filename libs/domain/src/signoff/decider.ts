@@ -1,6 +1,7 @@
 import { actorRef } from '../shared/actor';
 import type { Decider } from '../shared/decider';
 import { domainError } from '../shared/domain-error';
+import { USER_KEY_ALGORITHMS, USER_KEY_CUSTODIES } from '../identity/user-key';
 import { cloneJson, isJsonObject } from '../shared/json';
 import type { Role } from '../shared/roles';
 import { isStreamId } from '../shared/streams';
@@ -14,7 +15,13 @@ import {
   requireSha256,
 } from '../shared/validate';
 import type { RecordSignOff, SignOffCommand } from './commands';
-import { SIGN_OFF_DECISIONS, type SignedRecord, type SignOffEvent, type SignOffRecorded } from './events';
+import {
+  SIGN_OFF_DECISIONS,
+  type SignedRecord,
+  type SignOffEvent,
+  type SignOffRecorded,
+  type SignOffSigningKey,
+} from './events';
 
 /** Roles that approve or reject records; staff, administrators and auditors do not. */
 export const SIGN_OFF_ROLES: readonly Role[] = [
@@ -71,6 +78,11 @@ function recordSignOff(command: RecordSignOff, state: SignOffState): SignOffEven
   if (signature !== null && !isJsonObject(signature)) {
     throw domainError('SIGNOFF.SIGNATURE_INVALID', { field: 'signature' });
   }
+  // An envelope nobody verified must not enter the log looking like a signature, nor a key claim without one.
+  const signedWith = command.signedWith ?? null;
+  if ((signature === null) !== (signedWith === null)) {
+    throw domainError('SIGNOFF.SIGNATURE_INVALID', { field: signature === null ? 'signature' : 'signedWith' });
+  }
   return [
     {
       type: 'SignOffRecorded',
@@ -82,11 +94,21 @@ function recordSignOff(command: RecordSignOff, state: SignOffState): SignOffEven
         decision,
         comment,
         signature: signature === null ? null : cloneJson(signature),
+        // Only on signed sign-offs, so an unsigned one is recorded exactly as before signatures were verified.
+        ...(signedWith === null ? {} : { signedWith: signingKeyOf(signedWith) }),
         at: command.now,
         by: actorRef(command.actor),
       },
     },
   ];
+}
+
+function signingKeyOf(input: Readonly<SignOffSigningKey>): SignOffSigningKey {
+  return {
+    keyId: requireSha256(input.keyId, 'signedWith.keyId'),
+    algorithm: requireOneOf(input.algorithm, USER_KEY_ALGORITHMS, 'signedWith.algorithm'),
+    custody: requireOneOf(input.custody, USER_KEY_CUSTODIES, 'signedWith.custody'),
+  };
 }
 
 function signedRecordOf(input: Readonly<SignedRecord> | undefined): SignedRecord {
