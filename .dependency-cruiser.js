@@ -23,6 +23,13 @@ module.exports = {
       to: { path: '(@nestjs|^apps/|node_modules/(pg|express))' },
     },
     {
+      name: 'evidence-is-offline',
+      comment: 'Evidence bundles are built over the store port and verified with no database, no network, no framework: no Nest, no domain, no drivers.',
+      severity: 'error',
+      from: { path: '^libs/evidence/src', pathNot: '(\\.spec\\.ts|\\.int-spec\\.ts|/testing/)' },
+      to: { path: '(@nestjs|^libs/(domain|projections)|^apps/|node_modules/(pg|express|@eventstore)|node:sqlite|node:(http|https|net|dgram))' },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

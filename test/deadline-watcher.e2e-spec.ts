@@ -66,8 +66,9 @@ describeOnEachStore('deadline watcher', (store) => {
     (await ledger.admin.get(`/v1/tasks/${taskId}/timeline`)).body.items.filter((e: { type: string }) => e.type === 'DeadlinePassed');
 
   it('starts its ticker in the API (embedded) and in the projector', () => {
-    expect(ledger.ticker.started).toBe(1);
-    expect(projectorTicker.started).toBe(1);
+    // Two per process: the deadline watcher and, beside it, the referral process manager.
+    expect(ledger.ticker.started).toBe(2);
+    expect(projectorTicker.started).toBe(2);
   });
 
   it('records nothing on the deadline day itself', async () => {

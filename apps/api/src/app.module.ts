@@ -1,11 +1,19 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AppraisalsModule } from './appraisals/appraisals';
+import { AuditModule } from './audit/audit.module';
+import { CasesModule } from './cases/cases';
+import { InspectionsModule } from './inspections/inspections.controller';
+import { LettersModule } from './letters/letters.controller';
+import { ObjectivesModule } from './objectives/objectives.controller';
+import { AuditQueriesModule } from './audit-queries/audit-queries.module';
 import { AuthModule } from './auth/auth.module';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 import { DirectivesModule } from './directives/directives.module';
-import { HealthController } from './health/health.controller';
+import { KeysModule } from './keys/keys.module';
 import { LedgerStoreModule } from './infrastructure/ledger-store.module';
+import { OperationsModule } from './operations/operations.module';
 import { OrganisationModule } from './organisation/organisation.module';
 import { LedgerCoreModule } from './shared/ledger-core.module';
 import { SignOffsModule } from './signoffs/signoffs.module';
@@ -22,9 +30,17 @@ import { ledgerValidationPipe } from './shared/validation.pipe';
     DirectivesModule,
     TasksModule,
     SignOffsModule,
+    LettersModule,
+    ObjectivesModule,
+    InspectionsModule,
+    AppraisalsModule,
+    CasesModule,
+    KeysModule,
+    AuditQueriesModule,
+    AuditModule,
     DeadlinesModule.register('embedded'),
+    OperationsModule.forApi(),
   ],
-  controllers: [HealthController],
   providers: [
     { provide: APP_PIPE, useFactory: ledgerValidationPipe },
     { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -1,12 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { drainingHttpAdapter, installHttpOperations } from './operations/operations.module';
 
 /** A compiled module to build the application from instead of AppModule (a `TestingModule` with overrides). */
 export interface CompiledLedgerModule {
-  createNestApplication<T extends INestApplication = INestApplication>(options?: { logger?: false; bodyParser?: boolean }): T;
+  createNestApplication<T extends INestApplication = INestApplication>(
+    httpAdapter: AbstractHttpAdapter,
+    options?: { logger?: false; bodyParser?: boolean; bufferLogs?: boolean },
+  ): T;
 }
 
 /**
@@ -14,9 +18,12 @@ export interface CompiledLedgerModule {
  * testing module whose clock, configuration or ticker they override).
  */
 export async function createLedgerApp(options: { logger?: false; module?: CompiledLedgerModule } = {}): Promise<INestApplication> {
+  // Logs are buffered until pino takes over (installHttpOperations), so start-up lines come out as JSON too.
+  const appOptions = { logger: options.logger, bodyParser: true, bufferLogs: options.logger !== false };
   const app = options.module
-    ? options.module.createNestApplication<NestExpressApplication>({ logger: options.logger, bodyParser: true })
-    : await NestFactory.create<NestExpressApplication>(AppModule, { logger: options.logger, bodyParser: true });
+    ? options.module.createNestApplication<NestExpressApplication>(drainingHttpAdapter(), appOptions)
+    : await NestFactory.create<NestExpressApplication>(AppModule, drainingHttpAdapter(), appOptions);
+  installHttpOperations(app, options.logger !== false);
   app.useBodyParser('json', { limit: '1mb' });
   app.enableShutdownHooks();
   app.disable('x-powered-by');

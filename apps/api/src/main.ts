@@ -9,9 +9,11 @@ async function bootstrap(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(port, host);
+  // People and scripts read these two lines: plain text on stdout whatever the log format, then the same as a log event.
+  const banner = [`listening on http://${host}:${port} (API docs at /docs)`, `data: ${describeStore(config)}`];
+  if (!process.stdout.isTTY) process.stdout.write(banner.map((line) => `[Ledger] ${line}\n`).join(''));
   const log = new Logger('Ledger');
-  log.log(`listening on http://${host}:${port} (API docs at /docs)`);
-  log.log(`data: ${describeStore(config)}`);
+  for (const line of banner) log.log(line);
 }
 
 bootstrap().catch((error: unknown) => {

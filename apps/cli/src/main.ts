@@ -2,7 +2,12 @@
 import { Command } from 'commander';
 import { STREAM_KINDS } from '@ledger/domain';
 import { describeStore, openStore, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
+import { registerAuditCommands } from './commands/audit';
 import { registerCheckpointCommands, verifyLedger, type VerifyOptions } from './commands/checkpoint';
+import { registerEvidenceCommand } from './commands/evidence';
+import { registerImportCommand } from './commands/import';
+import { registerSignCommands } from './commands/sign';
+import { registerVerifyEvidenceCommand } from './commands/verify-evidence';
 import { registerUserCommands } from './commands/users';
 
 /**
@@ -70,6 +75,11 @@ program
 
 registerUserCommands(program, withStore);
 registerCheckpointCommands(program, withStore);
+registerImportCommand(program, withStore);
+registerEvidenceCommand(program, withStore);
+registerVerifyEvidenceCommand(program);
+registerAuditCommands(program, withStore);
+registerSignCommands(program, withStore);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const e = error as { code?: string; message?: string };

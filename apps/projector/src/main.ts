@@ -2,14 +2,22 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describeStore, storeConfigFromEnv } from '@ledger/event-store';
+import { drainingHttpAdapter, installHttpOperations } from '../../api/src/operations/operations.module';
 import { ProjectorModule } from './projector.module';
 
 async function bootstrap(): Promise<void> {
   const config = storeConfigFromEnv();
-  const app = await NestFactory.createApplicationContext(ProjectorModule);
+  const app = await NestFactory.create(ProjectorModule, drainingHttpAdapter(), { bufferLogs: true });
+  installHttpOperations(app, true);
+  // SIGTERM: stop the probes' server, let a deadline sweep in progress finish, stop the subscription, close the store.
   app.enableShutdownHooks();
+  const port = Number(process.env.LEDGER_PROJECTOR_PORT ?? 3001);
+  const host = process.env.HOST ?? '127.0.0.1';
+  await app.listen(port, host);
+  const banner = [`running on ${describeStore(config)}`, `health and metrics on http://${host}:${port}/health/ready and /metrics`];
+  if (!process.stdout.isTTY) process.stdout.write(banner.map((line) => `[Projector] ${line}\n`).join(''));
   const log = new Logger('Projector');
-  log.log(`running on ${describeStore(config)}`);
+  for (const line of banner) log.log(line);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,5 +1,14 @@
 import { isImmutable } from 'immutable';
 import { canonicalize, type RecordedEvent } from '@ledger/event-store';
+import {
+  AppraisalCyclesProjection,
+  CasesProjection,
+  InspectionsProjection,
+  InterviewsProjection,
+  LettersProjection,
+  ObjectivesProjection,
+} from './accountability-records/accountability-records.projection';
+import { AuditTrailProjection, type AuditTrailModel } from './audit-trail/audit-trail.projection';
 import { DirectivesProjection, type DirectivesModel } from './directives/directives.projection';
 import { NoticesProjection, type NoticesModel } from './notices/notices.projection';
 import { OrganisationProjection, type OrganisationModel } from './organisation/organisation.projection';
@@ -15,9 +24,18 @@ export type LedgerReadModels = {
   readonly tasks: TasksModel;
   readonly notices: NoticesModel;
   readonly signOffs: SignOffsModel;
+  /** Every event by stream and by actor: the audit queries (who did what, timelines, records as of an instant). */
+  readonly auditTrail: AuditTrailModel;
+  /** Issue 4's records, one view per stream (see accountability-records/). */
+  readonly letters: ReturnType<typeof LettersProjection.initialState>;
+  readonly objectives: ReturnType<typeof ObjectivesProjection.initialState>;
+  readonly inspections: ReturnType<typeof InspectionsProjection.initialState>;
+  readonly interviews: ReturnType<typeof InterviewsProjection.initialState>;
+  readonly appraisalCycles: ReturnType<typeof AppraisalCyclesProjection.initialState>;
+  readonly cases: ReturnType<typeof CasesProjection.initialState>;
 };
 
-export const PROJECTIONS = [OrganisationProjection, DirectivesProjection, TasksProjection, NoticesProjection, SignOffsProjection] as const;
+export const PROJECTIONS = [OrganisationProjection, DirectivesProjection, TasksProjection, NoticesProjection, SignOffsProjection, AuditTrailProjection, LettersProjection, ObjectivesProjection, InspectionsProjection, InterviewsProjection, AppraisalCyclesProjection, CasesProjection] as const;
 
 export function emptyReadModels(): LedgerReadModels {
   return {
@@ -27,6 +45,13 @@ export function emptyReadModels(): LedgerReadModels {
     tasks: TasksProjection.initialState(),
     notices: NoticesProjection.initialState(),
     signOffs: SignOffsProjection.initialState(),
+    auditTrail: AuditTrailProjection.initialState(),
+    letters: LettersProjection.initialState(),
+    objectives: ObjectivesProjection.initialState(),
+    inspections: InspectionsProjection.initialState(),
+    interviews: InterviewsProjection.initialState(),
+    appraisalCycles: AppraisalCyclesProjection.initialState(),
+    cases: CasesProjection.initialState(),
   };
 }
 
@@ -40,6 +65,13 @@ export function foldReadModels(models: LedgerReadModels, events: readonly Record
     tasks: project(TasksProjection, models.tasks, events),
     notices: project(NoticesProjection, models.notices, events),
     signOffs: project(SignOffsProjection, models.signOffs, events),
+    auditTrail: project(AuditTrailProjection, models.auditTrail, events),
+    letters: project(LettersProjection, models.letters, events),
+    objectives: project(ObjectivesProjection, models.objectives, events),
+    inspections: project(InspectionsProjection, models.inspections, events),
+    interviews: project(InterviewsProjection, models.interviews, events),
+    appraisalCycles: project(AppraisalCyclesProjection, models.appraisalCycles, events),
+    cases: project(CasesProjection, models.cases, events),
   };
 }
 

@@ -51,9 +51,11 @@ export class DeadlineWatcher implements OnApplicationBootstrap, OnModuleDestroy 
     this.log.log(`checking deadlines every ${this.config.deadlineCheckIntervalMs} ms`);
   }
 
-  onModuleDestroy(): void {
+  /** On shutdown: no new sweep, and the one in progress finishes its commands (the store closes after this). */
+  async onModuleDestroy(): Promise<void> {
     this.stop?.();
     this.stop = undefined;
+    await this.sweeping?.catch(() => undefined);
   }
 
   /** One sweep (ticks never overlap: a tick during a sweep waits for it). */

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ReferCaseHandler } from '../cases/refer-case.command';
 import { MarkDeadlinePassedHandler } from '../tasks/mark-deadline-passed.command';
+import { ReferralManager } from './referral-manager.service';
 import { DEADLINE_WATCHER_RUNS, DeadlineWatcher, type DeadlineWatcherRuns } from './deadline-watcher.service';
 import { DEADLINE_TICKER, intervalTicker } from './ticker';
 
@@ -15,10 +17,13 @@ export class DeadlinesModule {
       providers: [
         MarkDeadlinePassedHandler,
         DeadlineWatcher,
+        // The referral process manager and the ReferCase handler it sends to (the cases API sends to it too).
+        ReferCaseHandler,
+        ReferralManager,
         { provide: DEADLINE_TICKER, useValue: intervalTicker },
         { provide: DEADLINE_WATCHER_RUNS, useValue: runs },
       ],
-      exports: [DeadlineWatcher, DEADLINE_TICKER],
+      exports: [DeadlineWatcher, ReferralManager, DEADLINE_TICKER],
     };
   }
 }

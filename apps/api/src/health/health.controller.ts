@@ -1,24 +1,89 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import type { Response } from 'express';
 import type { LedgerStore } from '@ledger/event-store';
 import { Public } from '../auth/current-actor.decorator';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
+import { OPERATIONS_CONFIG, type OperationsConfig } from '../operations/operations.config';
+import { ProjectionLag } from '../operations/projection-lag';
 
+const STORE_TIMEOUT_MS = 2000;
+
+/**
+ * Probes for people and orchestrators, without credentials. `/health/live`: the process is up and serving HTTP
+ * (never the store: a store outage must not get every replica restarted). `/health/ready`: the store answers a
+ * cheap read and the read models are at most LEDGER_READY_MAX_LAG events behind its head; 503 otherwise. Both the
+ * API and the projector serve them.
+ */
 @ApiTags('operations')
 @Public()
-@Controller()
+@Controller('health')
 export class HealthController {
-  constructor(@Inject(LEDGER_STORE) private readonly store: LedgerStore) {}
+  private readonly log = new Logger('Health');
+  private wasReady: boolean | undefined;
+
+  constructor(
+    @Inject(LEDGER_STORE) private readonly store: LedgerStore,
+    @Inject(OPERATIONS_CONFIG) private readonly config: OperationsConfig,
+    private readonly checks: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly projectionLag: ProjectionLag,
+  ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'What this service is and where to go next.' })
-  index() {
-    return { service: 'accountability-ledger', docs: '/docs', health: '/health' };
-  }
-
-  @Get('health')
   @ApiOkResponse({ description: 'The store is reachable; the head position of the log.', schema: { example: { status: 'ok', store: 'sqlite', head: 42 } } })
   async health() {
     return { status: 'ok', store: this.store.kind, head: await this.store.headPosition() };
+  }
+
+  @Get('live')
+  @ApiOkResponse({ description: 'The process is up.', schema: { example: { status: 'ok', info: { process: { status: 'up', uptimeSeconds: 12 } }, error: {}, details: {} } } })
+  live(@Res({ passthrough: true }) res: Response) {
+    return this.run(res, [() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
+  }
+
+  @Get('ready')
+  @ApiOkResponse({
+    description: 'The store answers and the read models are close enough to its head to serve.',
+    schema: { example: { status: 'ok', info: { store: { status: 'up', kind: 'postgres', head: 1042 }, projection: { status: 'up', head: 1042, position: 1040, lag: 2, maxLag: 1000 } }, error: {}, details: {} } },
+  })
+  @ApiServiceUnavailableResponse({ description: 'The store does not answer, or the read models lag more than LEDGER_READY_MAX_LAG events.' })
+  async ready(@Res({ passthrough: true }) res: Response) {
+    const result = await this.run(res, [
+      () =>
+        this.indicators
+          .check('store')
+          .attempt(async () => ({ kind: this.store.kind, head: await this.store.headPosition() }))
+          .withTimeout(STORE_TIMEOUT_MS),
+      async () => {
+        const projection = this.indicators.check('projection');
+        try {
+          const { head, position, lag } = await this.projectionLag.lag();
+          const data = { head, position, lag, maxLag: this.config.readyMaxLag };
+          return lag <= this.config.readyMaxLag ? projection.up(data) : projection.down(data);
+        } catch (error) {
+          return projection.down({ message: error instanceof Error ? error.message : String(error) });
+        }
+      },
+    ]);
+    const ready = result.status === 'ok';
+    if (ready !== this.wasReady) {
+      if (ready) this.log.log('ready');
+      else this.log.warn(`not ready: ${JSON.stringify(result.error ?? {})}`);
+      this.wasReady = ready;
+    }
+    return result;
+  }
+
+  /** Terminus answers a failed check with a 503 exception; send its body as is rather than our error shape. */
+  private async run(res: Response, checks: Parameters<HealthCheckService['check']>[0]): Promise<HealthCheckResult> {
+    try {
+      return await this.checks.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 }

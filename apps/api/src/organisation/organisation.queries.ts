@@ -27,6 +27,8 @@ const NOTICE_KINDS: readonly NoticeKind[] = [
   'task_transferred',
   'directive_amended',
   'directive_withdrawn',
+  'inspection_notice',
+  'interview',
 ];
 
 export class NoticesQueryDto {

@@ -80,7 +80,7 @@ const COMMAND_HEADERS = [
   ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried command a no-op that returns the first result (scoped to the caller). 1–100 of [A-Za-z0-9._:~-].' }),
   ApiHeader({ name: 'If-Match', required: false, description: 'The record version the client saw (`"3"`, as in the ETag); a different current version is refused with 409 STORE.WRONG_EXPECTED_VERSION.' }),
   ApiHeader({ name: 'X-Occurred-At', required: false, description: 'Historical entry: when it happened (ISO 8601 with offset). Administrators only, unless LEDGER_ALLOW_BACKDATING is on. The event keeps its true recorded-at.' }),
-  ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Recorded as the events\' correlation id.' }),
+  ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Recorded as the events\' correlation id and returned in the response header; a missing or malformed one (1–100 of [A-Za-z0-9._:~/-]) is replaced by a new UUID.' }),
 ];
 
 /** OpenAPI for a command endpoint: summary, headers, success with an example, and the error responses. */

@@ -60,6 +60,24 @@ const APP_ERRORS = {
     vi: 'Nhiệm vụ {task} không do đơn vị {unit} chủ trì nên không thể chuyển giao trách nhiệm từ đơn vị này.',
     zh: '事项 {task} 并非由单位 {unit} 牵头，不能从该单位移交。',
   },
+  'RECORD.APPROVAL_SIGNOFF_INVALID': {
+    status: 422,
+    en: 'This decision needs an approving sign-off of {record}, recorded first; {signOff} is not one.',
+    vi: 'Quyết định này cần có phê duyệt chấp thuận đối với {record} được ghi trước; {signOff} không phải như vậy.',
+    zh: '该决定须先有对 {record} 的同意签批；{signOff} 不符合要求。',
+  },
+  'RECORD.NOT_FOUND': {
+    status: 404,
+    en: 'There is no {kind} {id}.',
+    vi: 'Không tồn tại {kind} {id}.',
+    zh: '不存在{kind} {id}。',
+  },
+  'APPRAISAL.RULE_SET_UNKNOWN': {
+    status: 400,
+    en: 'There is no rule set {value}.',
+    vi: 'Không có bộ tiêu chí {value}.',
+    zh: '不存在规则集 {value}。',
+  },
 } as const satisfies Record<string, { status: number; en: string; vi: string; zh: string }>;
 
 export type AppErrorCode = keyof typeof APP_ERRORS;

@@ -45,7 +45,9 @@ export function commandContextOf(req: Request & { actor?: AuthenticatedActor }):
   if (occurredAt !== undefined && !isIsoInstant(occurredAt)) {
     throw appError('REQUEST.OCCURRED_AT_INVALID', { value: JSON.stringify(occurredAt) }, 'X-Occurred-At');
   }
-  const correlation = header(req, 'x-correlation-id');
+  // The id the correlation middleware gave the request (the caller's, or a new one); the header when it did not run.
+  const assigned = (req as { correlationId?: string }).correlationId;
+  const correlation = assigned ?? header(req, 'x-correlation-id');
   return {
     actor: req.actor,
     idempotencyKey: key ?? null,

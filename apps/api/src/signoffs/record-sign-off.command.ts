@@ -2,9 +2,18 @@ import { Inject } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
-import { parseStreamId, SIGN_OFF_DECISIONS, signOffDecider, signOffStreamId, type SignOffDecision } from '@ledger/domain';
-import { type JsonObject, type LedgerStore, type RecordedEvent } from '@ledger/event-store';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  optionalText,
+  parseStreamId,
+  SIGN_OFF_DECISIONS,
+  SIGN_OFF_PAYLOAD_TYPE,
+  signOffDecider,
+  signOffStreamId,
+  type SignOffDecision,
+  type SignOffSigningKey,
+} from '@ledger/domain';
+import { type LedgerStore, type RecordedEvent } from '@ledger/event-store';
 import { evolveDirectiveView, evolveTaskView, evolveUnitView, type LedgerReadModels } from '@ledger/projections';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import { directiveRepresentation, recordHashOf, taskRepresentation, unitRepresentation } from '../read-models/representations';
@@ -14,6 +23,7 @@ import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
 import type { CommandContext } from '../shared/command-context';
 import { EntityId, Text } from '../shared/dto';
 import { taskUnitOf } from '../tasks/task-command';
+import { SignOffSigning } from './signoff-signing.service';
 
 export class SignedRecordDto {
   @ApiProperty({ example: 'task-t4-zx', description: 'The record\'s stream: `task-<id>`, `directive-<id>` or `unit-<id>`.' })
@@ -44,15 +54,31 @@ export class RecordSignOffRequestDto {
   @Text(2000, { example: 'Completion checked against the rectification list' }, true)
   comment?: string;
 
-  @ApiPropertyOptional({ type: Object, example: { payloadType: 'application/vnd.ledger.signoff+json', payload: 'eyJ9', signatures: [{ keyid: 'k1', sig: 'c2ln' }] }, description: 'The approver\'s signature envelope (DSSE), kept as given.' })
+  @ApiPropertyOptional({
+    type: Object,
+    example: { payloadType: SIGN_OFF_PAYLOAD_TYPE, payload: 'eyJjb21tZW50IjpudWxsLC4uLn0=', signatures: [{ keyid: '5d3f1c0e8b7a69584736251403f2e1d0c9b8a79685746352413f2e1d0c9b8a79', sig: 'c2ln...' }] },
+    description: `The approver's DSSE v1 envelope (\`ledger sign\` makes one): payload type \`${SIGN_OFF_PAYLOAD_TYPE}\`, payload the RFC 8785 canonical JSON of {decision, recordStreamId, recordVersion, recordHash, comment, signer, signedAt}, one signature whose keyid is a registered, unrevoked key of the caller. Verified before anything is recorded: 422 SIGNOFF.SIGNATURE_INVALID, SIGNOFF.KEY_UNKNOWN, SIGNOFF.KEY_REVOKED or SIGNOFF.PAYLOAD_MISMATCH otherwise.`,
+  })
   @IsOptional()
   @IsObject()
   signature?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: true, description: 'Have the ledger sign with the key it keeps for you (custody `server`), for clients without a key of their own; the sign-off is marked as server custody. Not with `signature`.' })
+  @IsOptional()
+  @IsBoolean()
+  signWithServerKey?: boolean;
+
+  @ApiPropertyOptional({ example: '5d3f1c0e8b7a69584736251403f2e1d0c9b8a79685746352413f2e1d0c9b8a79', description: 'With signWithServerKey: which kept key (default: the newest unrevoked one).' })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: '$property must be a key id (64 lower-case hex digits)' })
+  serverKeyId?: string;
 }
 
 export type SignOffRecordedResult = CommandAccepted & {
   readonly record: { readonly type: 'stream-version'; readonly streamId: string; readonly version: number };
   readonly recordHash: string;
+  /** The key the signature verified under, and who kept it; null for an unsigned sign-off. */
+  readonly signedWith: SignOffSigningKey | null;
 };
 
 export class RecordSignOffCommand extends Command<SignOffRecordedResult> {
@@ -74,6 +100,7 @@ export class RecordSignOffHandler implements ICommandHandler<RecordSignOffComman
   constructor(
     private readonly runner: CommandRunner,
     @Inject(LEDGER_STORE) private readonly store: LedgerStore,
+    private readonly signing: SignOffSigning,
   ) {}
 
   async execute({ body, ctx }: RecordSignOffCommand): Promise<SignOffRecordedResult> {
@@ -90,6 +117,7 @@ export class RecordSignOffHandler implements ICommandHandler<RecordSignOffComman
     const signed = signedViewOf(parsed.kind, events, scope.models());
     const recordHash = recordHashOf(signed.representation);
     const record = { type: 'stream-version' as const, streamId, version };
+    const signing = await this.signing.prepare(body, scope.envelope.actor);
     const accepted = await scope.run({
       decider: signOffDecider,
       streamId: signOffStreamId(signOffId),
@@ -100,10 +128,13 @@ export class RecordSignOffHandler implements ICommandHandler<RecordSignOffComman
           commandType: 'RecordSignOff',
           targetUnit: () => signed.unitId,
           build: (_state, envelope) => {
-            // Checked after authorization: the approver must have seen the record as it stands.
-            if (body.record.version !== undefined && body.record.version !== version) {
-              throw new ApiError(409, 'STORE.WRONG_EXPECTED_VERSION', `the record changed: ${streamId} is at version ${version}, the sign-off names ${body.record.version}`);
+            // Checked after authorization: the approver must have seen (and signed) the record as it stands.
+            const seen = body.record.version ?? signing.signedVersion;
+            if (seen !== undefined && seen !== version) {
+              throw new ApiError(409, 'STORE.WRONG_EXPECTED_VERSION', `the record changed: ${streamId} is at version ${version}, the sign-off names ${seen}`);
             }
+            const comment = optionalText(body.comment);
+            const signature = signing.sign({ decision: body.decision, recordStreamId: streamId, recordVersion: version, recordHash, comment, signer: envelope.actor.id }, envelope.now);
             return {
               type: 'RecordSignOff' as const,
               ...envelope,
@@ -112,8 +143,9 @@ export class RecordSignOffHandler implements ICommandHandler<RecordSignOffComman
               recordHash,
               recordAuthorId: signed.author,
               decision: body.decision,
-              comment: body.comment ?? null,
-              signature: body.signature === undefined ? null : (JSON.parse(JSON.stringify(body.signature)) as JsonObject),
+              comment,
+              signature: signature?.signature ?? null,
+              signedWith: signature?.signedWith ?? null,
             };
           },
         },
@@ -122,7 +154,7 @@ export class RecordSignOffHandler implements ICommandHandler<RecordSignOffComman
     // A replayed request answers with what the first one recorded, not with today's record.
     const stored = scope.models().signOffs.signOffs.get(signOffId);
     const storedRecord = stored?.record.type === 'stream-version' ? stored.record : record;
-    return { ...accepted, record: storedRecord, recordHash: stored?.recordHash ?? recordHash };
+    return { ...accepted, record: storedRecord, recordHash: stored?.recordHash ?? recordHash, signedWith: stored?.signedWith ?? null };
   }
 }
 

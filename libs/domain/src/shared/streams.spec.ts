@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { DomainError } from './domain-error';
 import {
+  auditStreamId,
+  checkpointStreamId,
   directiveStreamId,
   documentNumberSlug,
   documentNumberStreamId,
@@ -166,5 +168,20 @@ describe('stream ids', () => {
       expect(parseStreamId(bad)).toBeNull();
       expect(isStreamId(bad)).toBe(false);
     }
+  });
+});
+
+describe('audit and checkpoint streams', () => {
+  it('names a reader’s audit stream by their id, hashing ids that are not entity ids', () => {
+    expect(auditStreamId('p-auditor')).toBe('audit-p-auditor');
+    expect(auditStreamId('cli:root')).toMatch(/^audit-h-[0-9a-f]{32}$/);
+    expect(auditStreamId('cli:root')).toBe(auditStreamId('cli:root'));
+    expect(auditStreamId('cli:root')).not.toBe(auditStreamId('cli:admin'));
+    for (const id of ['p-auditor', 'cli:root', 'Zhang San', 'x'.repeat(200)]) expect(parseStreamId(auditStreamId(id))?.kind).toBe('audit');
+  });
+
+  it('keeps the one checkpoint stream the event store writes', () => {
+    expect(checkpointStreamId()).toBe('checkpoint-ledger');
+    expect(STREAM_KINDS).toEqual(expect.arrayContaining(['checkpoint', 'audit']));
   });
 });

@@ -1,5 +1,5 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EventStoreError } from '../errors';
 import { ed25519PublicFromRaw, generateEd25519, rawPublicKey, sha256, toHex } from '../integrity';
@@ -120,16 +120,26 @@ export async function loadOrCreateCheckpointKey(options: { keyFile?: string; dat
   return { key, path, created: true, warnings: [] };
 }
 
-/** Writes a new key file readable by its owner only; refuses to overwrite an existing one. */
+/**
+ * Writes a new key file readable by its owner only; refuses to overwrite an existing one (EEXIST). The key is
+ * written whole to a private temporary file first and then hard-linked into place, so a concurrent reader never
+ * sees a half-written key.
+ */
 export async function writeKeyFileExclusive(path: string, key: CheckpointKey): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const handle = await open(path, 'wx', 0o600);
+  const staging = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(staging, 'wx', 0o600);
   try {
     await handle.chmod(0o600);
     await handle.writeFile(checkpointKeyToPem(key), 'utf8');
     await handle.sync();
   } finally {
     await handle.close();
+  }
+  try {
+    await link(staging, path);
+  } finally {
+    await unlink(staging);
   }
   await chmod(path, 0o600);
 }

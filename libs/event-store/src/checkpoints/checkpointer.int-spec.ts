@@ -123,6 +123,14 @@ describe('Checkpointer', () => {
       expect((await store.readStream(CHECKPOINT_STREAM_ID)).length).toBe(1);
     });
 
+    it('refuses to sign under another origin than the log’s', async () => {
+      await appendEvents(store, 5);
+      await checkpointer().signNow();
+      await appendEvents(store, 5);
+      const other = new Checkpointer({ store, key, origin: 'elsewhere.example/log', clock, everyEvents: 1, everySeconds: 1 });
+      await expect(other.signNow()).rejects.toMatchObject({ code: 'CHECKPOINT.ORIGIN_MISMATCH' });
+    });
+
     it('refuses to sign with a key that is not the ledger’s current key', async () => {
       await appendEvents(store, 5);
       await checkpointer().signNow();

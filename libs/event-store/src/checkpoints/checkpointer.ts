@@ -193,6 +193,14 @@ export class Checkpointer {
   }
 
   private assertCurrentKey(): void {
+    const logOrigin = this.log.latest()?.origin ?? this.log.rotations().at(-1)?.origin;
+    if (logOrigin !== undefined && logOrigin !== this.options.origin) {
+      throw new EventStoreError(
+        'CHECKPOINT.ORIGIN_MISMATCH',
+        `this log's checkpoints are of origin ${logOrigin}, not ${this.options.origin}: set LEDGER_ORIGIN=${logOrigin}`,
+        { origin: this.options.origin, logOrigin },
+      );
+    }
     const logKey = this.log.currentKeyId();
     if (logKey !== undefined && logKey !== this.currentKey.keyId) {
       throw new EventStoreError(

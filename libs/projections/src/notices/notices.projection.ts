@@ -6,7 +6,8 @@ import { traceOf, type EventTrace, type Projection } from '../projection';
 /**
  * "What was this unit told, and when": every notice addressed to a unit — assignments, reminders (催办 / đôn đốc),
  * returns for redo, extension decisions, verification results, deadline notices, cancellations, closures,
- * transfers, and amendments or withdrawals of the directive behind its tasks — with both clocks, so an entry
+ * transfers, and amendments or withdrawals of the directive behind its tasks; inspection notices (通报) to their
+ * addressees, and interviews (约谈) of a unit, which the unit attended on `heldOn` — with both clocks, so an entry
  * recorded after the fact shows as such.
  */
 export type NoticeKind =
@@ -21,12 +22,14 @@ export type NoticeKind =
   | 'task_closed'
   | 'task_transferred'
   | 'directive_amended'
-  | 'directive_withdrawn';
+  | 'directive_withdrawn'
+  | 'inspection_notice'
+  | 'interview';
 
 export type Notice = EventTrace & {
   readonly kind: NoticeKind;
   /** Why the unit received it: as the task's lead unit, as a co-unit, or as the unit a task was transferred from/to. */
-  readonly addressedAs: 'lead' | 'co' | 'transferred_from' | 'transferred_to';
+  readonly addressedAs: 'lead' | 'co' | 'transferred_from' | 'transferred_to' | 'addressee' | 'interviewed';
   readonly taskId: string | null;
   readonly directiveId: string | null;
   /** The event's own fields (message, reason, deadlines, comment, channel), without `at` and `by`. */
@@ -104,6 +107,19 @@ function evolve(model: NoticesModel, event: RecordedEvent): NoticesModel {
       next = add(next, toUnitId, notice('task_transferred', 'transferred_to', taskId, directiveId));
       return next;
     }
+    case 'NoticePublished': {
+      // Every addressee was told, praised, criticised or neither; the details say which.
+      let next = model;
+      for (const unitId of new Set((data as { addressees: string[] }).addressees)) next = add(next, unitId, notice('inspection_notice', 'addressee', null, null));
+      return next;
+    }
+    case 'InterviewHeld': {
+      // The unit was told at the interview, on the day it was held, whenever the minutes were recorded.
+      const { subjectUnitId, heldOn } = data as { subjectUnitId: string; heldOn: string; at: string };
+      const offset = /([+-]\d{2}:\d{2}|Z)$/.exec(String(data.at))?.[1] ?? 'Z';
+      const held = `${heldOn}T00:00:00${offset === 'Z' ? 'Z' : offset}`;
+      return add(model, subjectUnitId, { ...notice('interview', 'interviewed', null, null), occurredAt: held < trace.occurredAt ? held : trace.occurredAt });
+    }
     case 'DirectiveAmended':
     case 'DirectiveWithdrawn': {
       const { directiveId } = data as { directiveId: string };
@@ -132,7 +148,7 @@ function evolve(model: NoticesModel, event: RecordedEvent): NoticesModel {
 
 export const NoticesProjection: Projection<NoticesModel> = {
   name: 'notices',
-  eventTypes: new Set<string>([...TASK_EVENT_TYPES, 'DirectiveAmended', 'DirectiveWithdrawn']),
+  eventTypes: new Set<string>([...TASK_EVENT_TYPES, 'DirectiveAmended', 'DirectiveWithdrawn', 'NoticePublished', 'InterviewHeld']),
   initialState: () => ({ byUnit: IMap(), addressees: IMap(), tasksOfDirective: IMap() }),
   evolve,
 };

@@ -1,0 +1,53 @@
+import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { from, mergeMap, type Observable } from 'rxjs';
+import type { JsonObject } from '@ledger/event-store';
+import type { AuthenticatedActor } from '../auth/authenticated-actor';
+import { AuditTrail } from './audit-trail.service';
+
+export const AUDITED_READ = 'ledger:auditedRead';
+
+export interface AuditedReadOptions {
+  readonly resource: string;
+  /** What was read, from the request; default: its path parameters and query. */
+  readonly subject?: (req: Request) => JsonObject;
+}
+
+/**
+ * Marks a read whose every successful response is recorded as `AuditDataViewed` (who, what, when) before it is sent:
+ *
+ *   @Get(':caseId')
+ *   @AuditedRead({ resource: 'discipline-case', subject: (req) => ({ caseId: req.params.caseId }) })
+ *   get(...) { ... }
+ *
+ * The interceptor is global (AuditModule registers it), so the decorator is all a controller needs.
+ */
+export const AuditedRead = (options: AuditedReadOptions) => SetMetadata(AUDITED_READ, options);
+
+@Injectable()
+export class AuditedReadInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly trail: AuditTrail,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const options = this.reflector.get<AuditedReadOptions | undefined>(AUDITED_READ, ctx.getHandler());
+    if (!options || ctx.getType() !== 'http') return next.handle();
+    const req = ctx.switchToHttp().getRequest<Request & { actor?: AuthenticatedActor }>();
+    return next.handle().pipe(
+      mergeMap((result) =>
+        from(
+          (async () => {
+            // Audited routes are never public, so the guard has set the actor; a missing one is a wiring bug.
+            if (!req.actor) throw new Error(`audited route ${req.method} ${req.path} ran without an authenticated actor`);
+            const subject = options.subject ? options.subject(req) : ({ params: { ...req.params }, query: { ...(req.query as JsonObject) } } as JsonObject);
+            await this.trail.recordView(req.actor, { resource: options.resource, subject, route: `${req.method} ${req.route?.path ?? req.path}` });
+            return result;
+          })(),
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  buildReferral,
+  caseDecider,
+  caseStreamId,
+  directiveStreamId,
+  domainError,
+  ruleSetById,
+  type DirectiveEvent,
+  type InspectionEvent,
+  type InterviewEvent,
+  type LoggedEvent,
+  type ObjectiveEvent,
+  type Referral,
+  type ReferCase,
+  type ResponsibilityLetterEvent,
+  type RuleSet,
+  type TaskEvent,
+} from '@ledger/domain';
+import type { LedgerStore } from '@ledger/event-store';
+import { cycleCovering, loggedEventsOf, type LedgerReadModels } from '@ledger/projections';
+import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
+import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
+import type { CommandContext } from '../shared/command-context';
+import { onRecord } from '../shared/record-commands';
+
+/** The rule set that flags a unit when no appraisal cycle of the year covers it (LEDGER_FLAGGING_RULE_SET). */
+export const DEFAULT_FLAGGING_RULE_SET = 'cn-2019';
+
+/** The case a missed objective opens: one per objective, whoever refers it (two referrers meet on one stream). */
+export function caseIdForObjective(objectiveId: string): string {
+  const readable = `ref-${objectiveId}`;
+  return readable.length <= 64 ? readable : `ref-${createHash('sha256').update(objectiveId).digest('hex').slice(0, 40)}`;
+}
+
+/** The rule set governing the unit's year: its appraisal cycle's, else the configured default. */
+export function flaggingRuleSetFor(models: LedgerReadModels, unitId: string, year: number): RuleSet {
+  const id = cycleCovering(models, unitId, year)?.record.ruleSetId ?? process.env.LEDGER_FLAGGING_RULE_SET ?? DEFAULT_FLAGGING_RULE_SET;
+  const ruleSet = ruleSetById(id);
+  if (ruleSet === null) throw new Error(`unknown flagging rule set ${id}`);
+  return ruleSet;
+}
+
+/** ReferCase for a missed objective: the referral is built by the ledger (`buildReferral`), never sent by the client. */
+export class ReferCaseCommand extends Command<CommandAccepted> {
+  constructor(
+    readonly objectiveId: string,
+    readonly ctx: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ReferCaseCommand)
+export class ReferCaseHandler implements ICommandHandler<ReferCaseCommand> {
+  constructor(
+    private readonly runner: CommandRunner,
+    @Inject(LEDGER_STORE) private readonly store: LedgerStore,
+  ) {}
+
+  async execute({ objectiveId, ctx }: ReferCaseCommand): Promise<CommandAccepted> {
+    const referral = await this.referralFor(objectiveId);
+    const caseId = caseIdForObjective(objectiveId);
+    return this.runner.run(
+      ctx,
+      onRecord({
+        decider: caseDecider,
+        streamId: caseStreamId(caseId),
+        id: caseId,
+        creates: true,
+        commandType: 'ReferCase',
+        targetUnit: () => referral.subject.unitId,
+        notFound: () => domainError('CASE.NOT_FOUND', { case: caseId }),
+        build: (_state, envelope): ReferCase => ({ type: 'ReferCase', ...envelope, caseId, referral }),
+      }),
+    );
+  }
+
+  /** Everything around the failure, from the read models (each view holds its stream's events) and the directive's stream. */
+  private async referralFor(objectiveId: string): Promise<Referral> {
+    const models = this.runner.models();
+    const objective = models.objectives.get(objectiveId);
+    if (objective === undefined) throw domainError('OBJECTIVE.NOT_FOUND', { objective: objectiveId });
+    const { unitId, year, letterId, directiveId, taskIds } = objective.record;
+    const unit = models.organisation.units.get(unitId);
+    if (unit === undefined) throw domainError('UNIT.NOT_FOUND', { unit: unitId });
+    const directive =
+      directiveId === null
+        ? null
+        : (await this.store.readStream(directiveStreamId(directiveId))).map((event) => ({ type: event.type, data: event.data, id: event.id, streamId: event.streamId, position: event.position }) as unknown as LoggedEvent<DirectiveEvent>);
+    return buildReferral({
+      ruleSet: flaggingRuleSetFor(models, unitId, year),
+      objective: loggedEventsOf<ObjectiveEvent>(objective),
+      unit: unit.record,
+      letter: letterId === null ? null : loggedEventsOf<ResponsibilityLetterEvent>(models.letters.get(letterId)),
+      directive,
+      tasks: taskIds.map((taskId) => {
+        const view = models.tasks.tasks.get(taskId);
+        return (view?.timeline ?? []).map((entry) => ({ type: entry.type, data: entry.data, id: entry.eventId, streamId: `task-${taskId}`, position: entry.position }) as unknown as LoggedEvent<TaskEvent>);
+      }),
+      inspections: [...models.inspections.values()].map((view) => loggedEventsOf<InspectionEvent>(view)),
+      interviews: [...models.interviews.values()].flatMap((view) => loggedEventsOf<InterviewEvent>(view)),
+    });
+  }
+}

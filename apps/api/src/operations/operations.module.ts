@@ -1,0 +1,63 @@
+import { Module, type DynamicModule, type INestApplication, type Provider, type Type } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { HealthController } from '../health/health.controller';
+import { IndexController } from '../health/index.controller';
+import { HttpErrorFilter } from '../shared/http-error.filter';
+import { correlationIdMiddleware } from './correlation-id';
+import { DrainingExpressAdapter } from './draining-express-adapter';
+import { httpMetricsMiddleware } from './http-metrics';
+import { LedgerMetrics } from './ledger-metrics';
+import { LogVerifier } from './log-verifier.service';
+import { loggerParams, useLedgerLogger } from './logging';
+import { MetricsController } from './metrics.controller';
+import { OPERATIONS_CONFIG, operationsConfigFromEnv, type OperationsConfig } from './operations.config';
+import { ProjectionLag } from './projection-lag';
+import { VerifyLogController } from './verify-log.controller';
+
+/**
+ * Running the ledger for real: health and readiness (terminus), Prometheus metrics, JSON logs with correlation ids
+ * (nestjs-pino), the log verifier (on demand and scheduled). The API serves `/`, `/health*`, `/metrics` and
+ * `POST /v1/log/verify`; the projector `/health*` and `/metrics`. Needs `LedgerStoreModule` (which brings
+ * `MetricsModule`) and `LedgerCoreModule` (the read models whose lag is reported).
+ */
+@Module({})
+export class OperationsModule {
+  static forApi(): DynamicModule {
+    return operations('ledger-api', [IndexController, HealthController, MetricsController, VerifyLogController], []);
+  }
+
+  /** The projector has no AppModule: it needs the error filter itself. */
+  static forProjector(): DynamicModule {
+    return operations('ledger-projector', [HealthController, MetricsController], [{ provide: APP_FILTER, useClass: HttpErrorFilter }]);
+  }
+}
+
+function operations(service: string, controllers: Type[], providers: Provider[]): DynamicModule {
+  return {
+    module: OperationsModule,
+    imports: [
+      TerminusModule.forRoot({ logger: false }),
+      LoggerModule.forRootAsync({ inject: [OPERATIONS_CONFIG], useFactory: (config: OperationsConfig) => loggerParams(config, service) }),
+    ],
+    controllers,
+    providers: [ProjectionLag, LogVerifier, ...providers],
+    exports: [ProjectionLag, LogVerifier],
+  };
+}
+
+/** The HTTP adapter of both apps: Express that drains in-flight requests on shutdown (LEDGER_SHUTDOWN_TIMEOUT_MS). */
+export function drainingHttpAdapter(env: NodeJS.ProcessEnv = process.env): DrainingExpressAdapter {
+  return new DrainingExpressAdapter(operationsConfigFromEnv(env).shutdownTimeoutMs);
+}
+
+/**
+ * What runs before any route: the correlation id, the request timer, and the logger (pino, or nothing when
+ * `logs` is false).
+ */
+export function installHttpOperations(app: INestApplication, logs: boolean): void {
+  app.use(correlationIdMiddleware);
+  app.use(httpMetricsMiddleware(app.get(LedgerMetrics)));
+  useLedgerLogger(app, logs);
+}

@@ -1,0 +1,199 @@
+/**
+ * bench:rebuild — every read model rebuilt from a log of BENCH_EVENTS events (default 1,000,000), on SQLite (default)
+ * or PostgreSQL (`--store postgres`).
+ *
+ * The log is written by bench/ledger-log-generator.ts (events decided by the domain's deciders). The rebuild runs in a
+ * fresh process, so its peak RSS is the rebuild's own, and takes the path the API takes at start-up
+ * (ReadModelsService): a PollingSubscription from position 0, pages of 1,000, folded with `foldReadModels`. Then the
+ * same process reads the log again without folding (the store's decoding alone), and the parent reads the same rows
+ * from the raw engine without decoding: the floor a rebuild cannot beat.
+ *
+ * Target: ≥ 100,000 events/s. Missed targets are reported, not fatal; a rebuild that does not reach the head, or a
+ * crash, exits non-zero.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { Client } from 'pg';
+import { STREAM_KINDS } from '@ledger/domain';
+import { openStore, PollingSubscription, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
+import { emptyReadModels, foldReadModels } from '@ledger/projections';
+import type { StoreKind } from '../test/pressure/support/api-process';
+import { DATABASE_URL, dropSchema, freshSchemaName } from '../test/pressure/support/postgres';
+import { envNumber, load, mb, round, runSuite } from '../test/pressure/support/report';
+import { generateLog } from './ledger-log-generator';
+
+const EVENTS = envNumber('BENCH_EVENTS', 1_000_000);
+
+interface WorkerConfig {
+  readonly store: StoreKind;
+  readonly dataDir: string;
+  readonly schema?: string;
+}
+
+interface WorkerResult {
+  readonly head: number;
+  readonly position: number;
+  readonly rebuildSeconds: number;
+  readonly maxRssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly decodeSeconds: number;
+  readonly decoded: number;
+  readonly tasks: number;
+  readonly units: number;
+}
+
+function storeEnv(config: WorkerConfig, synchronous = 'FULL'): NodeJS.ProcessEnv {
+  return config.store === 'sqlite'
+    ? { LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: config.dataDir, LEDGER_SQLITE_SYNCHRONOUS: synchronous }
+    : { LEDGER_STORE: 'postgres', DATABASE_URL, LEDGER_PG_SCHEMA: config.schema!, LEDGER_DATA_DIR: config.dataDir };
+}
+
+async function open(config: WorkerConfig, synchronous?: string): Promise<LedgerStore> {
+  return openStore(storeConfigFromEnv(storeEnv(config, synchronous)), new Set(STREAM_KINDS));
+}
+
+/** In the child: the rebuild as ReadModelsService does it, then a decode-only pass. Prints one JSON line. */
+async function worker(config: WorkerConfig): Promise<void> {
+  const store = await open(config);
+  const head = await store.headPosition();
+  let models = emptyReadModels();
+  const started = performance.now();
+  const subscription = await PollingSubscription.start(
+    { readAll: (o) => store.readAll(o), loadCheckpoint: async () => 0, saveCheckpoint: async () => undefined, onAppended: () => () => undefined },
+    {
+      name: 'bench-rebuild',
+      batchSize: 1000,
+      pollIntervalMs: 200,
+      handler: (events) => {
+        models = foldReadModels(models, events);
+      },
+    },
+  );
+  await subscription.waitFor(head, 3_600_000);
+  const rebuildSeconds = (performance.now() - started) / 1000;
+  await subscription.stop();
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  const heapUsedBytes = process.memoryUsage().heapUsed;
+  const result = { position: models.position, tasks: models.tasks.tasks.size, units: models.organisation.units.size };
+  models = emptyReadModels();
+
+  const t = performance.now();
+  let decoded = 0;
+  for (let from = 1; ; ) {
+    const page = await store.readAll({ fromPosition: from, limit: 1000 });
+    if (page.length === 0) break;
+    decoded += page.length;
+    from = page[page.length - 1].position + 1;
+  }
+  const decodeSeconds = (performance.now() - t) / 1000;
+  await store.close();
+  const out: WorkerResult = { head, rebuildSeconds, maxRssBytes, heapUsedBytes, decodeSeconds, decoded, ...result };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function runWorker(config: WorkerConfig): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', __filename, '--rebuild-worker', JSON.stringify(config)], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_600_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`rebuild worker exited with ${code}: ${out}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!));
+    });
+  });
+}
+
+/** The raw engine: the same rows, same page size, no decoding (SQLite: a read-only connection; PostgreSQL: one client). */
+async function rawRead(config: WorkerConfig): Promise<{ rows: number; seconds: number }> {
+  const t = performance.now();
+  let rows = 0;
+  if (config.store === 'sqlite') {
+    const db = new DatabaseSync(join(config.dataDir, 'ledger.db'), { readOnly: true });
+    const stmt = db.prepare('SELECT position, record FROM ledger_events WHERE position >= ? ORDER BY position LIMIT 1000');
+    for (let from = 1; ; ) {
+      const page = stmt.all(from) as Array<{ position: number; record: string }>;
+      if (page.length === 0) break;
+      rows += page.length;
+      from = page[page.length - 1].position + 1;
+    }
+    db.close();
+  } else {
+    const client = new Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    for (let after = 0; ; ) {
+      const { rows: page } = await client.query({
+        name: 'raw_page',
+        text: `SELECT position, record FROM ${config.schema}.events WHERE position > $1 ORDER BY position LIMIT 1000`,
+        values: [after],
+        rowMode: 'array',
+      });
+      if (page.length === 0) break;
+      rows += page.length;
+      after = Number(page[page.length - 1][0]);
+    }
+    await client.end();
+  }
+  return { rows, seconds: (performance.now() - t) / 1000 };
+}
+
+if (process.argv[2] === '--rebuild-worker') {
+  worker(JSON.parse(process.argv[3]) as WorkerConfig).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  runSuite('rebuild', async (report, store) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-rebuild-'));
+    const config: WorkerConfig = { store, dataDir, schema: store === 'postgres' ? freshSchemaName('bench_rebuild') : undefined };
+    report.detail('settings', { events: EVENTS });
+    try {
+      // The log (SQLite: synchronous=NORMAL while building; the rebuild only reads).
+      const builder = await open(config, 'NORMAL');
+      const t = performance.now();
+      let shown = 0;
+      const log = await generateLog(builder, {
+        events: EVENTS,
+        concurrency: store === 'postgres' ? 8 : 1,
+        onProgress: (n) => {
+          if (n - shown >= 100_000) {
+            shown = n;
+            console.log(`  built ${n.toLocaleString('en-US')} events (${round(n / ((performance.now() - t) / 1000))}/s, load ${load().load1})`);
+          }
+        },
+      });
+      await builder.close();
+      report.figure(`log built (${log.units} units, ${log.tasks} tasks, ${log.appends} appends)`, (performance.now() - t) / 1000, 's');
+      report.figure('events in the log', log.events);
+
+      const raw = await rawRead(config);
+      const rebuilt = await runWorker(config);
+      const rate = rebuilt.head / rebuilt.rebuildSeconds;
+      const rawRate = raw.rows / raw.seconds;
+      report.figure('rebuild of every read model (ReadModelsService path, pages of 1,000)', rate, 'events/s');
+      report.figure('rebuild time', rebuilt.rebuildSeconds, 's');
+      report.figure('peak RSS of the rebuilding process (maxRSS)', mb(rebuilt.maxRssBytes), 'MB');
+      report.figure('V8 heap used after the rebuild', mb(rebuilt.heapUsedBytes), 'MB');
+      report.figure('store read + decode only (no fold)', rebuilt.decoded / rebuilt.decodeSeconds, 'events/s');
+      report.figure(`raw engine: SELECT position, record, pages of 1,000 (${store === 'sqlite' ? 'node:sqlite' : 'pg'})`, rawRate, 'rows/s');
+      report.figure('rebuild ÷ raw read', `${round((rate / rawRate) * 100, 1)} %`);
+      report.detail('worker', rebuilt);
+      report.target('rebuild rate', rate, '>=', 100_000, 'events/s');
+      report.check(rebuilt.position === rebuilt.head && rebuilt.head === log.events, 'the rebuild reaches the head of the log', rebuilt);
+      report.check(rebuilt.tasks === log.tasks && rebuilt.units === log.units, 'every task and unit is in the rebuilt models', { tasks: [rebuilt.tasks, log.tasks], units: [rebuilt.units, log.units] });
+      report.check(raw.rows === log.events, 'the raw read sees every row');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (config.schema) await dropSchema(config.schema).catch((e) => console.error(`dropping ${config.schema}: ${e}`));
+    }
+  });
+}
