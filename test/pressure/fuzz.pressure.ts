@@ -168,6 +168,28 @@ function exampleOf(schema: Schema | undefined, doc: any, depth = 0): unknown {
   }
 }
 
+/** Bodies that are not a request body at all, or break JSON or its encoding: sent to every command once. */
+function fixedBodies(example: Record<string, unknown>): Array<{ label: string; raw: Buffer; contentType: string }> {
+  return [
+    { label: 'deep object nesting', raw: Buffer.from(deep(20_000, false)), contentType: 'application/json' },
+    { label: 'deep array nesting', raw: Buffer.from(deep(50_000, true)), contentType: 'application/json' },
+    { label: 'truncated JSON', raw: Buffer.from(JSON.stringify(example).slice(0, -3)), contentType: 'application/json' },
+    { label: 'NaN literal', raw: Buffer.from('{"percent": NaN}'), contentType: 'application/json' },
+    { label: 'huge number literal', raw: Buffer.from('{"percent": 1e400, "version": 123456789012345678901234567890}'), contentType: 'application/json' },
+    { label: 'lone surrogate escape', raw: Buffer.from(JSON.stringify(example).replace(/"([^"]*)"(?=[,}])/, '"\\ud800$1"')), contentType: 'application/json' },
+    { label: 'CESU-8 surrogate bytes', raw: Buffer.concat([Buffer.from('{"comment":"a'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('b","narrative":"x')]), contentType: 'application/json' },
+    { label: 'invalid UTF-8', raw: Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xc0, 0xaf, 0xff, 0xfe]), Buffer.from('"}')]), contentType: 'application/json' },
+    { label: 'UTF-16 body', raw: Buffer.from(JSON.stringify(example), 'utf16le'), contentType: 'application/json; charset=utf-16' },
+    { label: 'BOM first', raw: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(example))]), contentType: 'application/json' },
+    { label: 'duplicate keys', raw: Buffer.from(JSON.stringify(example).replace(/^\{/, '{"title":1,"title":2,')), contentType: 'application/json' },
+    { label: 'form body', raw: Buffer.from('percent=10&narrative=x&actorId=admin'), contentType: 'application/x-www-form-urlencoded' },
+    { label: 'text body', raw: Buffer.from(JSON.stringify(example)), contentType: 'text/plain' },
+    { label: 'wrong charset', raw: Buffer.from(JSON.stringify(example)), contentType: 'application/json; charset=klingon' },
+    { label: 'body over 1 MB', raw: Buffer.from(JSON.stringify({ ...example, body: 'B'.repeat(1_200_000) })), contentType: 'application/json' },
+    { label: 'empty body', raw: Buffer.alloc(0), contentType: 'application/json' },
+  ];
+}
+
 /** A body: the schema's example with one of many breakages, or something that is not a request body at all. */
 function bodyArbitrary(schema: unknown, doc: any): fc.Arbitrary<{ label: string; raw: Buffer; contentType: string }> {
   const example = (exampleOf(schema as Schema, doc) ?? {}) as Record<string, unknown>;
@@ -184,24 +206,7 @@ function bodyArbitrary(schema: unknown, doc: any): fc.Arbitrary<{ label: string;
       contentType: 'application/json',
     })),
     hostileValue.map((v) => json('whole body hostile', v)),
-    fc.constantFrom(
-      { label: 'deep object nesting', raw: Buffer.from(deep(20_000, false)), contentType: 'application/json' },
-      { label: 'deep array nesting', raw: Buffer.from(deep(50_000, true)), contentType: 'application/json' },
-      { label: 'truncated JSON', raw: Buffer.from(JSON.stringify(example).slice(0, -3)), contentType: 'application/json' },
-      { label: 'NaN literal', raw: Buffer.from('{"percent": NaN}'), contentType: 'application/json' },
-      { label: 'huge number literal', raw: Buffer.from('{"percent": 1e400, "version": 123456789012345678901234567890}'), contentType: 'application/json' },
-      { label: 'lone surrogate escape', raw: Buffer.from(JSON.stringify(example).replace(/"([^"]*)"(?=[,}])/, '"\\ud800$1"')), contentType: 'application/json' },
-      { label: 'CESU-8 surrogate bytes', raw: Buffer.concat([Buffer.from('{"comment":"a'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('b","narrative":"x')]), contentType: 'application/json' },
-      { label: 'invalid UTF-8', raw: Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xc0, 0xaf, 0xff, 0xfe]), Buffer.from('"}')]), contentType: 'application/json' },
-      { label: 'UTF-16 body', raw: Buffer.from(JSON.stringify(example), 'utf16le'), contentType: 'application/json; charset=utf-16' },
-      { label: 'BOM first', raw: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(example))]), contentType: 'application/json' },
-      { label: 'duplicate keys', raw: Buffer.from(JSON.stringify(example).replace(/^\{/, '{"title":1,"title":2,')), contentType: 'application/json' },
-      { label: 'form body', raw: Buffer.from('percent=10&narrative=x&actorId=admin'), contentType: 'application/x-www-form-urlencoded' },
-      { label: 'text body', raw: Buffer.from(JSON.stringify(example)), contentType: 'text/plain' },
-      { label: 'wrong charset', raw: Buffer.from(JSON.stringify(example)), contentType: 'application/json; charset=klingon' },
-      { label: 'body over 1 MB', raw: Buffer.from(JSON.stringify({ ...example, body: 'B'.repeat(1_200_000) })), contentType: 'application/json' },
-      { label: 'empty body', raw: Buffer.alloc(0), contentType: 'application/json' },
-    ),
+    fc.constantFrom(...fixedBodies(example)),
   );
 }
 
@@ -318,6 +323,13 @@ runSuite('fuzz', async (report: SuiteReport, store: StoreKind) => {
           raw: r.body?.raw,
           actorId: r.auth.actorId,
         });
+      }
+    }
+    // Every command once with each fixed breakage, as the administrator (who passes every role check).
+    for (const op of operations.filter((o) => o.method === 'POST')) {
+      const path = op.params.filter((p) => p.in === 'path').reduce((acc, p) => acc.replace(`{${p.name}}`, real[p.name] ?? 'x'), op.path);
+      for (const body of fixedBodies((exampleOf(op.bodySchema as Schema, doc) ?? {}) as Record<string, unknown>)) {
+        requests.push({ label: `${op.method} ${op.path} [administrator; ${body.label}]`, method: op.method, path, headers: { authorization: `Bearer ${admin}`, 'content-type': body.contentType }, raw: body.raw, actorId: 'admin' });
       }
     }
     // Routes and methods nobody declared.
@@ -483,6 +495,11 @@ runSuite('fuzz', async (report: SuiteReport, store: StoreKind) => {
     console.log(`  statuses: ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
     console.log(`  codes: ${[...codes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([c, n]) => `${c}×${n}`).join(' ')}`);
     report.detail('violations', violations.slice(0, 100));
+    const serverErrors = api.logs().split('\n').flatMap((line, i, all) => (/ERROR \[HttpError\]/.test(line) ? [`${line.replace(/^.*ERROR \[HttpError\] /, '')} ${(all[i + 1] ?? '').trim()}`] : []));
+    if (serverErrors.length) {
+      report.detail('serverErrors', serverErrors.slice(0, 20));
+      console.log(`  the API logged ${serverErrors.length} error(s), e.g.:\n    ${[...new Set(serverErrors.map((e) => e.replace(/^\S+ \S+: /, '')))].slice(0, 3).join('\n    ')}`);
+    }
     const byProblem = new Map<string, typeof violations>();
     for (const v of violations) byProblem.set(v.problem.split(':')[0], [...(byProblem.get(v.problem.split(':')[0]) ?? []), v]);
     for (const [problem, list] of byProblem) console.log(`  ${list.length} × ${problem}: e.g. ${list.slice(0, 3).map((v) => `${v.label} → ${v.status ?? ''} ${v.body ?? ''}`).join(' | ')}`);
