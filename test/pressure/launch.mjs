@@ -2,10 +2,10 @@
 /**
  * Runs one pressure suite or benchmark (a .ts file) through @swc-node/register, bounded in time.
  *
- *   node test/pressure/launch.mjs <file.ts> [--store sqlite|postgres]
+ *   node test/pressure/launch.mjs [--hard-limit-s=<seconds>] <file.ts> [--store sqlite|postgres]
  *
- * The suite runs in a process group of its own, so on its hard time limit (LEDGER_PRESSURE_HARD_LIMIT_S, default
- * 3600) or on Ctrl-C the API processes it started go with it. With LEDGER_PRESSURE_APP_ROOT=<dir> (a checkout of
+ * The suite runs in a process group of its own, so on its hard time limit (--hard-limit-s, else
+ * LEDGER_PRESSURE_HARD_LIMIT_S, default 3600) or on Ctrl-C the API processes it started go with it. With LEDGER_PRESSURE_APP_ROOT=<dir> (a checkout of
  * another commit with node_modules linked in) the suite runs from that tree, so the `@ledger/*` libraries, the API
  * and the CLI are that commit's, while the suite's own files and bench/results/ stay here.
  */
@@ -14,13 +14,15 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const [file, ...args] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const limitFlag = argv[0]?.startsWith('--hard-limit-s=') ? Number(argv.shift().split('=')[1]) : undefined;
+const [file, ...args] = argv;
 if (!file) {
-  console.error('usage: node test/pressure/launch.mjs <file.ts> [--store sqlite|postgres]');
+  console.error('usage: node test/pressure/launch.mjs [--hard-limit-s=<seconds>] <file.ts> [--store sqlite|postgres]');
   process.exit(2);
 }
 const appRoot = resolve(process.env.LEDGER_PRESSURE_APP_ROOT ?? repoRoot);
-const limitS = Number(process.env.LEDGER_PRESSURE_HARD_LIMIT_S ?? 3600);
+const limitS = limitFlag ?? Number(process.env.LEDGER_PRESSURE_HARD_LIMIT_S ?? 3600);
 
 const child = spawn(process.execPath, ['-r', '@swc-node/register', resolve(repoRoot, file), ...args], {
   cwd: appRoot,

@@ -43,7 +43,7 @@ function arg(name: string): string | undefined {
 
 function run(file: string, store: StoreKind, limitS: number): Promise<number> {
   return new Promise((resolve) => {
-    const env = { ...process.env, LEDGER_PRESSURE_HARD_LIMIT_S: String(limitS) };
+    const env: NodeJS.ProcessEnv = { ...process.env, LEDGER_PRESSURE_HARD_LIMIT_S: String(limitS) };
     for (const [k, v] of Object.entries(SHORT)) env[k] ??= v;
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, file), '--store', store], { cwd: process.cwd(), env, stdio: 'inherit', detached: true });
     const killGroup = () => {

@@ -4,6 +4,7 @@ import { STREAM_KINDS } from '@ledger/domain';
 import { describeStore, openStore, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
 import { registerAuditCommands } from './commands/audit';
 import { registerCheckpointCommands, verifyLedger, type VerifyOptions } from './commands/checkpoint';
+import { registerDemoCommand } from './commands/demo';
 import { registerEvidenceCommand } from './commands/evidence';
 import { registerImportCommand } from './commands/import';
 import { registerSignCommands } from './commands/sign';
@@ -80,6 +81,7 @@ registerEvidenceCommand(program, withStore);
 registerVerifyEvidenceCommand(program);
 registerAuditCommands(program, withStore);
 registerSignCommands(program, withStore);
+registerDemoCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const e = error as { code?: string; message?: string };

@@ -166,12 +166,13 @@ export function runSuite(suite: string, main: (report: SuiteReport, store: Store
   timer.unref();
   const store = storeFromArgs();
   const report = new SuiteReport(suite, store);
+  const done = (code: number) => {
+    process.exitCode = code;
+    // A handle something forgot to close must not keep a finished suite alive.
+    setTimeout(() => process.exit(code), 5000).unref();
+  };
   main(report, store).then(
-    () => {
-      process.exitCode = report.finish();
-    },
-    (error: unknown) => {
-      process.exitCode = report.finish(error);
-    },
+    () => done(report.finish()),
+    (error: unknown) => done(report.finish(error)),
   );
 }

@@ -140,8 +140,9 @@ export class AppraisalCommandHandler implements ICommandHandler<AppraisalCommand
         return run('ModerateAppraisal', (_s, e) => ({ type: 'ModerateAppraisal', ...e, ...id, adjustments: (b.adjustments ?? []).map(({ unitId, to, note }) => ({ unitId, to, note })) }));
       }
       case 'approve': {
-        const signOffId = requireApprovingSignOff(this.runner.models(), request.body.signOffId, streamId);
-        return run('ApproveAppraisal', (_s, e) => ({ type: 'ApproveAppraisal', ...e, ...id, signOffId }));
+        // Checked in build, after authorization, like every other refusal of the decider's.
+        const { signOffId } = request.body;
+        return run('ApproveAppraisal', (_s, e) => ({ type: 'ApproveAppraisal', ...e, ...id, signOffId: requireApprovingSignOff(this.runner.models(), signOffId, streamId) }));
       }
       case 'publish':
         return run('PublishAppraisal', (_s, e) => ({ type: 'PublishAppraisal', ...e, ...id }));

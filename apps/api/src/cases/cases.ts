@@ -14,6 +14,7 @@ import { Ctx, type CommandContext } from '../shared/command-context';
 import { EntityId, PersonId, Text } from '../shared/dto';
 import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { onRecord, requireApprovingSignOff } from '../shared/record-commands';
+import { caseRepresentation } from '../read-models/representations';
 import { ReferCaseCommand } from './refer-case.command';
 
 /** Accountability cases (问责 / xem xét trách nhiệm): the discipline commission's steps after a referral. */
@@ -148,8 +149,8 @@ export class CaseCommandHandler implements ICommandHandler<CaseCommandMessage> {
       }
       case 'decide': {
         const b = request.body;
-        const signOffId = requireApprovingSignOff(this.runner.models(), b.signOffId, streamId);
-        return run('DecideCase', (_s, e) => ({ type: 'DecideCase', ...e, ...id, signOffId, decisions: b.decisions.map((d) => ({ personId: d.personId ?? null, form: d.form, reason: d.reason })) }));
+        // After authorization (build runs once the caller may act): a refused caller learns nothing of sign-offs.
+        return run('DecideCase', (_s, e) => ({ type: 'DecideCase', ...e, ...id, signOffId: requireApprovingSignOff(this.runner.models(), b.signOffId, streamId), decisions: b.decisions.map((d) => ({ personId: d.personId ?? null, form: d.form, reason: d.reason })) }));
       }
       case 'execute':
         return run('ExecuteCaseDecision', (_s, e) => ({ type: 'ExecuteCaseDecision', ...e, ...id, documentNumber: request.body.documentNumber ?? null, note: request.body.note }));
@@ -248,10 +249,10 @@ export class CasesController {
   @ApiQuery({ summary: 'One case with its referral (ETag: its version)', etag: true, example: {}, errors: [404], codes: { 404: 'CASE.NOT_FOUND' } })
   get(@CurrentActor() actor: AuthenticatedActor, @Param('caseId') caseId: string) {
     const { models, scope } = this.context.for(actor);
-    const entry = disciplineRegister(models).find((item) => item.caseId === caseId);
-    if (entry === undefined) throw domainError('CASE.NOT_FOUND', { case: caseId });
-    scope.require(scope.unit(entry.subjectUnitId), entry.subjectUnitId);
-    return { ...entry, record: models.cases.get(caseId)!.record };
+    const view = models.cases.get(caseId);
+    if (view === undefined) throw domainError('CASE.NOT_FOUND', { case: caseId });
+    scope.require(scope.unit(view.record.subjectUnitId), view.record.subjectUnitId);
+    return caseRepresentation(view);
   }
 }
 

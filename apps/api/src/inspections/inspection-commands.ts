@@ -11,6 +11,7 @@ import {
   inspectionStreamId,
   interviewDecider,
   interviewStreamId,
+  isAuthorized,
   NOTICE_KINDS,
   type FindingSeverity,
   type FindingVerdict,
@@ -250,7 +251,9 @@ export class InspectionCommandHandler implements ICommandHandler<InspectionComma
     switch (request.use) {
       case 'schedule': {
         const b = request.body;
-        return run('ScheduleInspection', () => ctx.actor.unit, (_s, e) => ({ type: 'ScheduleInspection', ...e, ...id, kind: b.kind, title: b.title, periodFrom: b.periodFrom, periodTo: b.periodTo, unitIds: b.unitIds }), true);
+        // Judged at the office, and at every unit inspected: an office schedules inspections only inside its scope.
+        const outside = b.unitIds.find((unitId) => !isAuthorized('ScheduleInspection', ctx.actor, unitId, this.runner.orgUnits()));
+        return run('ScheduleInspection', () => outside ?? ctx.actor.unit, (_s, e) => ({ type: 'ScheduleInspection', ...e, ...id, kind: b.kind, title: b.title, periodFrom: b.periodFrom, periodTo: b.periodTo, unitIds: b.unitIds }), true);
       }
       case 'record-finding': {
         const b = request.body;

@@ -261,8 +261,8 @@ export class ObjectiveCommandHandler implements ICommandHandler<ObjectiveCommand
       }
       case 'approve-revision': {
         const { revisionId, body } = request;
-        const signOffId = requireApprovingSignOff(models, body.signOffId, streamId);
-        return run('ApproveObjectiveRevision', (_s, e) => ({ type: 'ApproveObjectiveRevision', ...e, ...id, revisionId, signOffId }));
+        // Checked in build, after authorization, like every other refusal of the decider's.
+        return run('ApproveObjectiveRevision', (_s, e) => ({ type: 'ApproveObjectiveRevision', ...e, ...id, revisionId, signOffId: requireApprovingSignOff(this.runner.models(), body.signOffId, streamId) }));
       }
       case 'reject-revision': {
         const { revisionId, body } = request;

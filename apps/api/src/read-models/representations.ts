@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalize } from '@ledger/event-store';
-import type { DirectiveView, TaskView, UnitView } from '@ledger/projections';
+import { registerEntryOf, type DirectiveView, type RecordView, type TaskView, type UnitView } from '@ledger/projections';
+import type { CaseRecord } from '@ledger/domain';
 
 /**
  * What GET serves for a single record: the record as its own stream's events make it, plus the stream version.
@@ -11,6 +12,9 @@ import type { DirectiveView, TaskView, UnitView } from '@ledger/projections';
 export const taskRepresentation = (view: TaskView) => ({ ...view.record, version: view.version });
 export const directiveRepresentation = (view: DirectiveView) => ({ ...view.record, version: view.version });
 export const unitRepresentation = (view: UnitView) => ({ ...view.record, version: view.version });
+
+/** GET /v1/cases/{id}: the register entry (a pure function of the case's stream) and the case record. */
+export const caseRepresentation = (view: RecordView<CaseRecord>) => ({ ...registerEntryOf(view), record: view.record });
 
 export type TaskRepresentation = ReturnType<typeof taskRepresentation>;
 

@@ -14,9 +14,21 @@ import {
   type SignOffSigningKey,
 } from '@ledger/domain';
 import { type LedgerStore, type RecordedEvent } from '@ledger/event-store';
-import { evolveDirectiveView, evolveTaskView, evolveUnitView, type LedgerReadModels } from '@ledger/projections';
+import type { Map as IMap } from 'immutable';
+import {
+  AppraisalCyclesProjection,
+  CasesProjection,
+  evolveDirectiveView,
+  evolveTaskView,
+  evolveUnitView,
+  ObjectivesProjection,
+  type LedgerReadModels,
+  type Projection,
+  type RecordView,
+} from '@ledger/projections';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
-import { directiveRepresentation, recordHashOf, taskRepresentation, unitRepresentation } from '../read-models/representations';
+import { caseRepresentation, directiveRepresentation, recordHashOf, taskRepresentation, unitRepresentation } from '../read-models/representations';
+import { recordRepresentation, representationHash } from '../shared/record-commands';
 import { ApiError } from '../shared/api-error';
 import { appError } from '../shared/app-errors';
 import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
@@ -26,9 +38,9 @@ import { taskUnitOf } from '../tasks/task-command';
 import { SignOffSigning } from './signoff-signing.service';
 
 export class SignedRecordDto {
-  @ApiProperty({ example: 'task-t4-zx', description: 'The record\'s stream: `task-<id>`, `directive-<id>` or `unit-<id>`.' })
+  @ApiProperty({ example: 'task-t4-zx', description: 'The record\'s stream: `task-<id>`, `directive-<id>`, `unit-<id>`, `objective-<id>` (a revision\'s approval), `appraisal-<year>-<peerGroup>` (a cycle\'s approval) or `case-<id>` (a decision).' })
   @IsString()
-  @Matches(/^(task|directive|unit)-[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, { message: '$property must name a task, directive or unit stream' })
+  @Matches(/^(task|directive|unit|objective|appraisal|case)-[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, { message: '$property must name a task, directive, unit, objective, appraisal or case stream' })
   streamId!: string;
 
   @ApiPropertyOptional({ example: 6, description: 'The version the approver saw (the ETag of GET); a record that has changed since is 409. Default: the current version.' })
@@ -87,10 +99,21 @@ export class RecordSignOffCommand extends Command<SignOffRecordedResult> {
   }
 }
 
-type SignedView = { representation: object; unitId: string | null; author: string };
+type SignedView = { representation: object; unitId: string | null; author: string; hash?: string };
+
+/** The record kinds a sign-off can name: those whose GET is a pure function of their own stream. */
+const SIGNABLE_KINDS: readonly string[] = ['task', 'directive', 'unit', 'objective', 'appraisal', 'case'];
+
+/** Folds a record stream of issue 4 with its projection: the view GET serves (one record per stream). */
+function recordViewOf<R>(projection: Projection<IMap<string, RecordView<R>>>, events: readonly RecordedEvent[]): RecordView<R> {
+  const views = events.reduce((model, event) => projection.evolve(model, event), projection.initialState());
+  const view = views.first();
+  if (view === undefined) throw appError('SIGNOFF.RECORD_NOT_FOUND', { value: events[0].streamId }, 'record.streamId');
+  return view;
+}
 
 /**
- * 签批 / phê duyệt: approves or rejects a task, directive or unit exactly as GET serves it at a version. The ledger
+ * 签批 / phê duyệt: approves or rejects a task, directive, unit, objective, appraisal cycle or case exactly as GET serves it at a version. The ledger
  * computes `recordHash` = SHA-256 of the RFC 8785 canonical JSON of that representation, and `recordAuthorId` =
  * who recorded the record's latest event (the completion's reporter, the directive's issuer or amender), so
  * nobody signs off their own work. Judged against the record's unit (AUTHORIZATION target `record-unit`).
@@ -108,14 +131,14 @@ export class RecordSignOffHandler implements ICommandHandler<RecordSignOffComman
     const signOffId = body.signOffId ?? scope.newId('signoff');
     const { streamId } = body.record;
     const parsed = parseStreamId(streamId);
-    if (!parsed || !['task', 'directive', 'unit'].includes(parsed.kind)) {
+    if (!parsed || !SIGNABLE_KINDS.includes(parsed.kind)) {
       throw appError('SIGNOFF.RECORD_NOT_SUPPORTED', { value: JSON.stringify(streamId) }, 'record.streamId');
     }
     const events = await this.store.readStream(streamId);
     if (events.length === 0) throw appError('SIGNOFF.RECORD_NOT_FOUND', { value: streamId }, 'record.streamId');
     const version = events[events.length - 1].streamVersion;
     const signed = signedViewOf(parsed.kind, events, scope.models());
-    const recordHash = recordHashOf(signed.representation);
+    const recordHash = signed.hash ?? recordHashOf(signed.representation);
     const record = { type: 'stream-version' as const, streamId, version };
     const signing = await this.signing.prepare(body, scope.envelope.actor);
     const accepted = await scope.run({
@@ -168,6 +191,19 @@ function signedViewOf(kind: string, events: readonly RecordedEvent[], models: Le
     case 'directive': {
       const view = events.reduce(evolveDirectiveView, undefined)!;
       return { representation: directiveRepresentation(view), unitId: view.record.issuer.unitId, author };
+    }
+    // The hash of exactly what GET serves, as `recordHashOf` for the other kinds (via JSON, as the response is).
+    case 'objective': {
+      const view = recordViewOf(ObjectivesProjection, events);
+      return { representation: recordRepresentation(view), unitId: view.record.unitId, author, hash: representationHash(recordRepresentation(view)) };
+    }
+    case 'appraisal': {
+      const view = recordViewOf(AppraisalCyclesProjection, events);
+      return { representation: recordRepresentation(view), unitId: view.record.ownerUnitId, author, hash: representationHash(recordRepresentation(view)) };
+    }
+    case 'case': {
+      const view = recordViewOf(CasesProjection, events);
+      return { representation: caseRepresentation(view), unitId: view.record.subjectUnitId, author, hash: representationHash(caseRepresentation(view)) };
     }
     default: {
       const view = events.reduce(evolveUnitView, undefined)!;

@@ -37,7 +37,7 @@ export class SignOffsController {
 
   @Post()
   @ApiCommand({
-    summary: 'Approve or reject a task, directive or unit as GET serves it (leaders, unit heads, inspectors, appraisers, commissioners)',
+    summary: 'Approve or reject a task, directive, unit, objective, appraisal cycle or case as GET serves it (leaders, unit heads, inspectors, appraisers, commissioners)',
     description: '`recordHash` = SHA-256 (hex) of the RFC 8785 canonical JSON of `GET /v1/<records>/<id>` at `record.version`; `recordAuthorId` = who recorded the record\'s latest event, who may not sign it off. A `signature` (DSSE, see the field) is verified before anything is recorded; `signWithServerKey` has the ledger sign with the key it keeps for the caller. Either way `signedWith` names the key and its custody.',
     created: true,
     example: { id: 'so-t4-zx-completion', streamId: 'signoff-so-t4-zx-completion', version: 1, position: 90, eventIds: ['6f5e4d3c-2b1a-8098-a7b6-c5d4e3f2a1b0'], events: ['SignOffRecorded'], record: { type: 'stream-version', streamId: 'task-t4-zx', version: 6 }, recordHash: HASH, signedWith: { keyId: '5d3f1c0e8b7a69584736251403f2e1d0c9b8a79685746352413f2e1d0c9b8a79', algorithm: 'ed25519', custody: 'user' } },
