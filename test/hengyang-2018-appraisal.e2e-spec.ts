@@ -1,4 +1,5 @@
 import { loadHengyang2018, objectiveId, UNITS, type Cast, type Role } from '../apps/cli/src/demo/hengyang-2018';
+import { auditStreamId } from '@ledger/domain';
 import { Caller, describeOnEachStore, expectStatus, LedgerTestApp } from './support/ledger-test-app';
 
 /**
@@ -37,6 +38,16 @@ describeOnEachStore('Hengyang 2018: objectives, inspections, appraisal and the r
     expect(entry).toMatchObject({ subjectUnitId: 'zh', objectiveId: objectiveId('zh'), open: true, status: 'referred', referredBy: 'system:referral-manager' });
     expect(entry.referral.failure).toMatchObject({ target: 50, actual: 41, ratioToPlan: 0.82, deadline: '2018-10-31', outcome: 'missed', source: { directive: { documentNumber: 'DEMO-衡督〔2018〕1号' } } });
     expect(entry.referral.integrity.ruleSetId).toBe('cn-2019');
+  });
+
+  it('records who looked at the discipline case, and when', async () => {
+    expectStatus(await as(cast.commission).get('/v1/cases/ref-o-2018-zh-t4'), 200);
+    const viewed = (await ledger.ledgerStore().readStream(auditStreamId(cast.commission))).filter((e) => e.data.resource === 'discipline-case');
+    expect(viewed.length).toBeGreaterThanOrEqual(1);
+    expect(viewed[viewed.length - 1]).toMatchObject({
+      type: 'AuditDataViewed',
+      data: { resource: 'discipline-case', subject: { caseId: 'ref-o-2018-zh-t4' }, viewer: { id: cast.commission }, route: 'GET /v1/cases/:caseId' },
+    });
   });
 
   it('names District Head C (head at the deadline), not C2, with main leadership responsibility', async () => {

@@ -7,6 +7,7 @@ import { caseDecider, caseStreamId, domainError, EXEMPTION_BASES, type CaseComma
 import { disciplineRegister } from '@ledger/projections';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
+import { AuditedRead } from '../audit/audited-read';
 import { QueryContext } from '../read-models/queries';
 import { ApiCommand, ApiPathParams, ApiQuery } from '../shared/api-docs';
 import { CommandRunner, type CommandAccepted, type Envelope } from '../shared/command-runner';
@@ -238,6 +239,8 @@ export class CasesController {
   }
 
   @Get()
+  // Who looked at the discipline register, and when, is itself on the record.
+  @AuditedRead({ resource: 'discipline-register', subject: (req) => ({ unitId: String(req.query.unitId ?? ''), open: String(req.query.open ?? '') }) })
   @ApiQuery({ summary: 'The discipline register: referrals and cases, open and closed, with chronology and responsible heads', example: { items: [] } })
   register(@CurrentActor() actor: AuthenticatedActor, @Query() query: RegisterQueryDto) {
     const { models, scope } = this.context.for(actor);
@@ -246,6 +249,7 @@ export class CasesController {
   }
 
   @Get(':caseId')
+  @AuditedRead({ resource: 'discipline-case', subject: (req) => ({ caseId: String(req.params.caseId) }) })
   @ApiQuery({ summary: 'One case with its referral (ETag: its version)', etag: true, example: {}, errors: [404], codes: { 404: 'CASE.NOT_FOUND' } })
   get(@CurrentActor() actor: AuthenticatedActor, @Param('caseId') caseId: string) {
     const { models, scope } = this.context.for(actor);
