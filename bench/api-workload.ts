@@ -15,8 +15,8 @@ import { addDays } from '../test/pressure/support/seed';
 export type Kind = 'list' | 'detail' | 'timeline' | 'notices' | 'progress' | 'reminder' | 'signoff';
 export const COMMAND_KINDS: ReadonlySet<Kind> = new Set(['progress', 'reminder', 'signoff']);
 
-/** Weights out of 100. */
-export const MIX: ReadonlyArray<readonly [Kind, number]> = [
+/** Weights out of 100 (BENCH_MIX=kind:weight,... overrides some, e.g. `list:0` to see the rest alone). */
+export const DEFAULT_MIX: ReadonlyArray<readonly [Kind, number]> = [
   ['list', 20],
   ['detail', 25],
   ['timeline', 15],
@@ -25,6 +25,18 @@ export const MIX: ReadonlyArray<readonly [Kind, number]> = [
   ['reminder', 10],
   ['signoff', 5],
 ];
+
+export function mixFromEnv(spec = process.env.BENCH_MIX): ReadonlyArray<readonly [Kind, number]> {
+  if (!spec) return DEFAULT_MIX;
+  const overrides = new Map(
+    spec.split(',').map((part) => {
+      const [kind, weight] = part.split(':');
+      if (!DEFAULT_MIX.some(([k]) => k === kind) || !/^\d+$/.test(weight ?? '')) throw new Error(`BENCH_MIX: '${part}' is not <kind>:<integer weight>`);
+      return [kind as Kind, Number(weight)] as const;
+    }),
+  );
+  return DEFAULT_MIX.map(([kind, weight]) => [kind, overrides.get(kind) ?? weight] as const);
+}
 
 export interface RequestSpec {
   method: string;
@@ -51,8 +63,10 @@ export class Workload {
   constructor(
     private readonly org: SeededOrg,
     private readonly random: () => number = Math.random,
+    readonly mix: ReadonlyArray<readonly [Kind, number]> = mixFromEnv(),
   ) {
-    for (const [kind, weight] of MIX) for (let i = 0; i < weight; i++) this.picks.push(kind);
+    for (const [kind, weight] of mix) for (let i = 0; i < weight; i++) this.picks.push(kind);
+    if (this.picks.length === 0) throw new Error('BENCH_MIX leaves no request to send');
   }
 
   private pickTask(free: boolean): SeededTask {
@@ -69,7 +83,10 @@ export class Workload {
   }
 
   next(context: Context): RequestSpec {
-    const kind = this.picks[Math.floor(this.random() * this.picks.length)];
+    return this.build(this.picks[Math.floor(this.random() * this.picks.length)], context);
+  }
+
+  build(kind: Kind, context: Context): RequestSpec {
     context.kind = kind;
     const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -176,7 +176,12 @@ runSuite('api', async (report: SuiteReport, store: StoreKind) => {
 
     // 3. Warm-up, then the measured run with RSS sampled every second.
     const workload = new Workload(org);
-    await cannon(api, workload, WARMUP_S);
+    const share = (kinds: (k: Kind) => boolean) => workload.mix.filter(([k]) => kinds(k)).reduce((a, [, w]) => a + w, 0);
+    const total = share(() => true);
+    report.detail('mix', Object.fromEntries(workload.mix));
+    if (process.env.BENCH_MIX) report.note(`mix overridden by BENCH_MIX=${process.env.BENCH_MIX}: ${Math.round((share((k) => !COMMAND_KINDS.has(k)) / total) * 100)} % queries, ${Math.round((share((k) => COMMAND_KINDS.has(k)) / total) * 100)} % commands`);
+    const warm = await cannon(api, workload, WARMUP_S);
+    const warmErrors = [...workload.statuses.values()].flatMap((m) => [...m.entries()]).filter(([s]) => s < 200 || s >= 300).reduce((a, [, n]) => a + n, 0) + warm.connectionErrors + warm.timeouts;
     workload.statuses.clear();
     const headBefore = (await api.http.get('/health')).body.head as number;
     const samples: Array<{ t: number; rss: number }> = [];
@@ -192,7 +197,7 @@ runSuite('api', async (report: SuiteReport, store: StoreKind) => {
     const commandLatencies = [...run.byKind.entries()].filter(([k]) => COMMAND_KINDS.has(k)).flatMap(([, v]) => v).sort((a, b) => a - b);
     const queryLatencies = [...run.byKind.entries()].filter(([k]) => !COMMAND_KINDS.has(k)).flatMap(([, v]) => v).sort((a, b) => a - b);
     const non2xx = [...workload.statuses.values()].flatMap((m) => [...m.entries()]).filter(([s]) => s < 200 || s >= 300).reduce((a, [, n]) => a + n, 0);
-    const errors = non2xx + run.connectionErrors + run.timeouts;
+    const errors = non2xx + run.connectionErrors + run.timeouts + warmErrors;
     const rps = all.length / run.seconds;
     const commandsPerS = commandLatencies.length / run.seconds;
     const queriesPerS = queryLatencies.length / run.seconds;
@@ -211,7 +216,7 @@ runSuite('api', async (report: SuiteReport, store: StoreKind) => {
       console.log(`    ${kind.padEnd(9)} ${fmt(list.length / run.seconds).padStart(6)} req/s   p50 ${round(percentile(list, 50), 1)} ms   p99 ${round(percentile(list, 99), 1)} ms`);
     }
     report.detail('perKind', perKind);
-    report.figure('errors (non-2xx + connection errors + timeouts)', errors);
+    report.figure('errors (non-2xx + connection errors + timeouts, warm-up included)', errors);
     report.figure('events appended during the run', headAfter - headBefore);
     report.figure('peak RSS of the API (VmHWM)', mb(peak), 'MB');
 
@@ -239,17 +244,15 @@ runSuite('api', async (report: SuiteReport, store: StoreKind) => {
 
     // Service time of each kind without queueing: one connection, one request at a time.
     const unloaded: Record<string, unknown> = {};
+    const probeRefusals: string[] = [];
     for (const kind of ['list', 'detail', 'timeline', 'notices', 'progress', 'reminder', 'signoff'] as const) {
       const times: number[] = [];
       for (let i = 0; i < PROBES; i++) {
         const context: Context = {};
-        let spec = workload.next(context);
-        for (let guard = 0; context.kind !== kind && guard < 1000; guard++) {
-          workload.discard(context);
-          spec = workload.next(context);
-        }
+        const spec = workload.build(kind, context);
         const res = await api.http.request(spec.method, spec.path, { headers: spec.headers, raw: spec.body });
         workload.answered(context, res.status, res.text);
+        if (res.status < 200 || res.status >= 300) probeRefusals.push(`${kind}: ${res.status} ${res.text.slice(0, 200)}`);
         times.push(res.ms);
       }
       times.sort((a, b) => a - b);
@@ -257,6 +260,7 @@ runSuite('api', async (report: SuiteReport, store: StoreKind) => {
       report.figure(`unloaded latency of ${kind} (1 connection, ${PROBES} requests) p50 / p99`, `${round(percentile(times, 50), 1)} / ${round(percentile(times, 99), 1)}`, 'ms');
     }
     report.detail('unloaded', unloaded);
+    report.check(probeRefusals.length === 0, 'every unloaded request answered 2xx', probeRefusals.slice(0, 3));
 
     // 4. Stop, verify the log, then the raw engine in the same run.
     await api.stop();

@@ -121,6 +121,25 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(JSON.parse('{"__proto__":{"fuzzCanary":"polluted"}}'), { constructor: { prototype: { fuzzCanary: 'polluted' } } }, FORGED_FIELDS) },
 );
 
+/** What the API logged about its 500s, from Nest's text lines or pino's JSON lines (`context: HttpError`). */
+function errorLines(logs: string): string[] {
+  const out: string[] = [];
+  const lines = logs.split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (line.startsWith('{')) {
+      try {
+        const entry = JSON.parse(line) as { context?: string; msg?: string };
+        if (entry.context === 'HttpError' && entry.msg) out.push(entry.msg.split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' '));
+      } catch {
+        // not a log line of ours
+      }
+    } else if (/ERROR \[HttpError\]/.test(line)) {
+      out.push(`${line.replace(/^.*ERROR \[HttpError\] /, '')} ${(lines[i + 1] ?? '').trim()}`);
+    }
+  }
+  return out;
+}
+
 /** Percent-encodes the UTF-8 bytes of any string (encodeURIComponent throws on a lone surrogate). */
 function pct(value: string): string {
   let out = '';
@@ -365,6 +384,12 @@ runSuite('fuzz', async (report: SuiteReport, store: StoreKind) => {
     let unsendable = 0;
     const started = performance.now();
     for (const [i, req] of requests.entries()) {
+      const writes = req.method !== 'GET' && req.method !== 'HEAD';
+      // The baseline is taken just before each command: audited reads before it append their own records.
+      if (writes) {
+        const size = await reader.headPosition();
+        if (size !== head.size) head = await reader.treeHead(size);
+      }
       let res: Reply | undefined;
       try {
         res = await http.request(req.method, req.path, { headers: req.headers, raw: req.raw, timeoutMs: 30_000 });
@@ -397,7 +422,7 @@ runSuite('fuzz', async (report: SuiteReport, store: StoreKind) => {
       } else accepted++;
       // The log: after a rejection, nothing appended and the tree at its old size unchanged; after an acceptance,
       // every new event recorded as the token's user.
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
+      if (writes) {
         const size = await reader.headPosition();
         const appended = size > head.size ? (await reader.readAll({ fromPosition: head.size + 1, limit: 10_000 })).filter((e) => e.streamId !== CHECKPOINT_STREAM) : [];
         if (!ok && appended.length > 0) violations.push({ label: req.label, problem: `rejected with ${res.status} but appended ${appended.map((e) => e.type).join(', ')}` });
@@ -495,10 +520,17 @@ runSuite('fuzz', async (report: SuiteReport, store: StoreKind) => {
     console.log(`  statuses: ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
     console.log(`  codes: ${[...codes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([c, n]) => `${c}×${n}`).join(' ')}`);
     report.detail('violations', violations.slice(0, 100));
-    const serverErrors = api.logs().split('\n').flatMap((line, i, all) => (/ERROR \[HttpError\]/.test(line) ? [`${line.replace(/^.*ERROR \[HttpError\] /, '')} ${(all[i + 1] ?? '').trim()}`] : []));
+    const serverErrors = errorLines(api.logs());
     if (serverErrors.length) {
       report.detail('serverErrors', serverErrors.slice(0, 20));
-      console.log(`  the API logged ${serverErrors.length} error(s), e.g.:\n    ${[...new Set(serverErrors.map((e) => e.replace(/^\S+ \S+: /, '')))].slice(0, 3).join('\n    ')}`);
+      const causes = new Map<string, string[]>();
+      for (const e of serverErrors) {
+        const route = /^(\S+ \S+): /.exec(e)?.[1] ?? '?';
+        const cause = e.replace(/^\S+ \S+: /, '').split(/\s+at\s/)[0].replace(/\s+/g, ' ').trim();
+        causes.set(cause, [...(causes.get(cause) ?? []), route]);
+      }
+      report.detail('serverErrorCauses', Object.fromEntries([...causes].map(([c, routes]) => [c, [...new Set(routes)]])));
+      for (const [cause, routes] of causes) report.note(`500 ${routes.length}×: ${cause} (e.g. ${[...new Set(routes)].slice(0, 3).join(', ')})`);
     }
     const byProblem = new Map<string, typeof violations>();
     for (const v of violations) byProblem.set(v.problem.split(':')[0], [...(byProblem.get(v.problem.split(':')[0]) ?? []), v]);

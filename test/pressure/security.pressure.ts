@@ -179,7 +179,11 @@ runSuite('security', async (report: SuiteReport, store: StoreKind) => {
 
     const live = expect2xx(await http.post(`/v1/users/${victim}/tokens`, admin, { label: 'live' }), 'token').body.token as string;
     keep('live', live);
-    expectStatus('a token in the query string is not a credential', await refused.get(`/v1/me?access_token=${encodeURIComponent(live)}`), 401);
+    // A token of its own, so that where it ends up is attributable to this one request.
+    const inQuery = expect2xx(await http.post(`/v1/users/${victim}/tokens`, admin, { label: 'sent in a query string' }), 'token').body.token as string;
+    secrets.set('token sent in a query string (token)', inQuery);
+    secrets.set('token sent in a query string (secret)', secretOf(inQuery));
+    expectStatus('a token in the query string is not a credential', await refused.get(`/v1/me?access_token=${encodeURIComponent(inQuery)}`), 401);
     expectStatus('a token in a cookie is not a credential', await refused.request('GET', '/v1/me', { headers: { cookie: `token=${live}; Authorization=Bearer ${live}` } }), 401);
 
     // ── the 401 limit ───────────────────────────────────────────────────────────────────────────────────────────
@@ -223,9 +227,11 @@ runSuite('security', async (report: SuiteReport, store: StoreKind) => {
     const logs = `${api.logs()}\n${failedOutput}`;
     const everything = bodies.join('\n');
     const leaks: string[] = [];
+    const queryLeaks: string[] = [];
     for (const [label, secret] of secrets) {
       if (secret.length < 8) continue;
-      if (logs.includes(secret)) leaks.push(`${label} in the API's output`);
+      const line = logs.split('\n').find((l) => l.includes(secret));
+      if (line !== undefined) (label.startsWith('token sent in a query string') ? queryLeaks : leaks).push(`${label} in the API's output: ${line.split(secret).join('<secret>').slice(0, 300)}`);
       // A token's own issue response shows it once, by design: look in every other body.
       const inBodies = bodies.filter((b) => b.includes(secret) && !(label.endsWith('(token)') && b.includes('"tokenId"') && b.includes('"token"')) && !(label.endsWith('(secret)') && b.includes('"token"')));
       if (inBodies.length) leaks.push(`${label} in ${inBodies.length} response bod${inBodies.length === 1 ? 'y' : 'ies'}`);
@@ -233,6 +239,7 @@ runSuite('security', async (report: SuiteReport, store: StoreKind) => {
     report.figure('secrets looked for (tokens, secrets, their hashes, database passwords)', secrets.size);
     report.figure('response bodies and log bytes searched', `${bodies.length} bodies, ${logs.length + everything.length} bytes`);
     report.check(leaks.length === 0, 'no secret in any response body or in the API’s stdout/stderr', leaks.slice(0, 10));
+    report.check(queryLeaks.length === 0, 'a token a client wrongly puts in a query string is not written to the logs either', queryLeaks.slice(0, 2));
     report.detail('scopeChecks', outcomes);
     report.figure('scope and role spot checks', `${outcomes.filter((o) => o.ok).length}/${outcomes.length} as expected; ${leaked} out-of-scope items in lists`);
     api = undefined;

@@ -57,7 +57,16 @@ function run(file: string, store: StoreKind, limitS: number): Promise<number> {
       console.error(`${file} --store ${store}: over ${limitS} s, killed`);
       killGroup();
     }, (limitS + 30) * 1000);
+    // Stopped from outside (Ctrl-C, the launcher's limit): the running suite and its API go too.
+    const stop = () => {
+      killGroup();
+      process.exit(130);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     child.on('exit', (code, signal) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       clearTimeout(timer);
       killGroup();
       resolve(code ?? (signal ? 1 : 0));

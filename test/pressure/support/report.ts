@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, type StoreKind } from './api-process';
+import { APP_ROOT, REPO_ROOT, type StoreKind } from './api-process';
 
 /** What a machine looked like when a figure was taken: these 2-core machines are shared, so load travels with it. */
 export function load(): { load1: number; load5: number } {
@@ -106,7 +106,8 @@ export class SuiteReport {
       finishedAt: new Date().toISOString(),
       node: process.version,
       cores: availableParallelism(),
-      commit: gitHead(),
+      commit: measuredCommit(),
+      measuredTree: APP_ROOT === REPO_ROOT ? 'working tree' : APP_ROOT,
       loadAtStart: this.startLoad,
       loadAtEnd: load(),
       ok: this.failures.length === 0,
@@ -127,6 +128,14 @@ export class SuiteReport {
     );
     return this.failures.length === 0 ? 0 : 1;
   }
+}
+
+/** The commit measured: a snapshot's `.commit` file (see README), else this repository's HEAD (plus local edits). */
+function measuredCommit(): string | null {
+  const marker = join(APP_ROOT, '.commit');
+  if (APP_ROOT !== REPO_ROOT && existsSync(marker)) return readFileSync(marker, 'utf8').trim();
+  const head = gitHead();
+  return APP_ROOT === REPO_ROOT && head ? `${head} (working tree)` : head;
 }
 
 function gitHead(): string | null {
