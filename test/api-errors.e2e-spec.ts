@@ -72,6 +72,20 @@ describeOnEachStore('API errors, concurrency and idempotency', (store) => {
     expect(res.body).toMatchObject({ code: 'REQUEST.MALFORMED', fields: [{ field: 'body' }] });
   });
 
+  it('answers 400, not 500, for a body nested thousands of levels deep, and writes nothing', async () => {
+    const before = await ledger.ledgerStore().headPosition();
+    const res = await staff.request('POST', '/v1/tasks/t4-zh/progress-reports', { rawBody: '['.repeat(10_000) + ']'.repeat(10_000) });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'REQUEST.TOO_DEEP', fields: [{ field: 'body' }] });
+    expect(await ledger.ledgerStore().headPosition()).toBe(before);
+  });
+
+  it('answers 400 when a required nested object is missing', async () => {
+    const res = await ledger.admin.post('/v1/directives/no-such-directive/amendments', { reason: 'no changes given' });
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'changes' })]));
+  });
+
   it('answers 400 for a malformed If-Match or Idempotency-Key, and for an id that cannot name a stream', async () => {
     expect((await staff.post('/v1/tasks/t4-zh/acknowledgement', {}, { headers: { 'if-match': 'version 3' } })).body.code).toBe('REQUEST.IF_MATCH_INVALID');
     expect((await staff.post('/v1/tasks/t4-zh/acknowledgement', {}, { headers: { 'idempotency-key': 'has spaces' } })).body.code).toBe('REQUEST.IDEMPOTENCY_KEY_INVALID');

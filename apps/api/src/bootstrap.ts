@@ -1,3 +1,4 @@
+import { rejectDeepJson } from './shared/json-depth.middleware';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -25,6 +26,7 @@ export async function createLedgerApp(options: { logger?: false; module?: Compil
     : await NestFactory.create<NestExpressApplication>(AppModule, drainingHttpAdapter(), appOptions);
   installHttpOperations(app, options.logger !== false);
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(rejectDeepJson);
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   const document = SwaggerModule.createDocument(

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { ValidateNested } from 'class-validator';
+import { ValidateNested, IsDefined } from 'class-validator';
 import { domainError } from '@ledger/domain';
 import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
 import type { CommandContext } from '../shared/command-context';
@@ -11,6 +11,7 @@ import { onDirective } from './directive-command';
 
 export class AmendDirectiveRequestDto {
   @ApiProperty({ type: DirectiveChangesDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => DirectiveChangesDto)
   changes!: DirectiveChangesDto;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, ValidateNested, IsDefined } from 'class-validator';
 import {
   domainError,
   FINDING_SEVERITIES,
@@ -70,6 +70,7 @@ export class RecordFindingRequestDto {
   findingId!: string;
 
   @ApiProperty({ type: FindingSubjectDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => FindingSubjectDto)
   subject!: FindingSubjectDto;

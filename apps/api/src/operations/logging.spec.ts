@@ -37,3 +37,13 @@ describe('the request log', () => {
     expect(out).not.toContain('SECRETSECRET');
   });
 });
+
+describe('redactQuery', () => {
+  it('hides credential-like query parameters and keeps the rest', () => {
+    const { redactQuery } = jest.requireActual('./logging') as typeof import('./logging');
+    expect(redactQuery('/v1/tasks?unitId=zh&access_token=lgr_abc_secret&page=2')).toBe('/v1/tasks?unitId=zh&access_token=[redacted]&page=2');
+    expect(redactQuery('/v1/me?Token=x')).toBe('/v1/me?Token=[redacted]');
+    expect(redactQuery('/v1/tasks?unitId=zh')).toBe('/v1/tasks?unitId=zh');
+    expect(redactQuery('/health')).toBe('/health');
+  });
+});

@@ -50,7 +50,7 @@ export function loggerParams(config: OperationsConfig, service: string, pretty =
     serializers: {
       req: (req: { method?: string; url?: string; remoteAddress?: string; headers?: Record<string, unknown> }) => ({
         method: req.method,
-        url: req.url,
+        url: redactQuery(req.url),
         remoteAddress: req.remoteAddress,
         // Headers are left out (Authorization, cookies): only the client's name is worth a line.
         userAgent: req.headers?.['user-agent'],
@@ -73,4 +73,31 @@ export function useLedgerLogger(app: INestApplicationContext, enabled: boolean):
     return;
   }
   PinoLogger.root.level = 'silent';
+}
+
+const SECRET_PARAM = /^(access_token|token|api_key|apikey|key|secret|password|auth|authorization|signature)$/i;
+
+/**
+ * A URL as logged: query parameters that could carry a credential (a client that wrongly sends its token as
+ * `?access_token=`) have their values replaced, so no secret reaches the logs whatever a client sends.
+ */
+export function redactQuery(url: string | undefined): string | undefined {
+  if (url === undefined) return url;
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        // An undecodable name is kept as sent; it is not a known credential parameter.
+      }
+      return SECRET_PARAM.test(decoded) && eq >= 0 ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { IsIn, ValidateNested } from 'class-validator';
+import { IsIn, ValidateNested, IsDefined } from 'class-validator';
 import { domainError, unitDecider, unitStreamId, UNIT_KINDS, type UnitKind } from '@ledger/domain';
 import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
 import type { CommandContext } from '../shared/command-context';
@@ -14,6 +14,7 @@ export class RegisterUnitRequestDto {
   unitId!: string;
 
   @ApiProperty({ type: UnitNamesDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => UnitNamesDto)
   names!: UnitNamesDto;

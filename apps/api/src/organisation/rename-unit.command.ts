@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { ValidateNested } from 'class-validator';
+import { ValidateNested, IsDefined } from 'class-validator';
 import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
 import type { CommandContext } from '../shared/command-context';
 import { onUnit } from './unit-command';
@@ -9,6 +9,7 @@ import { UnitNamesDto } from './unit-names.dto';
 
 export class RenameUnitRequestDto {
   @ApiProperty({ type: UnitNamesDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => UnitNamesDto)
   names!: UnitNamesDto;

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Min, ValidateNested, IsDefined } from 'class-validator';
 import {
   optionalText,
   parseStreamId,
@@ -55,6 +55,7 @@ export class RecordSignOffRequestDto {
   signOffId?: string;
 
   @ApiProperty({ type: SignedRecordDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => SignedRecordDto)
   record!: SignedRecordDto;

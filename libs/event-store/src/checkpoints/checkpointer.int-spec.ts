@@ -216,3 +216,24 @@ describe('the checkpoint key on disk', () => {
     expect(() => checkpointConfigFromEnv({ LEDGER_CHECKPOINT_EVERY_EVENTS: '0' }, dir)).toThrow(/LEDGER_CHECKPOINT_EVERY_EVENTS/);
   });
 });
+
+describe('verifyCheckpoints over a damaged log', () => {
+  it('reports the checkpoints it cannot check instead of stopping', async () => {
+    const clock = new TestClock('2018-10-20T02:00:00.000Z');
+    const store = await SqliteEventStore.open({ path: ':memory:', policy, clock });
+    try {
+      const key = generateCheckpointKey();
+      await appendEvents(store, 300);
+      await new Checkpointer({ store, key, origin: ORIGIN, clock, everyEvents: 10, everySeconds: 60 }).tick();
+      // Remove a Merkle node behind the triggers' back, as the tamper suite does.
+      const db = (store as SqliteEventStore).rawDatabase();
+      db.exec('DROP TRIGGER ledger_merkle_nodes_no_delete');
+      db.exec('DELETE FROM ledger_merkle_nodes WHERE level = 8 AND idx = 0');
+      const report = await verifyCheckpoints(store);
+      expect(report.ok).toBe(false);
+      expect(report.problems.map((p) => p.code)).toContain('CHECKPOINT_UNVERIFIABLE');
+    } finally {
+      await store.close();
+    }
+  });
+});

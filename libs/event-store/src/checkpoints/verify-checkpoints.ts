@@ -33,6 +33,7 @@ export type CheckpointProblemCode =
   | 'CHECKPOINT_SIGNATURE'
   /** The signed root is not the root the log recomputes at that size. */
   | 'CHECKPOINT_ROOT'
+  | 'CHECKPOINT_UNVERIFIABLE'
   /** The checkpoint covers more events than the log has: the log was truncated. */
   | 'CHECKPOINT_BEYOND_LOG'
   /** Two signed checkpoints of one size with different roots. */
@@ -111,11 +112,23 @@ export async function verifyCheckpoints(store: LedgerStore, options: VerifyCheck
   const head = await store.headPosition();
   const problems: CheckpointProblem[] = [];
   const roots = new Map<number, Buffer>();
-  const rootAtSize = async (size: number): Promise<Buffer> => {
+  const unverifiable = new Set<number>();
+  // A log with rows or Merkle nodes missing cannot produce its root at some sizes: that is a finding to report (the
+  // row checks have named the cause), not a reason to stop checking the other checkpoints.
+  const rootAtSize = async (size: number): Promise<Buffer | undefined> => {
     let root = roots.get(size);
-    if (!root) {
-      root = fromHex((await store.treeHead(size)).rootHash);
-      roots.set(size, root);
+    if (!root && !unverifiable.has(size)) {
+      try {
+        root = fromHex((await store.treeHead(size)).rootHash);
+        roots.set(size, root);
+      } catch (error) {
+        unverifiable.add(size);
+        problems.push({
+          code: 'CHECKPOINT_UNVERIFIABLE',
+          size,
+          message: `the log cannot produce its root at size ${size} to check the checkpoint against: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
     }
     return root;
   };
@@ -132,7 +145,7 @@ export async function verifyCheckpoints(store: LedgerStore, options: VerifyCheck
     }
     if (size === 0) continue;
     const recomputed = await rootAtSize(size);
-    if (!recomputed.equals(rootHash)) {
+    if (recomputed && !recomputed.equals(rootHash)) {
       problems.push({
         code: 'CHECKPOINT_ROOT',
         position: c.position,
@@ -183,7 +196,7 @@ export async function verifyCheckpoints(store: LedgerStore, options: VerifyCheck
     }
     if (size > 0) {
       const recomputed = await rootAtSize(size);
-      if (!recomputed.equals(rootHash)) {
+      if (recomputed && !recomputed.equals(rootHash)) {
         problems.push({
           code: 'WITNESS_MISMATCH',
           size,
@@ -371,7 +384,12 @@ async function consistencyProblem(store: LedgerStore, head: number, older: Check
   if (older.size > newer.size) return `it is smaller (${newer.size}) than the earlier one (${older.size})`;
   if (older.size === 0) return undefined;
   if (newer.size > head) return undefined; // reported as beyond the log
-  const proof = older.size === newer.size ? [] : (await store.consistencyProof(older.size, newer.size)).map(fromHex);
+  let proof: Buffer[];
+  try {
+    proof = older.size === newer.size ? [] : (await store.consistencyProof(older.size, newer.size)).map(fromHex);
+  } catch (error) {
+    return `the log cannot produce a consistency proof from ${older.size} to ${newer.size}: ${error instanceof Error ? error.message : String(error)}`;
+  }
   const check = verifyConsistency(older.size, newer.size, proof, older.rootHash, newer.rootHash);
   return check.ok ? undefined : check.reason;
 }
