@@ -75,3 +75,19 @@ describeEventStoreContract('SQLite in memory', async (clock: TestClock): Promise
     },
   };
 });
+
+describe('SQLite file store settings', () => {
+  it('runs in WAL mode with durable commits by default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-mode-'));
+    const store = await SqliteEventStore.open({ path: join(dir, 'ledger.db'), policy });
+    try {
+      const db = store.rawDatabase();
+      expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
+      // 2 = FULL: each commit is fsynced.
+      expect((db.prepare('PRAGMA synchronous').get() as { synchronous: number }).synchronous).toBe(2);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
