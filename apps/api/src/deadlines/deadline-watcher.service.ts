@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ancestorsOf, DomainError, hasPassed, type TaskStatus } from '@ledger/domain';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
@@ -7,6 +7,7 @@ import { API_CONFIG, type ApiConfig } from '../shared/api-config';
 import type { CommandContext } from '../shared/command-context';
 import { LedgerTime } from '../shared/ledger-time';
 import { MarkDeadlinePassedCommand } from '../tasks/mark-deadline-passed.command';
+import { PeriodicSweep } from './periodic-sweep';
 import { DEADLINE_TICKER, type Ticker } from './ticker';
 
 export const DEADLINE_WATCHER_RUNS = Symbol('DEADLINE_WATCHER_RUNS');
@@ -31,42 +32,25 @@ export interface DeadlineSweep {
  * never record the same deadline twice: the second finds the first's events and appends nothing.
  */
 @Injectable()
-export class DeadlineWatcher implements OnApplicationBootstrap, OnModuleDestroy {
+export class DeadlineWatcher extends PeriodicSweep<DeadlineSweep> {
   private readonly log = new Logger('DeadlineWatcher');
-  private stop: (() => void) | undefined;
-  private sweeping: Promise<DeadlineSweep> | undefined;
 
   constructor(
     private readonly commands: CommandBus,
     private readonly readModels: ReadModelsService,
     private readonly time: LedgerTime,
-    @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(DEADLINE_TICKER) private readonly ticker: Ticker,
-    @Inject(DEADLINE_WATCHER_RUNS) private readonly runs: DeadlineWatcherRuns,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.runs === 'embedded' && !this.config.embeddedProjector) return;
-    this.stop = this.ticker.start(this.config.deadlineCheckIntervalMs, () => this.tick());
-    this.log.log(`checking deadlines every ${this.config.deadlineCheckIntervalMs} ms`);
+    @Inject(API_CONFIG) config: ApiConfig,
+    @Inject(DEADLINE_TICKER) ticker: Ticker,
+    @Inject(DEADLINE_WATCHER_RUNS) runs: DeadlineWatcherRuns,
+  ) {
+    super({ config, ticker, runs });
   }
 
-  /** On shutdown: no new sweep, and the one in progress finishes its commands (the store closes after this). */
-  async onModuleDestroy(): Promise<void> {
-    this.stop?.();
-    this.stop = undefined;
-    await this.sweeping?.catch(() => undefined);
+  protected override started(intervalMs: number): void {
+    this.log.log(`checking deadlines every ${intervalMs} ms`);
   }
 
-  /** One sweep (ticks never overlap: a tick during a sweep waits for it). */
-  tick(): Promise<DeadlineSweep> {
-    this.sweeping ??= this.sweep().finally(() => {
-      this.sweeping = undefined;
-    });
-    return this.sweeping;
-  }
-
-  private async sweep(): Promise<DeadlineSweep> {
+  protected async sweep(): Promise<DeadlineSweep> {
     const today = this.time.today();
     const models = this.readModels.current();
     const units = this.readModels.orgUnits();

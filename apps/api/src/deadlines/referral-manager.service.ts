@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ancestorsOf, DomainError, shouldFlag, type ObjectiveEvaluated } from '@ledger/domain';
 import { caseForObjective } from '@ledger/projections';
@@ -8,6 +8,7 @@ import { ReadModelsService } from '../read-models/read-models.service';
 import { API_CONFIG, type ApiConfig } from '../shared/api-config';
 import type { CommandContext } from '../shared/command-context';
 import { DEADLINE_WATCHER_RUNS, type DeadlineWatcherRuns } from './deadline-watcher.service';
+import { PeriodicSweep } from './periodic-sweep';
 import { DEADLINE_TICKER, type Ticker } from './ticker';
 
 export const REFERRAL_MANAGER_ACTOR_ID = 'system:referral-manager';
@@ -25,38 +26,20 @@ export interface ReferralSweep {
  * case id from the objective, so two managers in two processes never refer an objective twice.
  */
 @Injectable()
-export class ReferralManager implements OnApplicationBootstrap, OnModuleDestroy {
+export class ReferralManager extends PeriodicSweep<ReferralSweep> {
   private readonly log = new Logger('ReferralManager');
-  private stop: (() => void) | undefined;
-  private sweeping: Promise<ReferralSweep> | undefined;
 
   constructor(
     private readonly commands: CommandBus,
     private readonly readModels: ReadModelsService,
-    @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(DEADLINE_TICKER) private readonly ticker: Ticker,
-    @Inject(DEADLINE_WATCHER_RUNS) private readonly runs: DeadlineWatcherRuns,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.runs === 'embedded' && !this.config.embeddedProjector) return;
-    this.stop = this.ticker.start(this.config.deadlineCheckIntervalMs, () => this.tick());
+    @Inject(API_CONFIG) config: ApiConfig,
+    @Inject(DEADLINE_TICKER) ticker: Ticker,
+    @Inject(DEADLINE_WATCHER_RUNS) runs: DeadlineWatcherRuns,
+  ) {
+    super({ config, ticker, runs });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stop?.();
-    this.stop = undefined;
-    await this.sweeping?.catch(() => undefined);
-  }
-
-  tick(): Promise<ReferralSweep> {
-    this.sweeping ??= this.sweep().finally(() => {
-      this.sweeping = undefined;
-    });
-    return this.sweeping;
-  }
-
-  private async sweep(): Promise<ReferralSweep> {
+  protected async sweep(): Promise<ReferralSweep> {
     const models = this.readModels.current();
     const units = this.readModels.orgUnits();
     const referred: string[] = [];
