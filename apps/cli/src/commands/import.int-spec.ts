@@ -187,4 +187,79 @@ describe('ledger import', () => {
       expect(stderr).toContain(`line ${line}: date: must be YYYY-MM-DD`);
     });
   });
+
+  describe('objectives and their actuals', () => {
+    const base: RawRow[] = [
+      { record: 'unit', id: 'city', date: '2018-01-01', unit_kind: 'city', name_en: 'Sample City', head_person_id: 'p-mayor', head_name: 'Li Ming', head_post_title: 'Mayor' },
+      { record: 'unit', id: 'd1', date: '2018-01-01', parent_id: 'city', unit_kind: 'district', name_en: 'District 1', head_person_id: 'p-d1', head_name: 'Head One', head_post_title: 'District Head' },
+      { record: 'directive', id: 'plan-2018', date: '2018-01-05', issuer_unit_id: 'city', issuer_person_id: 'p-mayor', issuer_name: 'Li Ming', issuer_post_title: 'Mayor', document_number: 'PLAN-1', directive_kind: 'plan', title: 'Work plan 2018', body: 'Annual objectives of the districts.' },
+      { record: 'objective', id: 'd1-roads-2018', date: '2018-01-06', unit_id: 'd1', directive_id: 'plan-2018', year: '2018', metric: 'Rural roads hardened', unit_of_measure: 'km', direction: 'higher_is_better', target: '120.5', baseline: '80', weight: '0.2', tolerance: '0.05', deadline: '2018-12-31' },
+      { record: 'actual', id: 'd1-roads-h1', date: '2018-07-03', objective_id: 'd1-roads-2018', period: '2018-H1', as_of: '2018-06-30', value: '51.25', same_period_last_year: '40', source: 'District statistics office' },
+      { record: 'actual', id: 'd1-roads-h2', date: '2019-01-04', objective_id: 'd1-roads-2018', period: '2018-H2', as_of: '2018-12-31', value: '118', source: 'District statistics office' },
+    ];
+
+    it('defines each objective from its directive and appends its actuals in file order, once', async () => {
+      const path = await fileOf('objectives.csv', base);
+      const outcome = await importFile(store, path, {}, ENV);
+      expect(outcome.exitCode).toBe(0);
+      const events = (await allEvents(store)).filter((e) => e.streamId === 'objective-d1-roads-2018');
+      expect(events.map((e) => [e.type, e.streamVersion, e.metadata.commandId])).toEqual([
+        ['ObjectiveDefined', 1, 'import:objective:d1-roads-2018'],
+        ['ActualReported', 2, 'import:actual:d1-roads-h1'],
+        ['ActualReported', 3, 'import:actual:d1-roads-h2'],
+      ]);
+      expect(events[0].data).toMatchObject({ unitId: 'd1', year: 2018, target: 120.5, baseline: 80, weight: 0.2, tolerance: 0.05, deadline: '2018-12-31', directiveId: 'plan-2018', letterId: null });
+      expect(events[1].data).toMatchObject({ period: '2018-H1', asOf: '2018-06-30', value: 51.25, samePeriodLastYear: 40, source: 'District statistics office' });
+      expect(events[2].data).toMatchObject({ value: 118, samePeriodLastYear: null });
+      expect(events[2].metadata.occurredAt).toBe('2019-01-03T16:00:00Z');
+      expect((await store.verify()).ok).toBe(true);
+
+      const head = await store.headPosition();
+      const again = await importFile(store, path, {}, ENV);
+      expect(again.exitCode).toBe(0);
+      expect(again.plan!.alreadyImported).toBe(base.length);
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('adds later actuals to an objective already in the ledger', async () => {
+      await importFile(store, await fileOf('first.csv', base.slice(0, 5)), {}, ENV);
+      const outcome = await importFile(store, await fileOf('second.csv', base.slice(5)), {}, ENV);
+      expect(outcome.exitCode).toBe(0);
+      const events = (await allEvents(store)).filter((e) => e.streamId === 'objective-d1-roads-2018');
+      expect(events.map((e) => e.type)).toEqual(['ObjectiveDefined', 'ActualReported', 'ActualReported']);
+    });
+
+    it('names every bad field and reference by line and writes nothing', async () => {
+      const rows: RawRow[] = [
+        ...base,
+        { ...base[3], id: 'bad-figures', target: '1e3', weight: '', direction: 'up', deadline: '2019-01-31' },
+        { ...base[3], id: 'later-plan', directive_id: 'plan-2019' },
+        { record: 'directive', id: 'plan-2019', date: '2018-02-01', issuer_unit_id: 'city', issuer_person_id: 'p-mayor', issuer_name: 'Li Ming', issuer_post_title: 'Mayor', document_number: 'PLAN-2', directive_kind: 'plan', title: 'Plan', body: 'Plan.' },
+        { ...base[4], id: 'orphan-actual', objective_id: 'nope' },
+        { ...base[4], id: 'early-actual', as_of: '2017-12-31', date: '2018-01-10' },
+        { ...base[4], id: 'used-wrong-column', title: 'not for actuals' },
+      ];
+      const outcome = await importFile(store, await fileOf('bad.csv', rows), {}, ENV);
+      expect(outcome.exitCode).toBe(1);
+      expect(stderr).toContain(`line ${lineOf(rows, 6)}: target: must be a decimal number`);
+      expect(stderr).toContain(`line ${lineOf(rows, 6)}: weight: is required`);
+      expect(stderr).toContain(`line ${lineOf(rows, 6)}: direction: must be one of higher_is_better, lower_is_better`);
+      expect(stderr).toContain(`line ${lineOf(rows, 6)}: deadline: must fall in the objective's year 2018`);
+      expect(stderr).toContain(`line ${lineOf(rows, 7)}: directive_id: directive plan-2019 comes later (line ${lineOf(rows, 8)})`);
+      expect(stderr).toContain(`line ${lineOf(rows, 9)}: objective_id: objective nope does not exist`);
+      expect(stderr).toMatch(new RegExp(`line ${lineOf(rows, 10)}: as_of: .*\\(OBJECTIVE\\.ACTUAL_BEFORE_YEAR\\)`));
+      expect(stderr).toContain(`line ${lineOf(rows, 11)}: title: is not used by a actual row`);
+      expect(await store.headPosition()).toBe(0);
+    });
+
+    it('imports the sample history with objectives (what the 100,000-row measurement uses)', async () => {
+      const rows = sampleImportRows(400, { objectives: true });
+      expect(rows.some((r) => r.record === 'objective')).toBe(true);
+      expect(rows.some((r) => r.record === 'actual')).toBe(true);
+      const outcome = await importFile(store, await fileOf('history.csv', rows), {}, ENV);
+      expect(outcome.exitCode).toBe(0);
+      expect(outcome.plan!.accepted).toBe(400);
+      expect((await store.verify()).ok).toBe(true);
+    });
+  });
 });

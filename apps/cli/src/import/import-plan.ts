@@ -6,6 +6,8 @@ import {
   DomainError,
   fold,
   headOn,
+  objectiveDecider,
+  objectiveStreamId,
   taskDecider,
   taskStreamId,
   unitDecider,
@@ -14,11 +16,12 @@ import {
   type Actor,
   type Decider,
   type DirectiveState,
+  type ObjectiveState,
   type UnitState,
 } from '@ledger/domain';
 import type { AppendRequest, JsonObject, LedgerStore, NewEvent, RecordedEvent } from '@ledger/event-store';
 import { domainEventOf } from '@ledger/projections';
-import { formatProblem, parseRow, type DirectiveRow, type ImportRow, type RawRow, type RowProblem, type SourceRow, type TaskRow, type UnitRow } from './import-rows';
+import { formatProblem, parseRow, type ActualRow, type DirectiveRow, type ObjectiveRow, type ImportRow, type RawRow, type RowProblem, type SourceRow, type TaskRow, type UnitRow } from './import-rows';
 
 export interface ImportContext {
   readonly store: LedgerStore;
@@ -84,6 +87,11 @@ const COLUMN_OF_FIELD: Readonly<Record<string, string>> = {
   name: 'head_name',
   'meeting.date': 'meeting_date',
   'meeting.name': 'meeting_name',
+  unitId: 'unit_id',
+  unitOfMeasure: 'unit_of_measure',
+  directive: 'directive_id',
+  asOf: 'as_of',
+  samePeriodLastYear: 'same_period_last_year',
 };
 
 function refusal(error: unknown, fallbackField: string, kindColumn?: string): RowProblem {
@@ -152,10 +160,11 @@ export async function planImport(
     commands: ReadonlyArray<(state: S) => C>,
     fallbackField: string,
     kindColumn?: string,
+    appendsToExisting = false,
   ): Promise<{ request: AppendRequest; stream: Stream<S>; state: S } | 'already' > => {
     const stream = await load(streamId, decider);
     if (stream.commandIds.has(commandId)) return 'already';
-    if (stream.version > 0) throw new Rejection([{ field: 'id', reason: `${streamId} is already in the ledger` }]);
+    if (stream.version > 0 && !appendsToExisting) throw new Rejection([{ field: 'id', reason: `${streamId} is already in the ledger` }]);
     let state = stream.state;
     const decided: NewEvent[] = [];
     try {
@@ -171,7 +180,7 @@ export async function planImport(
     }
     const request: AppendRequest = {
       streamId,
-      expectedVersion: 'no-stream',
+      expectedVersion: stream.version === 0 ? 'no-stream' : stream.version,
       events: decided,
       metadata: {
         actorId: ctx.actor.id,
@@ -189,7 +198,7 @@ export async function planImport(
   /** Applies a decided append to the in-memory streams (what the store will hold once it is written). */
   const commit = <S>(decision: { request: AppendRequest; stream: Stream<S>; state: S }, line: number): void => {
     decision.stream.state = decision.state;
-    decision.stream.version = decision.request.events.length;
+    decision.stream.version += decision.request.events.length;
     decision.stream.commandIds.add(decision.request.metadata.commandId);
     appends.push({ line, request: decision.request });
     events += decision.request.events.length;
@@ -337,6 +346,70 @@ export async function planImport(
     alreadyImported += (issued === 'already' ? 1 : 0) + tasks.filter((t) => t.decision === 'already').length;
   };
 
+  /** The directive (or plan) a row names, as the ledger plus the earlier rows of this file have it. */
+  const directiveNamed = async (directiveId: string, line: number): Promise<DirectiveState & { status: 'issued' | 'withdrawn' }> => {
+    const rejectedLine = rejectedIds.get(`directive:${directiveId}`);
+    if (rejectedLine !== undefined) throw new Rejection([{ field: 'directive_id', reason: `directive ${directiveId} was rejected (line ${rejectedLine})` }], true);
+    const laterLine = directiveLines.get(directiveId);
+    if (laterLine !== undefined && laterLine > line) {
+      throw new Rejection([{ field: 'directive_id', reason: `directive ${directiveId} comes later (line ${laterLine}): put a directive before the rows that name it` }]);
+    }
+    const state: DirectiveState = (await load(directiveStreamId(directiveId), directiveDecider)).state;
+    if (state.status === 'none') throw new Rejection([{ field: 'directive_id', reason: `directive ${directiveId} does not exist` }]);
+    return state as DirectiveState & { status: 'issued' | 'withdrawn' };
+  };
+
+  const objective = async (source: SourceRow, row: ObjectiveRow): Promise<void> => {
+    await unitNamed(row.unitId, 'unit_id');
+    const directiveState = await directiveNamed(row.directiveId, source.line);
+    if (row.date < directiveState.issuedOn) throw new Rejection([{ field: 'date', reason: `is before the issue date of directive ${row.directiveId} (${directiveState.issuedOn})` }]);
+    const now = nowOf(row.date);
+    const { record: _record, id: objectiveId, date: _date, directiveId, ...figures } = row;
+    const decision = await decide(objectiveStreamId(row.id), objectiveDecider, commandIdOf('objective', row.id), null, now, [
+      (): never =>
+        ({
+          type: 'DefineObjective',
+          objectiveId,
+          ...figures,
+          letter: null,
+          directive: { id: directiveId, status: directiveState.status === 'withdrawn' ? 'withdrawn' : 'issued' },
+          now,
+          actor: ctx.actor,
+        }) as never,
+    ], 'id');
+    if (decision === 'already') alreadyImported++;
+    else commit(decision, source.line);
+    accepted++;
+  };
+
+  const actual = async (source: SourceRow, row: ActualRow): Promise<void> => {
+    const rejectedLine = rejectedIds.get(`objective:${row.objectiveId}`);
+    if (rejectedLine !== undefined) throw new Rejection([{ field: 'objective_id', reason: `objective ${row.objectiveId} was rejected (line ${rejectedLine})` }], true);
+    const state: ObjectiveState = (await load(objectiveStreamId(row.objectiveId), objectiveDecider)).state;
+    if (state.status === 'none') {
+      throw new Rejection([{ field: 'objective_id', reason: `objective ${row.objectiveId} does not exist (define it on an earlier line)` }]);
+    }
+    const now = nowOf(row.date);
+    const decision = await decide(objectiveStreamId(row.objectiveId), objectiveDecider, commandIdOf('actual', row.id), null, now, [
+      (): never =>
+        ({
+          type: 'ReportObjectiveActual',
+          objectiveId: row.objectiveId,
+          period: row.period,
+          asOf: row.asOf,
+          value: row.value,
+          samePeriodLastYear: row.samePeriodLastYear,
+          source: row.source,
+          evidence: [],
+          now,
+          actor: ctx.actor,
+        }) as never,
+    ], 'value', undefined, true);
+    if (decision === 'already') alreadyImported++;
+    else commit(decision, source.line);
+    accepted++;
+  };
+
   let done = 0;
   for (const { source, row, problems } of parsed) {
     options.onProgress?.(++done, parsed.length);
@@ -355,6 +428,8 @@ export async function planImport(
     try {
       if (row.record === 'unit') await unit(source, row);
       else if (row.record === 'directive') await directive(source, row);
+      else if (row.record === 'objective') await objective(source, row);
+      else if (row.record === 'actual') await actual(source, row);
       else {
         const rejectedLine = rejectedIds.get(`directive:${row.directiveId}`);
         if (rejectedLine !== undefined) throw new Rejection([{ field: 'directive_id', reason: `directive ${row.directiveId} was rejected (line ${rejectedLine})` }], true);

@@ -1,9 +1,10 @@
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { DIRECTIVE_KINDS, isDocumentNumber, isId, isIsoDate, UNIT_KINDS, type DirectiveKind, type UnitKind } from '@ledger/domain';
+import { DIRECTIONS, DIRECTIVE_KINDS, isDocumentNumber, isId, isIsoDate, UNIT_KINDS, type Direction, type DirectiveKind, type UnitKind } from '@ledger/domain';
 
 /**
- * The import format: one row per record — a unit, a directive, or a task (with its assignment) — with these
+ * The import format: one row per record — a unit, a directive, a task (with its assignment), an annual objective
+ * (set by a directive or plan already in the file or the ledger), or an objective's reported actual — with these
  * columns, in any order. The same columns serve CSV (a header row) and JSON (an array of objects, or one object
  * per line in `.jsonl`), so a file exported in this shape imports back unchanged. A column a record does not use
  * stays empty. Columns starting with `rejected_` are ignored: a rejects file can be fixed and imported as it is.
@@ -36,6 +37,21 @@ export const IMPORT_COLUMNS = [
   'work',
   'deadline',
   'expected_result',
+  'unit_id',
+  'year',
+  'metric',
+  'unit_of_measure',
+  'direction',
+  'target',
+  'baseline',
+  'weight',
+  'tolerance',
+  'objective_id',
+  'period',
+  'as_of',
+  'value',
+  'same_period_last_year',
+  'source',
 ] as const;
 
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -79,7 +95,40 @@ export interface TaskRow {
   readonly assignment: { leadUnitId: string; coUnitIds: string[]; work: string; deadline: string; expectedResult: string } | null;
 }
 
-export type ImportRow = UnitRow | DirectiveRow | TaskRow;
+/** An annual objective of a unit, set by a directive (or plan) that is on an earlier line or in the ledger. */
+export interface ObjectiveRow {
+  readonly record: 'objective';
+  readonly id: string;
+  readonly date: string;
+  readonly unitId: string;
+  readonly directiveId: string;
+  readonly year: number;
+  readonly metric: string;
+  readonly unitOfMeasure: string;
+  readonly direction: Direction;
+  readonly target: number;
+  readonly baseline: number | null;
+  readonly weight: number;
+  readonly tolerance: number;
+  readonly deadline: string;
+}
+
+/** One reported figure of an objective (`id` names the report; `date` is the day it was reported). */
+export interface ActualRow {
+  readonly record: 'actual';
+  readonly id: string;
+  readonly date: string;
+  readonly objectiveId: string;
+  readonly period: string;
+  readonly asOf: string;
+  readonly value: number;
+  readonly samePeriodLastYear: number | null;
+  readonly source: string;
+}
+
+export type ImportRow = UnitRow | DirectiveRow | TaskRow | ObjectiveRow | ActualRow;
+
+export const IMPORT_RECORDS = ['unit', 'directive', 'task', 'objective', 'actual'] as const;
 
 export interface RowProblem {
   readonly field: string;
@@ -95,7 +144,12 @@ const USED_BY: Record<ImportRow['record'], readonly ImportColumn[]> = {
   unit: ['record', 'id', 'date', 'parent_id', 'unit_kind', 'name_en', 'name_vi', 'name_zh', 'head_person_id', 'head_name', 'head_post_title'],
   directive: ['record', 'id', 'date', 'issuer_unit_id', 'issuer_person_id', 'issuer_name', 'issuer_post_title', 'document_number', 'directive_kind', 'title', 'body', 'meeting_name', 'meeting_date'],
   task: ['record', 'id', 'date', 'directive_id', 'title', 'lead_unit_id', 'co_unit_ids', 'work', 'deadline', 'expected_result'],
+  objective: ['record', 'id', 'date', 'unit_id', 'directive_id', 'year', 'metric', 'unit_of_measure', 'direction', 'target', 'baseline', 'weight', 'tolerance', 'deadline'],
+  actual: ['record', 'id', 'date', 'objective_id', 'period', 'as_of', 'value', 'same_period_last_year', 'source'],
 };
+
+/** A finite decimal number as written in a file (no exponent, no hex, no thousands separators). */
+const DECIMAL = /^-?(0|[1-9]\d{0,14})(\.\d{1,9})?$/;
 
 /**
  * Field checks of one row, all of them (not only the first): shape, formats, lengths, which columns its record
@@ -127,9 +181,22 @@ export function parseRow(raw: RawRow, today: string): { row?: ImportRow; problem
     return v;
   };
 
-  const record = value('record');
-  if (record !== 'unit' && record !== 'directive' && record !== 'task') {
-    problems.push({ field: 'record', reason: record === '' ? 'is required (unit, directive or task)' : `must be unit, directive or task, got '${record}'` });
+  const number = (column: ImportColumn, required: boolean): number | null => {
+    const v = value(column);
+    if (v === '') {
+      if (required) problems.push({ field: column, reason: 'is required' });
+      return null;
+    }
+    if (!DECIMAL.test(v)) {
+      problems.push({ field: column, reason: 'must be a decimal number such as 1250 or 0.05 (no exponent or separators)' });
+      return null;
+    }
+    return Number(v);
+  };
+
+  const record = value('record') as ImportRow['record'];
+  if (!(IMPORT_RECORDS as readonly string[]).includes(record)) {
+    problems.push({ field: 'record', reason: (record as string) === '' ? `is required (${IMPORT_RECORDS.join(', ')})` : `must be one of ${IMPORT_RECORDS.join(', ')}, got '${record}'` });
     return { problems };
   }
   for (const column of IMPORT_COLUMNS) {
@@ -192,6 +259,41 @@ export function parseRow(raw: RawRow, today: string): { row?: ImportRow; problem
       }
       if (problems.length > 0) return { problems };
       return { row: { record, id: recordId, date: on, directiveId, title, assignment }, problems };
+    }
+    case 'objective': {
+      const unitId = id('unit_id', true);
+      const directiveId = id('directive_id', true);
+      const yearText = value('year');
+      let year = 0;
+      if (yearText === '') problems.push({ field: 'year', reason: 'is required' });
+      else if (!/^\d{4}$/.test(yearText)) problems.push({ field: 'year', reason: 'must be a year such as 2018' });
+      else year = Number(yearText);
+      const metric = text('metric', 500, true);
+      const unitOfMeasure = text('unit_of_measure', 100, true);
+      const direction = value('direction');
+      if (!(DIRECTIONS as readonly string[]).includes(direction)) problems.push({ field: 'direction', reason: `must be one of ${DIRECTIONS.join(', ')}` });
+      const target = number('target', true);
+      const baseline = number('baseline', false);
+      const weight = number('weight', true);
+      const tolerance = number('tolerance', true);
+      const deadline = date('deadline', true);
+      if (year && isIsoDate(deadline) && Number(deadline.slice(0, 4)) !== year) problems.push({ field: 'deadline', reason: `must fall in the objective's year ${year}` });
+      if (problems.length > 0) return { problems };
+      return {
+        row: { record, id: recordId, date: on, unitId, directiveId, year, metric, unitOfMeasure, direction: direction as Direction, target: target!, baseline, weight: weight!, tolerance: tolerance!, deadline },
+        problems,
+      };
+    }
+    case 'actual': {
+      const objectiveId = id('objective_id', true);
+      const period = text('period', 100, true);
+      const asOf = date('as_of', true);
+      if (isIsoDate(asOf) && isIsoDate(on) && asOf > on) problems.push({ field: 'as_of', reason: `is after the day it was reported (${on})` });
+      const figure = number('value', true);
+      const samePeriodLastYear = number('same_period_last_year', false);
+      const source = text('source', 1000, true);
+      if (problems.length > 0) return { problems };
+      return { row: { record, id: recordId, date: on, objectiveId, period, asOf, value: figure!, samePeriodLastYear, source }, problems };
     }
   }
 }

@@ -2,9 +2,10 @@ import { csvField, IMPORT_COLUMNS, type RawRow } from './import-rows';
 
 /**
  * A synthetic history of `rows` rows for tests and the import measurement: a city and its districts (each with a
- * head), then directives of the city, each followed by nine tasks assigned to districts — 2018 to 2023.
+ * head), then directives of the city, each followed by nine tasks assigned to districts — 2018 to 2023. With
+ * `objectives`, every directive also sets an annual objective for one district, with two reported actuals.
  */
-export function sampleImportRows(rows: number): RawRow[] {
+export function sampleImportRows(rows: number, options: { objectives?: boolean } = {}): RawRow[] {
   const districts = Math.max(1, Math.min(49, rows - 1));
   const out: RawRow[] = [
     { record: 'unit', id: 'city', date: '2018-01-01', unit_kind: 'city', name_en: 'Sample City', name_zh: '样例市', head_person_id: 'p-mayor', head_name: 'Li Ming', head_post_title: 'Mayor' },
@@ -44,6 +45,31 @@ export function sampleImportRows(rows: number): RawRow[] {
         deadline,
         expected_result: 'Done, with evidence',
       });
+    }
+    if (options.objectives && out.length < rows) {
+      const year = day.slice(0, 4);
+      const objectiveId = `${directiveId}-obj`;
+      out.push({
+        record: 'objective',
+        id: objectiveId,
+        date: day,
+        unit_id: `d${(n % districts) + 1}`,
+        directive_id: directiveId,
+        year,
+        metric: 'Rural roads hardened',
+        unit_of_measure: 'km',
+        direction: 'higher_is_better',
+        target: '120.5',
+        baseline: '80',
+        weight: '0.2',
+        tolerance: '0.05',
+        deadline: `${year}-12-31`,
+      });
+      const reported = new Date(Date.parse(day) + 20 * 86_400_000).toISOString().slice(0, 10);
+      for (const [k, period] of ['H1', 'H2'].entries()) {
+        if (out.length >= rows || reported.slice(0, 4) !== year) break;
+        out.push({ record: 'actual', id: `${objectiveId}-${period.toLowerCase()}`, date: reported, objective_id: objectiveId, period: `${year}-${period}`, as_of: reported, value: String(40 + 30 * k), same_period_last_year: '35', source: 'District statistics office' });
+      }
     }
   }
   return out;
