@@ -158,6 +158,26 @@ async function main(): Promise<void> {
     );
     lines.push({ what: '8 concurrent appenders (8 connections raw)', ...eight, target: 1 });
 
+    // Several API instances against one database: two stores (as two processes hold), four appenders each. Every
+    // batch of one instance that follows the other's must first read the rows it missed to advance its Merkle
+    // frontier (the sequencing stays the advisory lock at commit: see the README, "Gap-free positions").
+    const second = await PostgresEventStore.open({ connectionString: DATABASE_URL, schema, policy: { streamKinds: new Set(['bench']) }, poolSize: 10 });
+    try {
+      const twoVersions = new Array<number>(8).fill(0);
+      const two = await compare(
+        8,
+        (w) => one(clients[w])(),
+        async (w) => {
+          const r = await (w % 2 === 0 ? store : second).append(request(`bench-i${w}`, [event(w)], twoVersions[w] === 0 ? 'no-stream' : twoVersions[w]));
+          twoVersions[w] = r.streamVersion;
+          return 1;
+        },
+      );
+      lines.push({ what: '2 instances × 4 appenders (8 connections raw)', ...two });
+    } finally {
+      await second.close();
+    }
+
     const batched = await compare(1, hundred(clients[0]), async () => {
       stream = (stream + 1) % 100;
       await store.append(request(`bench-b${stream}`, Array.from({ length: 100 }, (_, i) => event(i))));

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'ledger-import-measure-'));
   const env = { ...process.env, LEDGER_DATA_DIR: process.env.LEDGER_DATA_DIR ?? dir };
   const file = join(dir, 'history.csv');
-  await writeFile(file, toCsv(sampleImportRows(rows)));
+  await writeFile(file, toCsv(sampleImportRows(rows, { objectives: true })));
   const store = await openStore(storeConfigFromEnv(env), new Set(STREAM_KINDS));
   try {
     const outcome = await importFile(store, file, { progress: process.stderr.isTTY }, env);
