@@ -8,6 +8,11 @@ import type { Role } from '@ledger/domain';
  */
 export interface Projection<Model> {
   readonly name: string;
+  /**
+   * Bump when `evolve` makes something else of the same events: the durable copy (libs/read-store) is then rebuilt
+   * from position 0. (A change of the model's fields is noticed without it.) Default '1'.
+   */
+  readonly version?: string;
   /** The event types this projection reads; `project` passes every other event by. */
   readonly eventTypes: ReadonlySet<string>;
   readonly initialState: () => Model;

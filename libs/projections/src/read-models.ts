@@ -12,7 +12,7 @@ import { AuditTrailProjection, type AuditTrailModel } from './audit-trail/audit-
 import { DirectivesProjection, type DirectivesModel } from './directives/directives.projection';
 import { NoticesProjection, type NoticesModel } from './notices/notices.projection';
 import { OrganisationProjection, type OrganisationModel } from './organisation/organisation.projection';
-import { project } from './projection';
+import { project, type Projection } from './projection';
 import { SignOffsProjection, type SignOffsModel } from './signoffs/signoffs.projection';
 import { TasksProjection, type TasksModel } from './tasks/tasks.projection';
 
@@ -35,6 +35,30 @@ export type LedgerReadModels = {
   readonly cases: ReturnType<typeof CasesProjection.initialState>;
 };
 
+/**
+ * The models kept durably in the read-model store (libs/read-store), by their field in `LedgerReadModels`. The audit
+ * trail is not among them: it is an index over the log itself (references to every event), so it stays folded from
+ * the log in each process that answers audit queries.
+ */
+export const DURABLE_READ_MODELS = {
+  organisation: OrganisationProjection,
+  directives: DirectivesProjection,
+  tasks: TasksProjection,
+  notices: NoticesProjection,
+  signOffs: SignOffsProjection,
+  letters: LettersProjection,
+  objectives: ObjectivesProjection,
+  inspections: InspectionsProjection,
+  interviews: InterviewsProjection,
+  appraisalCycles: AppraisalCyclesProjection,
+  cases: CasesProjection,
+} as const;
+
+export type DurableReadModelField = keyof typeof DURABLE_READ_MODELS;
+
+/** Per model, the position it already reflects: events at or below it are not folded into it again. */
+export type ReadModelPositions = Partial<Record<Exclude<keyof LedgerReadModels, 'position'>, number>>;
+
 export const PROJECTIONS = [OrganisationProjection, DirectivesProjection, TasksProjection, NoticesProjection, SignOffsProjection, AuditTrailProjection, LettersProjection, ObjectivesProjection, InspectionsProjection, InterviewsProjection, AppraisalCyclesProjection, CasesProjection] as const;
 
 export function emptyReadModels(): LedgerReadModels {
@@ -55,9 +79,13 @@ export function emptyReadModels(): LedgerReadModels {
   };
 }
 
-/** The models after `events` (a contiguous page of the log, in position order). */
-export function foldReadModels(models: LedgerReadModels, events: readonly RecordedEvent[]): LedgerReadModels {
+/**
+ * The models after `events` (a contiguous page of the log, in position order). With `since`, each model named
+ * there skips the events at or below its position (models hydrated from the read-model store at their checkpoints).
+ */
+export function foldReadModels(models: LedgerReadModels, events: readonly RecordedEvent[], since?: ReadModelPositions): LedgerReadModels {
   if (events.length === 0) return models;
+  if (since !== undefined) return foldSince(models, events, since);
   return {
     position: events[events.length - 1].position,
     organisation: project(OrganisationProjection, models.organisation, events),
@@ -74,6 +102,18 @@ export function foldReadModels(models: LedgerReadModels, events: readonly Record
     cases: project(CasesProjection, models.cases, events),
   };
 }
+
+function foldSince(models: LedgerReadModels, events: readonly RecordedEvent[], since: ReadModelPositions): LedgerReadModels {
+  const out: Record<string, unknown> = { position: events[events.length - 1].position };
+  for (const [field, projection] of Object.entries(PROJECTION_BY_FIELD) as Array<[keyof ReadModelPositions, Projection<unknown>]>) {
+    const position = since[field];
+    const page = position === undefined || position < events[0].position ? events : events.filter((event) => event.position > position);
+    out[field] = project(projection, models[field], page);
+  }
+  return out as LedgerReadModels;
+}
+
+const PROJECTION_BY_FIELD = { ...DURABLE_READ_MODELS, auditTrail: AuditTrailProjection };
 
 /** Plain JSON of the models (immutable collections converted, map keys sorted by RFC 8785): for comparing rebuilds. */
 export function readModelsToJson(models: LedgerReadModels): string {

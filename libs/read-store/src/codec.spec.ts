@@ -113,7 +113,7 @@ describe('read-model codec', () => {
   });
 
   it('writes only the documents an update touched', () => {
-    const before = { byId: IMap({ a: { n: 1 }, b: { n: 2 } }), index: IMap(), ordered: OrderedMap(), log: List(), plain: null };
+    const before = { byId: IMap<string, { n: number }>({ a: { n: 1 }, b: { n: 2 } }), index: IMap(), ordered: OrderedMap(), log: List(), plain: null };
     const after = { ...before, byId: before.byId.set('b', { n: 3 }).remove('a').set('c', { n: 4 }) };
     expect(diffModels(before, after)).toEqual([
       { collection: 'byId', key: 'b', doc: '{"n":3}' },

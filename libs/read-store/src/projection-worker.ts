@@ -1,0 +1,285 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { RecordedEvent } from '@ledger/event-store';
+import { decodeModel, diffModels, encodeModel } from './codec';
+import type { Lease, ReadModelStore } from './port';
+
+/** What the worker folds: the shape of `Projection` in @ledger/projections (structural, so this lib stays generic). */
+export interface FoldingProjection<Model = unknown> {
+  readonly name: string;
+  /** Bumped by hand when `evolve` changes what it makes of the same events. */
+  readonly version?: string;
+  readonly eventTypes: ReadonlySet<string>;
+  readonly initialState: () => Model;
+  readonly evolve: (model: Model, event: RecordedEvent) => Model;
+}
+
+/**
+ * The definition a checkpoint is kept under: name, version, and a hash of the empty model's encoding (its fields
+ * and their collection types), so a field added to a model (an index) forces a rebuild without anyone remembering
+ * to bump the version.
+ */
+export function definitionOf(projection: FoldingProjection): string {
+  const shape = createHash('sha256').update(JSON.stringify(encodeModel(projection.initialState()))).digest('hex').slice(0, 16);
+  return `${projection.name}@${projection.version ?? '1'}#${shape}`;
+}
+
+/** The log as the worker reads it. */
+export interface LogSource {
+  readAll(options: { fromPosition: number; limit: number }): Promise<RecordedEvent[]>;
+  headPosition(): Promise<number>;
+}
+
+export interface WorkerLogger {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+export interface ProjectionWorkerOptions {
+  readonly store: ReadModelStore;
+  readonly log: LogSource;
+  readonly projections: readonly FoldingProjection[];
+  /** This instance's name on the leases; default host:pid:random. */
+  readonly owner?: string;
+  /** Flush a projection once it has folded this many positions since its last flush (default 1000)... */
+  readonly flushEveryEvents?: number;
+  /** ...or once this long has passed with something folded (default 1000 ms). */
+  readonly flushIntervalMs?: number;
+  readonly batchSize?: number;
+  readonly pollIntervalMs?: number;
+  /** How often to try for projections nobody owns (default 1000 ms) and to renew held leases (default 2000 ms). */
+  readonly acquireIntervalMs?: number;
+  readonly renewIntervalMs?: number;
+  readonly logger?: WorkerLogger;
+}
+
+interface Owned {
+  readonly projection: FoldingProjection;
+  readonly definition: string;
+  readonly lease: Lease;
+  model: unknown;
+  /** The model as last written: what the next flush diffs against. */
+  flushedModel: unknown;
+  position: number;
+  flushedPosition: number;
+  eventId: string | null;
+  lastFlushAt: number;
+}
+
+export interface ProjectionStatus {
+  readonly projection: string;
+  readonly owned: boolean;
+  /** Position folded in memory (owned projections only). */
+  readonly position: number | null;
+  readonly flushedPosition: number | null;
+}
+
+const silent: WorkerLogger = { log: () => undefined, warn: () => undefined };
+
+export function defaultOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Runs projections durably: for each projection it can lease, it loads the documents, follows the log from the
+ * checkpoint + 1, folds, and every N events or T ms writes the changed documents and the new checkpoint in one
+ * fenced transaction. Events at or below a projection's position are never folded again (a redelivered batch
+ * changes nothing), a crash loses only what was not flushed (the next owner resumes from the checkpoint), and a
+ * worker that finds itself fenced off drops the projection and competes for it again from the stored state.
+ */
+export class ProjectionWorker {
+  readonly owner: string;
+  private readonly owned = new Map<string, Owned>();
+  private readonly definitions: Map<string, string>;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private lastAcquire = 0;
+  private lastRenew = Date.now();
+  private readonly logger: WorkerLogger;
+
+  constructor(private readonly options: ProjectionWorkerOptions) {
+    this.owner = options.owner ?? defaultOwner();
+    this.logger = options.logger ?? silent;
+    this.definitions = new Map(options.projections.map((p) => [p.name, definitionOf(p)]));
+  }
+
+  /** Starts the loop in the background. */
+  start(): this {
+    this.loop ??= this.run();
+    return this;
+  }
+
+  /** Flushes what is folded, gives the leases back, and ends the loop. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    for (const state of [...this.owned.values()]) {
+      await this.flush(state).catch(() => undefined);
+      await this.options.store.release(state.lease).catch(() => undefined);
+    }
+    this.owned.clear();
+  }
+
+  /** Wakes the loop now (an append in this process). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  status(): ProjectionStatus[] {
+    return this.options.projections.map((p) => {
+      const state = this.owned.get(p.name);
+      return { projection: p.name, owned: state !== undefined, position: state?.position ?? null, flushedPosition: state?.flushedPosition ?? null };
+    });
+  }
+
+  /** One turn of the loop: take free projections, read a page after the least advanced, fold it, flush what is due. */
+  async runOnce(force = false): Promise<number> {
+    const now = Date.now();
+    if (force || now - this.lastAcquire >= (this.options.acquireIntervalMs ?? 1000)) {
+      this.lastAcquire = now;
+      await this.acquireFree();
+    }
+    if (force || now - this.lastRenew >= (this.options.renewIntervalMs ?? 2000)) {
+      this.lastRenew = now;
+      await this.renewHeld();
+    }
+    if (this.owned.size === 0) return 0;
+    const from = Math.min(...[...this.owned.values()].map((s) => s.position)) + 1;
+    const events = await this.options.log.readAll({ fromPosition: from, limit: this.options.batchSize ?? 1000 });
+    this.handle(events);
+    await this.flushDue(force);
+    return events.length;
+  }
+
+  /** Folds a page of the log into every owned projection, skipping what each has already folded. */
+  handle(events: readonly RecordedEvent[]): void {
+    if (events.length === 0) return;
+    const last = events[events.length - 1];
+    for (const state of this.owned.values()) {
+      if (last.position <= state.position) continue;
+      let model = state.model;
+      const { eventTypes, evolve } = state.projection;
+      for (const event of events) {
+        if (event.position <= state.position) continue;
+        if (eventTypes.has(event.type)) model = evolve(model, event);
+      }
+      state.model = model;
+      state.position = last.position;
+      state.eventId = last.id;
+    }
+  }
+
+  /** Flushes every owned projection that folded something. */
+  async flushAll(): Promise<void> {
+    for (const state of [...this.owned.values()]) await this.flush(state);
+  }
+
+  private async flushDue(force: boolean): Promise<void> {
+    const now = Date.now();
+    const every = this.options.flushEveryEvents ?? 1000;
+    const interval = this.options.flushIntervalMs ?? 1000;
+    for (const state of [...this.owned.values()]) {
+      const pending = state.position - state.flushedPosition;
+      if (pending <= 0) continue;
+      if (force || pending >= every || now - state.lastFlushAt >= interval) await this.flush(state);
+    }
+  }
+
+  private async flush(state: Owned): Promise<void> {
+    if (state.position === state.flushedPosition) return;
+    const changes = diffModels(state.flushedModel, state.model);
+    const ok = await this.options.store.flush(state.lease, {
+      expectedPosition: state.flushedPosition,
+      position: state.position,
+      eventId: state.eventId,
+      definition: state.definition,
+      changes,
+    });
+    if (!ok) {
+      this.logger.warn(`projection ${state.projection.name}: fenced off at ${state.flushedPosition} (another worker owns it now); dropping it`);
+      this.owned.delete(state.projection.name);
+      return;
+    }
+    state.flushedModel = state.model;
+    state.flushedPosition = state.position;
+    state.lastFlushAt = Date.now();
+  }
+
+  private async acquireFree(): Promise<void> {
+    for (const projection of this.options.projections) {
+      if (this.stopped) return;
+      if (this.owned.has(projection.name)) continue;
+      const lease = await this.options.store.acquire(projection.name, this.owner);
+      if (lease === null) continue;
+      try {
+        const state = await this.take(projection, lease);
+        if (state) this.owned.set(projection.name, state);
+        else await this.options.store.release(lease);
+      } catch (error) {
+        await this.options.store.release(lease).catch(() => undefined);
+        throw error;
+      }
+    }
+  }
+
+  private async take(projection: FoldingProjection, lease: Lease): Promise<Owned | undefined> {
+    const definition = this.definitions.get(projection.name)!;
+    const { store } = this.options;
+    let snapshot = await store.load(projection.name);
+    const checkpoint = snapshot.checkpoint;
+    let reason: string | undefined;
+    if (checkpoint === null || checkpoint.owner !== lease.owner) return undefined;
+    if (checkpoint.definition !== definition) reason = checkpoint.definition === '' ? undefined : `its definition changed (${checkpoint.definition} → ${definition})`;
+    else if (checkpoint.position > 0) {
+      const [event] = await this.options.log.readAll({ fromPosition: checkpoint.position, limit: 1 });
+      if (event?.position !== checkpoint.position || event.id !== checkpoint.eventId) reason = `its checkpoint ${checkpoint.position} names an event this log does not have there`;
+    }
+    if (checkpoint.definition !== definition || reason !== undefined) {
+      if (reason) this.logger.warn(`projection ${projection.name}: rebuilding from the start: ${reason}`);
+      if (!(await store.reset(lease, definition))) return undefined;
+      snapshot = { checkpoint: { ...checkpoint, position: 0, eventId: null, definition }, documents: [] };
+    }
+    const model = decodeModel(projection.initialState(), snapshot.documents);
+    const position = snapshot.checkpoint!.position;
+    this.logger.log(`projection ${projection.name}: owned by ${this.owner} from position ${position}`);
+    return { projection, definition, lease, model, flushedModel: model, position, flushedPosition: position, eventId: snapshot.checkpoint!.eventId, lastFlushAt: Date.now() };
+  }
+
+  private async renewHeld(): Promise<void> {
+    for (const state of [...this.owned.values()]) {
+      if (!(await this.options.store.renew(state.lease))) {
+        this.logger.warn(`projection ${state.projection.name}: lease lost; dropping it`);
+        this.owned.delete(state.projection.name);
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    const pollMs = this.options.pollIntervalMs ?? 200;
+    while (!this.stopped) {
+      let read = 0;
+      try {
+        read = await this.runOnce();
+      } catch (error) {
+        this.logger.warn(`projection worker: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (!this.stopped && read < (this.options.batchSize ?? 1000)) await this.sleep(pollMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { encodeModel, type ModelDocument } from './codec';
+import type { ReadModelStore, TableSet } from './port';
+import { definitionOf, type FoldingProjection, type LogSource } from './projection-worker';
+
+export interface ProjectionComparison {
+  readonly projection: string;
+  /** The position both sides are compared at (the live checkpoint). */
+  readonly position: number;
+  readonly liveSha256: string;
+  readonly rebuiltSha256: string;
+  readonly documents: number;
+  readonly identical: boolean;
+  /** The first document (in collection, key order) that differs, when one does. */
+  readonly firstDifference?: { readonly collection: string; readonly key: string; readonly live: string | null; readonly rebuilt: string | null };
+  /** Why there is nothing to compare against (no live checkpoint, another definition). */
+  readonly note?: string;
+}
+
+export interface RebuildReport {
+  readonly identical: boolean;
+  readonly projections: readonly ProjectionComparison[];
+  readonly eventsFolded: number;
+  readonly seconds: number;
+  /** Projections whose rebuilt tables replaced the live ones (`replace`). */
+  readonly replaced: readonly string[];
+}
+
+export interface RebuildOptions {
+  readonly store: ReadModelStore;
+  readonly log: LogSource;
+  readonly projections: readonly FoldingProjection[];
+  /** Swap the rebuilt tables in (takes each projection's lease, waiting up to `leaseWaitMs`). */
+  readonly replace?: boolean;
+  readonly owner?: string;
+  readonly leaseWaitMs?: number;
+  readonly onProgress?: (position: number, head: number) => void;
+}
+
+const byKey = (a: ModelDocument, b: ModelDocument) =>
+  a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+
+/** The canonical dump of a projection's tables: its definition, position and every document, in key order. */
+export function dumpSha256(definition: string, position: number, documents: readonly ModelDocument[]): string {
+  const hash = createHash('sha256').update(`${definition}\n${position}\n`);
+  for (const d of [...documents].sort(byKey)) hash.update(`${JSON.stringify(d.collection)}\t${JSON.stringify(d.key)}\t${d.doc}\n`);
+  return hash.digest('hex');
+}
+
+function firstDifference(live: readonly ModelDocument[], rebuilt: readonly ModelDocument[]): ProjectionComparison['firstDifference'] {
+  const a = [...live].sort(byKey);
+  const b = [...rebuilt].sort(byKey);
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const order = i >= a.length ? 1 : j >= b.length ? -1 : byKey(a[i], b[j]);
+    if (order < 0) return { collection: a[i].collection, key: a[i].key, live: a[i].doc, rebuilt: null };
+    if (order > 0) return { collection: b[j].collection, key: b[j].key, live: null, rebuilt: b[j].doc };
+    if (a[i].doc !== b[j].doc) return { collection: a[i].collection, key: a[i].key, live: a[i].doc, rebuilt: b[j].doc };
+    i++;
+    j++;
+  }
+  return undefined;
+}
+
+/**
+ * `ledger rebuild`: folds the whole log from position 0 into fresh shadow tables, each projection up to the
+ * position of its live checkpoint, and compares the two table sets document by document (SHA-256 of each side's
+ * canonical dump, and the first document that differs). With `replace`, each projection's rebuilt tables then
+ * become the live ones under its lease, so no worker writes in between.
+ */
+export async function rebuildReadModels(options: RebuildOptions): Promise<RebuildReport> {
+  const started = performance.now();
+  const { store, log, projections } = options;
+  const head = await log.headPosition();
+  const live = new Map<string, Awaited<ReturnType<ReadModelStore['load']>>>();
+  const targets = new Map<string, number>();
+  for (const p of projections) {
+    const snapshot = await store.load(p.name, 'live');
+    live.set(p.name, snapshot);
+    const usable = snapshot.checkpoint !== null && snapshot.checkpoint.definition === definitionOf(p);
+    // Compared (and with `replace`, swapped in) at the live checkpoint: the owner resumes from there afterwards.
+    targets.set(p.name, usable ? snapshot.checkpoint!.position : head);
+  }
+  const models = new Map(projections.map((p) => [p.name, p.initialState()]));
+  const lastId = new Map<string, string | null>(projections.map((p) => [p.name, null]));
+  const end = Math.max(0, ...targets.values());
+  let folded = 0;
+  for (let from = 1; from <= end; ) {
+    const page = await log.readAll({ fromPosition: from, limit: 1000 });
+    if (page.length === 0) break;
+    for (const p of projections) {
+      const target = targets.get(p.name)!;
+      let model = models.get(p.name);
+      for (const event of page) {
+        if (event.position > target) break;
+        if (p.eventTypes.has(event.type)) model = p.evolve(model, event);
+        lastId.set(p.name, event.id);
+      }
+      models.set(p.name, model);
+    }
+    folded += page.filter((e) => e.position <= end).length;
+    from = page[page.length - 1].position + 1;
+    options.onProgress?.(Math.min(from - 1, end), end);
+  }
+
+  const comparisons: ProjectionComparison[] = [];
+  for (const p of projections) {
+    const definition = definitionOf(p);
+    const position = targets.get(p.name)!;
+    await store.writeShadow(p.name, { position, eventId: position === 0 ? null : lastId.get(p.name)!, definition }, encodeModel(models.get(p.name)));
+    models.delete(p.name);
+    const shadow = await store.load(p.name, 'shadow');
+    const snapshot = live.get(p.name)!;
+    const liveDocs = snapshot.checkpoint ? snapshot.documents : [];
+    const liveSha256 = dumpSha256(snapshot.checkpoint?.definition ?? '', snapshot.checkpoint?.position ?? 0, liveDocs);
+    const rebuiltSha256 = dumpSha256(definition, position, shadow.documents);
+    const note =
+      snapshot.checkpoint === null ? 'no live tables yet' : snapshot.checkpoint.definition !== definition ? `live tables are of another definition (${snapshot.checkpoint.definition})` : undefined;
+    comparisons.push({
+      projection: p.name,
+      position,
+      liveSha256,
+      rebuiltSha256,
+      documents: shadow.documents.length,
+      identical: liveSha256 === rebuiltSha256,
+      firstDifference: liveSha256 === rebuiltSha256 ? undefined : firstDifference(liveDocs, shadow.documents),
+      ...(note ? { note } : {}),
+    });
+    live.delete(p.name);
+  }
+
+  const replaced: string[] = [];
+  if (options.replace) {
+    const owner = options.owner ?? `ledger-rebuild:${process.pid}`;
+    for (const p of projections) {
+      const deadline = Date.now() + (options.leaseWaitMs ?? 30_000);
+      let lease = await store.acquire(p.name, owner);
+      while (lease === null && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        lease = await store.acquire(p.name, owner);
+      }
+      if (lease === null) throw new Error(`projection ${p.name}: another worker holds its lease; stop the projectors or retry`);
+      try {
+        if (await store.promoteShadow(lease)) replaced.push(p.name);
+      } finally {
+        await store.release(lease);
+      }
+    }
+  }
+  return { identical: comparisons.every((c) => c.identical), projections: comparisons, eventsFolded: folded, seconds: (performance.now() - started) / 1000, replaced };
+}
+
+export type { TableSet };
