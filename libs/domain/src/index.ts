@@ -71,6 +71,7 @@ export * from './appraisal/decider';
 export * from './referral/referral';
 export * from './referral/flagging';
 export * from './referral/build-referral';
+export * from './referral/prior-record';
 export * from './referral/check-referral';
 export * from './accountability/forms';
 export * from './accountability/events';

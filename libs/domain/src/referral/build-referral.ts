@@ -16,6 +16,7 @@ import { timelinessOn } from '../task/timeliness';
 import type { UnitState } from '../unit/decider';
 import { deputiesOn, headOn } from '../unit/queries';
 import { overdueTasksToFlag, shouldFlag } from './flagging';
+import { priorRecordOf, type PriorRecordInput } from './prior-record';
 import type {
   CauseRef,
   ChronologyEntry,
@@ -57,12 +58,19 @@ export type ReferralContext = {
   unit: UnitState;
   letter?: readonly LoggedEvent<ResponsibilityLetterEvent>[] | null;
   directive?: readonly LoggedEvent<DirectiveEvent>[] | null;
+  /** More directives' streams (overdue tasks may come from several): each task's document number is read from them. */
+  directives?: readonly (readonly LoggedEvent<DirectiveEvent>[])[];
   /** Each task's stream. Only the tasks the failure concerns are read; others are ignored. */
   tasks?: readonly (readonly LoggedEvent<TaskEvent>[])[];
   /** Each inspection's stream: its notices enter the chronology when they name the unit (or its tasks) in a finding. */
   inspections?: readonly (readonly LoggedEvent<InspectionEvent>[])[];
   /** Interviews: those whose subject is the unit enter the chronology. */
   interviews?: readonly LoggedEvent<InterviewEvent>[];
+  /**
+   * The ledger's earlier record (`priorRecordOf`): appraisal cycles, accountability cases and the units whose heads'
+   * grades count. The prior grades and decisions of the referral are computed from them (and any given below added).
+   */
+  prior?: Pick<PriorRecordInput, 'appraisalCycles' | 'cases' | 'units'>;
   priorGrades?: readonly PriorGrade[];
   priorDecisions?: readonly PriorDecision[];
   /** Deputies (person ids) in charge of the work: named with important leadership responsibility. */
@@ -128,7 +136,8 @@ export function buildReferral(input: ObjectiveReferralInput): Referral {
   const source = sourceOf(input.letter ?? null, input.directive ?? null);
   const taskRecords = tasks.map((events) => ({ events, record: fold(taskDecider, events) as TaskRecord }));
 
-  const mitigations = mitigationsOf(input, tasks);
+  const subject = subjectOf(input, objective.unitId, deadline);
+  const mitigations = mitigationsOf(input, tasks, { unitId: objective.unitId, personIds: subject.persons.map((person) => person.personId), year: objective.year, asOf: until });
   const integrityIds = [
     evaluation.id,
     ...(actualEvent ? [actualEvent.id] : []),
@@ -139,12 +148,13 @@ export function buildReferral(input: ObjectiveReferralInput): Referral {
     ...mitigations.causes.flatMap((cause) => cause.eventIds),
     ...mitigations.extensions.flatMap((extension) => extension.eventIds),
     ...mitigations.approvedRevisions.map((revision) => revision.eventId),
+    ...priorEventIds(mitigations),
   ];
 
   return {
     jurisdiction: input.ruleSet.jurisdiction,
     reasons: ['objective_missed'],
-    subject: subjectOf(input, objective.unitId, deadline),
+    subject,
     failure: {
       kind: 'objective_missed',
       objectiveId: objective.objectiveId,
@@ -182,24 +192,39 @@ export function buildReferral(input: ObjectiveReferralInput): Referral {
   };
 }
 
-export type OverdueTasksReferralInput = ReferralContext & { asOf: IsoDate };
+/**
+ * `asOf`: the day the tasks are judged overdue on. `year`: the period referred (one referral per unit, year and
+ * ground): only tasks whose deadline in force falls in that year count; without it, every overdue task does.
+ */
+export type OverdueTasksReferralInput = ReferralContext & { asOf: IsoDate; year?: number | null };
 
 /**
- * The referral for tasks overdue beyond the rule set's threshold (`overdueTasksToFlag`), on `asOf`. Each overdue
- * task's deadline names the head in post on it (with main leadership responsibility). The chronology runs up to
- * `asOf`. Refuses when the tasks do not reach the threshold.
+ * The referral for tasks overdue beyond the rule set's threshold (`overdueTasksToFlag`), on `asOf`, with the same
+ * contents as a missed objective's:
+ * - subject: the unit, and for each overdue task the head in post on its deadline in force (main leadership
+ *   responsibility; several when the post changed hands between deadlines), plus deputies in charge;
+ * - failure: each task with its directive and document number, deadline in force and as assigned, days overdue;
+ *   the threshold; the source (the first task's directive, or the one given);
+ * - chronology of those tasks up to `asOf` (assignment, acknowledgement, reports, reminders, extensions), the
+ *   notices naming the unit or the tasks, the interviews of the unit;
+ * - mitigations: the tasks' extension requests and decisions, prior grades and decisions;
+ * - integrity: every event id it rests on, evidence hashes, the rule set.
+ * Refuses when the tasks do not reach the threshold (or the rule set refers no overdue tasks).
  */
 export function buildOverdueTasksReferral(input: OverdueTasksReferralInput): Referral {
   const unitId = requireUnit(input.unit, null);
   const threshold = input.ruleSet.flagging.overdueTasks;
+  const year = input.year ?? null;
   const streams = (input.tasks ?? []).filter((events) => events.length > 0);
   const byId = new Map(streams.map((events) => [events[0].data.taskId, events]));
   const records = streams
     .map((events) => fold(taskDecider, events.filter((event) => dateOf(event.data.at) <= input.asOf)))
-    .filter((state): state is TaskRecord => state.status !== 'none' && state.assignment?.leadUnitId === unitId);
+    .filter((state): state is TaskRecord => state.status !== 'none' && state.assignment?.leadUnitId === unitId)
+    .filter((record) => year === null || (record.deadline !== null && Number(record.deadline.slice(0, 4)) === year));
   const overdue = overdueTasksToFlag(records, input.asOf, input.ruleSet.flagging);
   if (threshold === null || overdue.length === 0) throw domainError('REFERRAL.TASKS_NOT_OVERDUE', { unit: unitId, asOf: input.asOf });
   const flagged = overdue.map((task) => byId.get(task.taskId) as readonly LoggedEvent<TaskEvent>[]);
+  const recordOf = (taskId: string) => records.find((entry) => entry.taskId === taskId) as TaskRecord;
 
   const earliestDeadline = overdue.map((task) => task.deadline).sort()[0];
   const chronology = new Chronology(earliestDeadline, input.asOf);
@@ -209,33 +234,61 @@ export function buildOverdueTasksReferral(input: OverdueTasksReferralInput): Ref
   const entries = chronology.entries();
 
   const persons = new Map<string, ResponsiblePersonRef>();
-  for (const task of overdue) {
+  let headVacant = false;
+  for (const task of [...overdue].sort((a, b) => compare(a.deadline, b.deadline))) {
     const subject = subjectOf(input, unitId, task.deadline);
+    headVacant ||= subject.headVacant;
     for (const person of subject.persons) if (!persons.has(person.personId)) persons.set(person.personId, person);
   }
-  const mitigations = mitigationsOf({ ...input, objective: [] }, flagged);
-  const directive = input.directive ?? null;
+  const personIds = [...persons.keys()];
+
+  const directives = new Map<string, readonly LoggedEvent<DirectiveEvent>[]>();
+  for (const events of [...(input.directive ? [input.directive] : []), ...(input.directives ?? [])]) {
+    const first = events[0];
+    if (first !== undefined && !directives.has(first.data.directiveId)) directives.set(first.data.directiveId, events);
+  }
+  const flaggedDirectiveIds = [...new Set(overdue.map((task) => recordOf(task.taskId).directiveId))];
+  const directiveOfSource = input.directive ?? directives.get(flaggedDirectiveIds[0]) ?? null;
+  const documentNumberOf = (directiveId: string): string | null => {
+    const events = directives.get(directiveId);
+    if (events === undefined) return null;
+    const state = fold(directiveDecider, events);
+    return state.status === 'none' ? null : state.documentNumber;
+  };
+
+  const mitigations = mitigationsOf({ ...input, objective: [] }, flagged, { unitId, personIds, year: year ?? Number(input.asOf.slice(0, 4)), asOf: input.asOf });
   return {
     jurisdiction: input.ruleSet.jurisdiction,
     reasons: ['tasks_overdue'],
-    subject: { unitId, resolvedOn: earliestDeadline, persons: [...persons.values()], headVacant: persons.size === 0 },
+    subject: { unitId, resolvedOn: earliestDeadline, persons: [...persons.values()], headVacant },
     failure: {
       kind: 'tasks_overdue',
       asOf: input.asOf,
+      year,
       minDaysOverdue: threshold.minDaysOverdue,
+      minCount: threshold.minCount,
       tasks: overdue.map((task) => {
-        const record = records.find((entry) => entry.taskId === task.taskId) as TaskRecord;
-        return { taskId: task.taskId, title: record.title, directiveId: record.directiveId, deadline: task.deadline, daysOverdue: task.daysOverdue };
+        const record = recordOf(task.taskId);
+        return {
+          taskId: task.taskId,
+          title: record.title,
+          directiveId: record.directiveId,
+          documentNumber: documentNumberOf(record.directiveId),
+          deadline: task.deadline,
+          originalDeadline: record.assignment?.originalDeadline ?? task.deadline,
+          daysOverdue: task.daysOverdue,
+        };
       }),
-      source: sourceOf(input.letter ?? null, directive),
+      source: sourceOf(input.letter ?? null, directiveOfSource),
     },
     chronology: entries,
     mitigations,
     integrity: {
       eventIds: unique([
-        ...(directive ?? []).filter((event) => event.type === 'DirectiveIssued').map((event) => event.id),
+        ...flaggedDirectiveIds.flatMap((directiveId) => (directives.get(directiveId) ?? []).filter((event) => event.type === 'DirectiveIssued').map((event) => event.id)),
         ...chronology.events().map((event) => event.id),
         ...mitigations.extensions.flatMap((extension) => extension.eventIds),
+        ...priorEventIds(mitigations),
       ]),
       evidenceHashes: unique(evidenceOf(chronology.events())),
       ruleSetId: input.ruleSet.id,
@@ -488,7 +541,10 @@ function sourceOf(
   };
 }
 
-function mitigationsOf(input: ObjectiveReferralInput, tasks: readonly (readonly LoggedEvent<TaskEvent>[])[]): ReferralMitigations {
+/** Who and what the prior record is looked up for: the unit, the persons named, the referral's year and day. */
+type PriorScope = Pick<PriorRecordInput, 'unitId' | 'personIds' | 'year' | 'asOf'>;
+
+function mitigationsOf(input: ObjectiveReferralInput, tasks: readonly (readonly LoggedEvent<TaskEvent>[])[], scope: PriorScope): ReferralMitigations {
   const causes = new Map<string, CauseRef>();
   const extensions = new Map<string, ExtensionRef>();
   const approvedRevisions: ReferralMitigations['approvedRevisions'] = [];
@@ -558,13 +614,25 @@ function mitigationsOf(input: ObjectiveReferralInput, tasks: readonly (readonly 
       }
     }
   }
+  const prior = priorRecordOf({ ...scope, ...input.prior, units: [input.unit, ...(input.prior?.units ?? [])] });
   return {
     causes: [...causes.values()],
     extensions: [...extensions.values()],
     approvedRevisions,
-    priorGrades: [...(input.priorGrades ?? [])].map((grade) => ({ ...grade })),
-    priorDecisions: [...(input.priorDecisions ?? [])].map((decision) => ({ ...decision })),
+    priorGrades: uniqueBy([...prior.priorGrades, ...(input.priorGrades ?? [])], (grade) => `${grade.eventId}/${grade.subject}/${grade.unitId}/${grade.personId}`).map((grade) => ({ ...grade })),
+    priorDecisions: uniqueBy([...prior.priorDecisions, ...(input.priorDecisions ?? [])], (decision) => `${decision.caseId}/${decision.personId}`).map((decision) => ({ ...decision })),
   };
+}
+
+/** The events the prior grades and decisions rest on. */
+function priorEventIds(mitigations: ReferralMitigations): string[] {
+  return [...mitigations.priorGrades.map((grade) => grade.eventId), ...mitigations.priorDecisions.map((decision) => decision.eventId)];
+}
+
+function uniqueBy<T>(values: readonly T[], key: (value: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const value of values) if (!seen.has(key(value))) seen.set(key(value), value);
+  return [...seen.values()];
 }
 
 function decideExtension(extensions: Map<string, ExtensionRef>, streamId: string, requestId: string, granted: boolean, eventId: string): void {

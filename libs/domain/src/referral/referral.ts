@@ -81,8 +81,20 @@ export type ObjectiveFailure = {
 export type OverdueTasksFailure = {
   kind: 'tasks_overdue';
   asOf: IsoDate;
+  /** The period referred: the year of the tasks' deadlines (null: every overdue task, whatever its year). */
+  year: number | null;
   minDaysOverdue: number;
-  tasks: { taskId: string; title: string; directiveId: string; deadline: IsoDate; daysOverdue: number }[];
+  minCount: number;
+  tasks: {
+    taskId: string;
+    title: string;
+    directiveId: string;
+    /** The directive's document number (null when its stream was not given). */
+    documentNumber: string | null;
+    deadline: IsoDate;
+    originalDeadline: IsoDate;
+    daysOverdue: number;
+  }[];
   source: ReferralSource;
 };
 
@@ -137,8 +149,20 @@ export type ExtensionRef = {
   eventIds: string[];
 };
 
-/** A grade from an earlier appraisal of the unit (or of its head), as the appraisal read model holds it. */
-export type PriorGrade = { year: number; cycleId: string; ruleSetId: string; grade: string; eventId: string };
+/**
+ * A final grade from an appraisal cycle of an earlier year (`AppraisalFinalized`, the `eventId`): the unit's own
+ * (`subject: 'unit'`, on the unit scale) or a named person's as head of `unitId` (`subject: 'head'`, cadre scale).
+ */
+export type PriorGrade = {
+  year: number;
+  cycleId: string;
+  ruleSetId: string;
+  subject: 'unit' | 'head';
+  unitId: string;
+  personId: string | null;
+  grade: string;
+  eventId: string;
+};
 /** An earlier accountability decision concerning the unit or one of the persons named. */
 export type PriorDecision = { caseId: string; decidedOn: IsoDate; personId: string | null; form: string; eventId: string };
 
