@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { domainError, TIMELINESS_VALUES, type Actor, type TaskStatus, type Timeliness } from '@ledger/domain';
-import { subtreeOf, taskTimelinessOn, type TaskView } from '@ledger/projections';
-import { PageQueryDto, paginate, QueryContext } from '../read-models/queries';
+import { isTaskSortKey, queryTasks, subtreeOf, taskTimelinessOn, type OrganisationModel, type TaskView } from '@ledger/projections';
+import { PageQueryDto, QueryContext } from '../read-models/queries';
 import { taskRepresentation } from '../read-models/representations';
 import { CalendarDate, EntityId } from '../shared/dto';
 import { LedgerTime } from '../shared/ledger-time';
@@ -63,6 +63,38 @@ export class TaskListQueryDto extends PageQueryDto {
   @IsString()
   @MaxLength(100)
   documentNumber?: string;
+
+  @ApiPropertyOptional({
+    example: 'MjAxOC0xMC0zMQB0NC16aA',
+    description: 'A stable place in the list: the `nextCursor` of the previous page. The page then starts after it (`page` counts on from there); tasks added or changed meanwhile never shift it.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
+  @ValidateBy({ name: 'isTaskCursor', validator: { validate: (value: unknown) => typeof value === 'string' && decodeCursor(value) !== null, defaultMessage: () => '$property must be a nextCursor returned by an earlier page' } })
+  cursor?: string;
+}
+
+/** A list cursor: the sort key (deadline, task id) of the last task served, base64url. */
+export function encodeCursor(key: string): string {
+  return Buffer.from(key, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  return isTaskSortKey(key) && encodeCursor(key) === cursor ? key : null;
+}
+
+/** Each unit's subtree, per organisation model (subtreeOf walks every unit). */
+const subtrees = new WeakMap<OrganisationModel, Map<string, ReadonlySet<string>>>();
+
+function cachedSubtree(organisation: OrganisationModel, unitId: string): ReadonlySet<string> {
+  let byUnit = subtrees.get(organisation);
+  if (!byUnit) subtrees.set(organisation, (byUnit = new Map()));
+  let units = byUnit.get(unitId);
+  if (!units) byUnit.set(unitId, (units = subtreeOf(organisation, unitId)));
+  return units;
 }
 
 /** The tasks read model and the timelines, within the caller's read scope. */
@@ -76,42 +108,57 @@ export class TaskQueries {
   list(actor: Actor, query: TaskListQueryDto) {
     const { models, scope } = this.context.for(actor);
     const asOf = query.asOf ?? this.time.today();
-    const units = query.unitId === undefined ? null : query.subtree ? subtreeOf(models.organisation, query.unitId) : new Set([query.unitId]);
-    const role = query.unitRole ?? 'any';
-    const documentNumber = query.documentNumber?.normalize('NFC');
+    const units = query.unitId === undefined ? null : query.subtree ? cachedSubtree(models.organisation, query.unitId) : new Set([query.unitId]);
     const directiveOf = (view: TaskView) => models.directives.directives.get(view.record.directiveId);
-    const matchesUnit = (view: TaskView): boolean => {
-      if (units === null) return true;
-      const assignment = view.record.assignment;
-      if (!assignment) return false;
-      const lead = units.has(assignment.leadUnitId);
-      const co = assignment.coUnitIds.some((id) => units.has(id));
-      return role === 'lead' ? lead : role === 'co' ? co : lead || co;
+    let directiveIds: Set<string> | undefined;
+    if (query.directiveId !== undefined) directiveIds = new Set([query.directiveId]);
+    if (query.documentNumber !== undefined) {
+      const documentNumber = query.documentNumber.normalize('NFC');
+      const numbered = new Set<string>();
+      for (const [directiveId, view] of models.directives.directives) {
+        if (view.record.documentNumber === documentNumber && (directiveIds === undefined || directiveIds.has(directiveId))) numbered.add(directiveId);
+      }
+      directiveIds = numbered;
+    }
+    // Read scope: a task is readable when its lead unit is (checked once per unit), else by the full rule. When
+    // every unit the filter names is readable, every task it matches is (one of them leads it or co-leads it).
+    const readable = new Map<string, boolean>();
+    const unitReadable = (unitId: string): boolean => {
+      let ok = readable.get(unitId);
+      if (ok === undefined) readable.set(unitId, (ok = scope.unit(unitId)));
+      return ok;
     };
-    // Filter and sort the views, and build representations only for the page served: with tens of thousands of
-    // tasks, building every row first was most of a list request's time.
-    const matching = [...models.tasks.tasks.values()].filter(
-      (view) =>
-        matchesUnit(view) &&
-        (query.status === undefined || view.record.status === query.status) &&
-        (query.directiveId === undefined || view.record.directiveId === query.directiveId) &&
-        (documentNumber === undefined || directiveOf(view)?.record.documentNumber === documentNumber) &&
-        (query.deadlineFrom === undefined || (view.record.deadline !== null && view.record.deadline >= query.deadlineFrom)) &&
-        (query.deadlineTo === undefined || (view.record.deadline !== null && view.record.deadline <= query.deadlineTo)) &&
-        scope.task(view) &&
-        (query.timeliness === undefined || taskTimelinessOn(view, asOf) === query.timeliness),
-    );
-    matching.sort(
-      (a, b) => compare(a.record.deadline ?? '9999-99-99', b.record.deadline ?? '9999-99-99') || compare(a.record.taskId, b.record.taskId),
-    );
-    const page = paginate(matching, query.page, query.pageSize);
-    const items = page.items.map((view) => ({
+    const everyUnitReadable = units !== null && [...units].every(unitReadable);
+    const accept = everyUnitReadable
+      ? undefined
+      : (view: TaskView) => {
+          const lead = view.record.assignment?.leadUnitId;
+          return (lead !== undefined && unitReadable(lead)) || scope.task(view);
+        };
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
+    const answer = queryTasks(models.tasks.tasks, models.tasks.index, {
+      units,
+      unitRole: query.unitRole ?? 'any',
+      status: query.status,
+      timeliness: query.timeliness,
+      asOf,
+      deadlineFrom: query.deadlineFrom,
+      deadlineTo: query.deadlineTo,
+      directiveIds,
+      accept,
+      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor)!,
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
+    // Representations only for the page served.
+    const items = answer.views.map((view) => ({
       ...taskRepresentation(view),
       documentNumber: directiveOf(view)?.record.documentNumber ?? null,
       asOf,
       timeliness: taskTimelinessOn(view, asOf),
     }));
-    return { ...page, items, asOf };
+    return { items, page, pageSize, total: answer.total, asOf, nextCursor: answer.next === null ? null : encodeCursor(answer.next) };
   }
 
   get(actor: Actor, taskId: string) {
@@ -132,8 +179,4 @@ export class TaskQueries {
     scope.require(scope.task(view), owner);
     return view;
   }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,7 +4,6 @@ import {
   isTaskEvent,
   taskDecider,
   TASK_EVENT_TYPES,
-  timelinessOn,
   type IsoDate,
   type TaskEvent,
   type TaskRecord,
@@ -12,6 +11,10 @@ import {
   type Timeliness,
 } from '@ledger/domain';
 import { domainEventOf, traceOf, type EventTrace, type Projection } from '../projection';
+import { EMPTY_TASK_INDEX, lastDayOf, reindexTask, viewTimelinessOn, type TaskIndex } from './task-index';
+
+export * from './task-index';
+export * from './sorted-keys';
 
 /** One line of a task's timeline: the event, who did it in which role and unit, and when (occurred / recorded). */
 export type TimelineEntry = EventTrace & { readonly data: JsonObject };
@@ -23,9 +26,12 @@ export type TaskView = {
   readonly record: TaskRecord;
   /** Every event of `task-<id>`, in order: the task's full timeline. */
   readonly timeline: readonly TimelineEntry[];
+  /** The latest day (`at`) among those events: on any day from it on, the task's timeliness is its record's. */
+  readonly lastDay: string;
 };
 
-export type TasksModel = { readonly tasks: IMap<string, TaskView> };
+/** Every task by id, and the indexes the task list walks (task-index.ts). */
+export type TasksModel = { readonly tasks: IMap<string, TaskView>; readonly index: TaskIndex };
 
 /** The task stream's view from its own events only. */
 export function evolveTaskView(view: TaskView | undefined, event: RecordedEvent): TaskView | undefined {
@@ -34,17 +40,25 @@ export function evolveTaskView(view: TaskView | undefined, event: RecordedEvent)
   const after = taskDecider.evolve(before, domainEventOf<TaskEvent>(event));
   if (after.status === 'none') return view;
   const entry: TimelineEntry = { ...traceOf(event), data: event.data };
-  return { taskId: after.taskId, version: event.streamVersion, record: after, timeline: [...(view?.timeline ?? []), entry] };
+  return {
+    taskId: after.taskId,
+    version: event.streamVersion,
+    record: after,
+    timeline: [...(view?.timeline ?? []), entry],
+    lastDay: lastDayOf(view?.lastDay ?? '', (event.data as { at?: unknown }).at),
+  };
 }
 
 export const TasksProjection: Projection<TasksModel> = {
   name: 'tasks',
   eventTypes: new Set(TASK_EVENT_TYPES),
-  initialState: () => ({ tasks: IMap() }),
+  initialState: () => ({ tasks: IMap(), index: EMPTY_TASK_INDEX }),
   evolve: (model, event) => {
     const { taskId } = event.data as { taskId: string };
-    const view = evolveTaskView(model.tasks.get(taskId), event);
-    return view === undefined ? model : { tasks: model.tasks.set(taskId, view) };
+    const before = model.tasks.get(taskId);
+    const view = evolveTaskView(before, event);
+    if (view === undefined || view === before) return model;
+    return { tasks: model.tasks.set(taskId, view), index: reindexTask(model.index, before, view) };
   },
 };
 
@@ -53,7 +67,7 @@ export const TasksProjection: Projection<TasksModel> = {
  * occurred-at): a verification or an extension entered later for a later day does not count.
  */
 export function taskTimelinessOn(view: TaskView, asOf: IsoDate): Timeliness {
-  return timelinessOn(view.timeline as unknown as TaskEvent[], asOf);
+  return viewTimelinessOn(view, asOf);
 }
 
 /** The task's lead unit (null before assignment). */

@@ -1,0 +1,126 @@
+import { List } from 'immutable';
+
+/**
+ * A sorted set of strings made of Immutable.js Lists only (so a model holding it stays plain data for a codec):
+ * an outer List of chunks, each a sorted, non-empty List of at most CHUNK_MAX keys, every key of a chunk below
+ * every key of the next. Insert and remove touch one chunk (plus the outer List's path to it); a range is found by
+ * binary search over the chunks' first keys, then inside one chunk.
+ *
+ * Keys compare as JavaScript strings (UTF-16 code units), as the task list's sort did.
+ */
+export type SortedKeys = List<List<string>>;
+
+export const EMPTY_KEYS: SortedKeys = List();
+
+const CHUNK_MAX = 128;
+
+/** The chunk `key` belongs in: the last whose first key is ≤ key (0 when key precedes everything). */
+function chunkIndex(keys: SortedKeys, key: string): number {
+  let lo = 0;
+  let hi = keys.size - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (keys.get(mid)!.get(0)! <= key) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** First position in `chunk` whose key is ≥ key. */
+function lowerBound(chunk: List<string>, key: string): number {
+  let lo = 0;
+  let hi = chunk.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (chunk.get(mid)! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function insertKey(keys: SortedKeys, key: string): SortedKeys {
+  if (keys.size === 0) return List([List([key])]);
+  const ci = chunkIndex(keys, key);
+  const chunk = keys.get(ci)!;
+  const at = lowerBound(chunk, key);
+  if (chunk.get(at) === key) return keys;
+  const grown = chunk.insert(at, key);
+  if (grown.size <= CHUNK_MAX) return keys.set(ci, grown);
+  const half = grown.size >> 1;
+  return keys.splice(ci, 1, grown.slice(0, half), grown.slice(half));
+}
+
+export function removeKey(keys: SortedKeys, key: string): SortedKeys {
+  if (keys.size === 0) return keys;
+  const ci = chunkIndex(keys, key);
+  const chunk = keys.get(ci)!;
+  const at = lowerBound(chunk, key);
+  if (chunk.get(at) !== key) return keys;
+  if (chunk.size === 1) return keys.delete(ci);
+  return keys.set(ci, chunk.delete(at));
+}
+
+export function hasKey(keys: SortedKeys, key: string): boolean {
+  if (keys.size === 0) return false;
+  const chunk = keys.get(chunkIndex(keys, key))!;
+  return chunk.get(lowerBound(chunk, key)) === key;
+}
+
+/** How many keys are < `bound` (all of them for undefined). */
+function rank(keys: SortedKeys, bound: string | undefined): number {
+  let n = 0;
+  for (const chunk of keys) {
+    if (bound === undefined || chunk.last()! < bound) n += chunk.size;
+    else return n + lowerBound(chunk, bound);
+  }
+  return n;
+}
+
+/** How many keys k satisfy lo ≤ k < hi (either bound may be absent). */
+export function countRange(keys: SortedKeys, lo: string | undefined, hi: string | undefined): number {
+  if (lo !== undefined && hi !== undefined && hi <= lo) return 0;
+  return rank(keys, hi) - (lo === undefined ? 0 : rank(keys, lo));
+}
+
+/** A forward cursor over the keys k with lo ≤ k < hi. */
+export class KeyCursor {
+  private ci: number;
+  private pi: number;
+  /** The key under the cursor, undefined once past the range. */
+  current: string | undefined;
+
+  constructor(
+    private readonly keys: SortedKeys,
+    lo: string | undefined,
+    private readonly hi: string | undefined,
+  ) {
+    if (keys.size === 0) {
+      this.ci = 0;
+      this.pi = 0;
+    } else if (lo === undefined) {
+      this.ci = 0;
+      this.pi = 0;
+    } else {
+      this.ci = chunkIndex(keys, lo);
+      this.pi = lowerBound(keys.get(this.ci)!, lo);
+    }
+    this.current = this.read();
+  }
+
+  private read(): string | undefined {
+    let chunk = this.keys.get(this.ci);
+    while (chunk !== undefined && this.pi >= chunk.size) {
+      this.ci++;
+      this.pi = 0;
+      chunk = this.keys.get(this.ci);
+    }
+    if (chunk === undefined) return undefined;
+    const key = chunk.get(this.pi)!;
+    return this.hi !== undefined && key >= this.hi ? undefined : key;
+  }
+
+  advance(): void {
+    this.pi++;
+    this.current = this.read();
+  }
+}

@@ -1,0 +1,210 @@
+import fc from 'fast-check';
+import { Map as IMap } from 'immutable';
+import { TIMELINESS_VALUES, type TaskStatus } from '@ledger/domain';
+import type { JsonObject, RecordedEvent } from '@ledger/event-store';
+import { project } from '../projection';
+import { countRange, EMPTY_KEYS, hasKey, insertKey, KeyCursor, removeKey } from './sorted-keys';
+import { queryTasks, scanTasks, taskSortKey, type TaskListSpec } from './task-index';
+import { TasksProjection, type TasksModel, type TaskView } from './tasks.projection';
+
+const UNITS = ['u1', 'u2', 'u3', 'u4', 'u5'];
+const DAYS = ['2018-09-01', '2018-09-10', '2018-10-01', '2018-10-15', '2018-10-31', '2018-11-20', '2018-12-31'];
+/** Days events happen on: mostly before the last days a list is asked about, so both timeliness paths are taken. */
+const EVENT_DAYS = DAYS.slice(0, 5);
+const STATUSES: readonly TaskStatus[] = ['registered', 'assigned', 'acknowledged', 'in_progress', 'completion_reported', 'returned', 'verified', 'closed', 'cancelled'];
+const by = { id: 'p-1', role: 'leader', unit: 'u1' };
+
+/** One step of a task's life, applied as a recorded event (the projection folds what the log holds, unchecked). */
+const stepArb = fc.oneof(
+  fc.record({ type: fc.constant('TaskAssigned'), lead: fc.constantFrom(...UNITS), co: fc.subarray(UNITS, { maxLength: 2 }), deadline: fc.constantFrom(...DAYS), day: fc.constantFrom(...EVENT_DAYS) }),
+  fc.record({ type: fc.constantFrom('TaskAcknowledged', 'ProgressReported', 'CompletionReported', 'CompletionVerified', 'TaskReturnedForRedo', 'TaskCancelled', 'TaskClosed', 'ReminderIssued'), day: fc.constantFrom(...EVENT_DAYS) }),
+  fc.record({ type: fc.constant('ExtensionGranted'), deadline: fc.constantFrom(...DAYS), day: fc.constantFrom(...EVENT_DAYS) }),
+  fc.record({ type: fc.constant('TaskTransferred'), lead: fc.constantFrom(...UNITS), day: fc.constantFrom(...EVENT_DAYS) }),
+);
+
+const taskArb = fc.record({ directive: fc.constantFrom('d1', 'd2', 'd3'), registered: fc.constantFrom(...EVENT_DAYS), steps: fc.array(stepArb, { maxLength: 6 }) });
+
+function dataOf(step: fc.Arbitrary<unknown> extends never ? never : any, taskId: string): JsonObject {
+  const at = `${step.day}T09:00:00+08:00`;
+  const base = { taskId, at, by };
+  const responsible = { unitId: step.lead ?? 'u1', personId: 'p-h', name: 'Head', postTitle: 'Head' };
+  switch (step.type) {
+    case 'TaskAssigned':
+      return { ...base, leadUnitId: step.lead, coUnitIds: step.co.filter((u: string) => u !== step.lead), responsible, work: 'w', expectedResult: 'r', deadline: step.deadline };
+    case 'ProgressReported':
+      return { ...base, percent: 10 };
+    case 'ExtensionGranted':
+      return { ...base, requestId: 'r1', newDeadline: step.deadline };
+    case 'TaskTransferred':
+      return { ...base, fromUnitId: 'x', toUnitId: step.lead, responsible, reason: 'r' };
+    case 'TaskCancelled':
+      return { ...base, reason: 'r', signOffId: 's' };
+    case 'ReminderIssued':
+      return { ...base, message: 'm', channel: 'phone' };
+    default:
+      return base;
+  }
+}
+
+/** A log of `tasks`' events, interleaved in a random but per-task ordered way. */
+function logOf(tasks: ReadonlyArray<fc.RecordOf<any>>, order: readonly number[]): RecordedEvent[] {
+  const queues = tasks.map((task, i) => {
+    const taskId = `t${String(i).padStart(2, '0')}`;
+    const registered = { type: 'TaskRegistered', data: { taskId, directiveId: task.directive, directiveIssuedOn: '2018-09-01', title: 'T', at: `${task.registered}T09:00:00+08:00`, by } };
+    return [registered, ...task.steps.map((step: any) => ({ type: step.type, data: dataOf(step, taskId) }))];
+  });
+  const log: RecordedEvent[] = [];
+  const versions = new Map<number, number>();
+  let k = 0;
+  while (queues.some((q) => q.length > 0)) {
+    const i = order.length === 0 ? k % queues.length : order[k % order.length] % queues.length;
+    k++;
+    const next = queues[i].shift() ?? queues.find((q) => q.length > 0)!.shift()!;
+    const taskId = (next.data as { taskId: string }).taskId;
+    const index = Number(taskId.slice(1));
+    const version = (versions.get(index) ?? 0) + 1;
+    versions.set(index, version);
+    const position = log.length + 1;
+    log.push({
+      id: `e-${position}`,
+      streamId: `task-${taskId}`,
+      streamVersion: version,
+      position,
+      type: next.type,
+      schemaVersion: 1,
+      data: next.data as JsonObject,
+      metadata: { actorId: 'p-1', actorRole: 'leader', actorUnit: 'u1', commandId: `c-${position}`, correlationId: `c-${position}`, causationId: null, occurredAt: '2018-09-01T01:00:00.000Z', recordedAt: '2018-09-01T01:00:00.000Z' },
+    });
+  }
+  return log;
+}
+
+/** Absent half of the time. */
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(fc.constant(undefined), arb);
+
+const specArb = fc.record({
+  units: fc.oneof(fc.constant(null), fc.subarray(UNITS, { minLength: 1 })),
+  unitRole: fc.constantFrom('lead', 'co', 'any') as fc.Arbitrary<'lead' | 'co' | 'any'>,
+  status: maybe(fc.constantFrom(...STATUSES)),
+  timeliness: maybe(fc.constantFrom(...TIMELINESS_VALUES)),
+  asOf: fc.constantFrom(...DAYS, '2018-08-01', '2019-01-01'),
+  deadlineFrom: maybe(fc.constantFrom(...DAYS)),
+  deadlineTo: maybe(fc.constantFrom(...DAYS)),
+  directiveIds: maybe(fc.subarray(['d1', 'd2', 'd3', 'd9'])),
+  /** A read scope by hash of the task id (or none). */
+  acceptMod: maybe(fc.integer({ min: 2, max: 4 })),
+  offset: fc.integer({ min: 0, max: 6 }),
+  limit: fc.integer({ min: 1, max: 8 }),
+  cursorAt: maybe(fc.integer({ min: 0, max: 30 })),
+});
+
+function toSpec(raw: fc.RecordOf<any>, model: TasksModel): TaskListSpec {
+  const keys = [...model.tasks.values()].map((v) => taskSortKey(v.record)).sort();
+  return {
+    units: raw.units === null ? null : new Set(raw.units),
+    unitRole: raw.unitRole,
+    status: raw.status,
+    timeliness: raw.timeliness,
+    asOf: raw.asOf,
+    deadlineFrom: raw.deadlineFrom,
+    deadlineTo: raw.deadlineTo,
+    directiveIds: raw.directiveIds === undefined ? undefined : new Set(raw.directiveIds),
+    accept: raw.acceptMod === undefined ? undefined : (view: TaskView) => Number(view.taskId.slice(1)) % raw.acceptMod !== 0,
+    after: raw.cursorAt === undefined || keys.length === 0 ? undefined : keys[raw.cursorAt % keys.length],
+    offset: raw.offset,
+    limit: raw.limit,
+  };
+}
+
+const summary = (answer: ReturnType<typeof scanTasks>) => ({ ids: answer.views.map((v) => v.taskId), total: answer.total, next: answer.next });
+
+describe('tasks read model indexes', () => {
+  it('answer every list exactly as a scan of every task does (random task sets and filters)', () => {
+    fc.assert(
+      fc.property(fc.array(taskArb, { maxLength: 24 }), fc.array(fc.nat(), { maxLength: 10 }), fc.array(specArb, { minLength: 1, maxLength: 12 }), (tasks, order, specs) => {
+        const model = project(TasksProjection, TasksProjection.initialState(), logOf(tasks, order));
+        for (const raw of specs) {
+          const spec = toSpec(raw, model);
+          expect(summary(queryTasks(model.tasks, model.index, spec))).toEqual(summary(scanTasks(model.tasks, spec)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('pages through a list with cursors: every task once, in order, whatever is added between pages', () => {
+    fc.assert(
+      fc.property(fc.array(taskArb, { minLength: 1, maxLength: 24 }), fc.integer({ min: 1, max: 5 }), (tasks, limit) => {
+        const log = logOf(tasks, []);
+        const model = project(TasksProjection, TasksProjection.initialState(), log);
+        const expected = scanTasks(model.tasks, { units: null, unitRole: 'any', asOf: '2018-12-31', offset: 0, limit: 1000 }).views.map((v) => v.taskId);
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (let guard = 0; guard < 100; guard++) {
+          const page = queryTasks(model.tasks, model.index, { units: null, unitRole: 'any', asOf: '2018-12-31', after, offset: 0, limit });
+          seen.push(...page.views.map((v) => v.taskId));
+          if (page.next === null) break;
+          after = page.next;
+        }
+        expect(seen).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps no empty bucket, and comes out the same whatever the batch sizes of the fold', () => {
+    fc.assert(
+      fc.property(fc.array(taskArb, { maxLength: 16 }), fc.array(fc.nat(), { maxLength: 10 }), fc.integer({ min: 1, max: 7 }), (tasks, order, batch) => {
+        const log = logOf(tasks, order);
+        const whole = project(TasksProjection, TasksProjection.initialState(), log);
+        let inBatches = TasksProjection.initialState();
+        for (let i = 0; i < log.length; i += batch) inBatches = project(TasksProjection, inBatches, log.slice(i, i + batch));
+        expect(inBatches.index.partitions.equals(whole.index.partitions)).toBe(true);
+        for (const buckets of whole.index.partitions.values()) for (const keys of buckets.values()) expect(keys.size).toBeGreaterThan(0);
+        // Every task sits once in `*`, under its current sort key.
+        const all = [...whole.index.partitions.get('*', IMap()).values()].reduce((n, keys) => n + countRange(keys, undefined, undefined), 0);
+        expect(all).toBe(whole.tasks.size);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('sorted keys', () => {
+  it('behave as a sorted set of strings (inserts, removes, counts and cursors over ranges)', () => {
+    const key = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd', '\u0000', 'é'), maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), key), { maxLength: 600 }), key, key, (ops, lo, hi) => {
+        let keys = EMPTY_KEYS;
+        const reference = new Set<string>();
+        for (const [add, k] of ops) {
+          keys = add ? insertKey(keys, k) : removeKey(keys, k);
+          if (add) reference.add(k);
+          else reference.delete(k);
+        }
+        const sorted = [...reference].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        expect(keys.flatten(true).toArray()).toEqual(sorted);
+        for (const chunk of keys) expect(chunk.size).toBeGreaterThan(0);
+        const inRange = sorted.filter((k) => k >= lo && k < hi);
+        expect(countRange(keys, lo, hi)).toBe(inRange.length);
+        const walked: string[] = [];
+        for (const cursor = new KeyCursor(keys, lo, hi); cursor.current !== undefined; cursor.advance()) walked.push(cursor.current);
+        expect(walked).toEqual(inRange);
+        for (const k of sorted.slice(0, 5)) expect(hasKey(keys, k)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('split chunks as they grow (given 1,000 keys, then an index walk from the middle)', () => {
+    let keys = EMPTY_KEYS;
+    for (let i = 999; i >= 0; i--) keys = insertKey(keys, String(i).padStart(4, '0'));
+    expect(keys.size).toBeGreaterThan(7);
+    expect(countRange(keys, '0500', '0600')).toBe(100);
+    const cursor = new KeyCursor(keys, '0998', undefined);
+    expect(cursor.current).toBe('0998');
+    cursor.advance();
+    cursor.advance();
+    expect(cursor.current).toBeUndefined();
+  });
+});

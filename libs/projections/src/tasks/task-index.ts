@@ -1,0 +1,338 @@
+import { Map as IMap, Set as ISet } from 'immutable';
+import { timeliness, timelinessOn, type IsoDate, type TaskEvent, type TaskRecord, type TaskStatus, type Timeliness } from '@ledger/domain';
+import { countRange, EMPTY_KEYS, insertKey, KeyCursor, removeKey, type SortedKeys } from './sorted-keys';
+import type { TaskView } from './tasks.projection';
+
+/**
+ * Indexes of the tasks read model, kept by the projection as each event is folded, so a task list touches an index
+ * walk and the page it serves instead of every task:
+ *
+ * - `partitions`: `*` (every task), `l:<unit>` (tasks the unit leads now), `c:<unit>` (tasks it is a co-unit of);
+ *   in each, one bucket per `<status> <timeliness class>`, holding the tasks' sort keys in list order (deadline in
+ *   force, then task id). The timeliness class is what the task's timeliness is whatever the day (done on time,
+ *   done late, cancelled, not assigned) or `open`: not done, so within its deadline up to the deadline day and
+ *   overdue after — a range of the deadline order.
+ * - `byDirective`: the tasks of each directive.
+ * - `lastDay`: the latest day (`at`) of any task event. On a day not before it, a task's timeliness is its current
+ *   record's (no event is left out by `timelinessOn`), which is what lets the buckets answer a timeliness filter.
+ *
+ * Immutable.js collections and strings only: the model stays plain data.
+ */
+export type TaskIndex = {
+  readonly partitions: IMap<string, IMap<string, SortedKeys>>;
+  readonly byDirective: IMap<string, ISet<string>>;
+  readonly lastDay: string;
+};
+
+export const EMPTY_TASK_INDEX: TaskIndex = { partitions: IMap(), byDirective: IMap(), lastDay: '' };
+
+/** A task without a deadline (not yet assigned) sorts after every dated one, as the list always did. */
+export const NO_DEADLINE = '9999-99-99';
+const SEP = '\u0000';
+
+/** The task's place in list order: its deadline in force (10 characters), then its id. */
+export function taskSortKey(record: Pick<TaskRecord, 'deadline' | 'taskId'>): string {
+  return `${record.deadline ?? NO_DEADLINE}${SEP}${record.taskId}`;
+}
+
+export function taskIdOfSortKey(key: string): string {
+  return key.slice(NO_DEADLINE.length + 1);
+}
+
+/** A sort key as the task list reads it back from a cursor: a deadline (or the no-deadline mark), NUL, an id. */
+export function isTaskSortKey(key: string): boolean {
+  return /^(\d{4}-\d{2}-\d{2}|9999-99-99)\u0000[^\u0000]+$/.test(key);
+}
+
+type TimelinessClass = Timeliness | 'open';
+
+/** What the task's timeliness is on any day (its record as it stands), or `open` when the day decides. */
+export function timelinessClassOf(record: TaskRecord): TimelinessClass {
+  const early = timeliness(record, '0000-01-01');
+  return early === timeliness(record, '9999-12-31') ? early : 'open';
+}
+
+/** The latest day of the task's own events (their `at`); one that has no readable `at` makes it "never". */
+export function lastDayOf(previous: string, at: unknown): string {
+  const day = typeof at === 'string' ? at.slice(0, 10) : '\uffff';
+  return day > previous ? day : previous;
+}
+
+/**
+ * `timelinessOn` for a task view, without refolding its events when every one of them happened by `asOf` (then the
+ * fold is the record itself).
+ */
+export function viewTimelinessOn(view: TaskView, asOf: IsoDate): Timeliness {
+  if (view.lastDay <= asOf) return timeliness(view.record, asOf);
+  return timelinessOn(view.timeline as unknown as TaskEvent[], asOf);
+}
+
+type Entry = { readonly key: string; readonly bucket: string; readonly partitions: readonly string[] };
+
+function entryOf(view: TaskView): Entry {
+  const { record } = view;
+  const partitions = ['*'];
+  if (record.assignment) {
+    partitions.push(`l:${record.assignment.leadUnitId}`);
+    for (const co of new Set(record.assignment.coUnitIds)) partitions.push(`c:${co}`);
+  }
+  return { key: taskSortKey(record), bucket: `${record.status} ${timelinessClassOf(record)}`, partitions };
+}
+
+function sameEntry(a: Entry, b: Entry): boolean {
+  return a.key === b.key && a.bucket === b.bucket && a.partitions.length === b.partitions.length && a.partitions.every((p, i) => p === b.partitions[i]);
+}
+
+function withKey(partitions: TaskIndex['partitions'], partition: string, bucket: string, key: string, add: boolean): TaskIndex['partitions'] {
+  const buckets = partitions.get(partition) ?? IMap<string, SortedKeys>();
+  const before = buckets.get(bucket) ?? EMPTY_KEYS;
+  const after = add ? insertKey(before, key) : removeKey(before, key);
+  if (after === before) return partitions;
+  const nextBuckets = after.size === 0 ? buckets.delete(bucket) : buckets.set(bucket, after);
+  return nextBuckets.size === 0 ? partitions.delete(partition) : partitions.set(partition, nextBuckets);
+}
+
+/** The index after `before` became `after` (same task). */
+export function reindexTask(index: TaskIndex, before: TaskView | undefined, after: TaskView): TaskIndex {
+  const lastDay = after.lastDay > index.lastDay ? after.lastDay : index.lastDay;
+  const old = before === undefined ? undefined : entryOf(before);
+  const next = entryOf(after);
+  let { partitions, byDirective } = index;
+  if (old === undefined || !sameEntry(old, next)) {
+    if (old !== undefined) for (const p of old.partitions) partitions = withKey(partitions, p, old.bucket, old.key, false);
+    for (const p of next.partitions) partitions = withKey(partitions, p, next.bucket, next.key, true);
+  }
+  const directiveId = after.record.directiveId;
+  if (before?.record.directiveId !== directiveId) {
+    if (before !== undefined) byDirective = byDirective.update(before.record.directiveId, (s) => s?.delete(after.taskId) ?? ISet<string>());
+    byDirective = byDirective.update(directiveId, (s) => (s ?? ISet<string>()).add(after.taskId));
+  }
+  if (partitions === index.partitions && byDirective === index.byDirective && lastDay === index.lastDay) return index;
+  return { partitions, byDirective, lastDay };
+}
+
+/** A task list request, as the index answers it (the API's `GET /v1/tasks` filters, resolved). */
+export interface TaskListSpec {
+  /** Tasks where one of these units is the lead unit or a co-unit (see `unitRole`); null: every task. */
+  readonly units: ReadonlySet<string> | null;
+  readonly unitRole: 'lead' | 'co' | 'any';
+  readonly status?: TaskStatus;
+  readonly timeliness?: Timeliness;
+  /** The day timeliness is judged on. */
+  readonly asOf: IsoDate;
+  readonly deadlineFrom?: IsoDate;
+  readonly deadlineTo?: IsoDate;
+  /** Only tasks of these directives (the directive id and document number filters); absent: any directive. */
+  readonly directiveIds?: ReadonlySet<string>;
+  /** A check no index answers (the caller's read scope), per candidate; absent when every candidate passes. */
+  readonly accept?: (view: TaskView) => boolean;
+  /** Only tasks after this sort key (a cursor: the last one of the previous page). */
+  readonly after?: string;
+  /** Tasks to skip (after `after`), then at most `limit`. */
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface TaskListAnswer {
+  readonly views: TaskView[];
+  /** Every task matching the filters (whatever `after`, `offset` and `limit`). */
+  readonly total: number;
+  /** The sort key of the last view served when more follow (the next page's cursor), else null. */
+  readonly next: string | null;
+}
+
+/** Whether one task matches the list's filters: the definition the index must agree with. */
+export function matchesTaskSpec(view: TaskView, spec: TaskListSpec, timelinessOf: (view: TaskView, asOf: IsoDate) => Timeliness): boolean {
+  const { record } = view;
+  if (spec.units !== null) {
+    const assignment = record.assignment;
+    if (!assignment) return false;
+    const lead = spec.units.has(assignment.leadUnitId);
+    const co = assignment.coUnitIds.some((id) => spec.units!.has(id));
+    if (!(spec.unitRole === 'lead' ? lead : spec.unitRole === 'co' ? co : lead || co)) return false;
+  }
+  return (
+    (spec.status === undefined || record.status === spec.status) &&
+    (spec.directiveIds === undefined || spec.directiveIds.has(record.directiveId)) &&
+    (spec.deadlineFrom === undefined || (record.deadline !== null && record.deadline >= spec.deadlineFrom)) &&
+    (spec.deadlineTo === undefined || (record.deadline !== null && record.deadline <= spec.deadlineTo)) &&
+    (spec.accept === undefined || spec.accept(view)) &&
+    (spec.timeliness === undefined || timelinessOf(view, spec.asOf) === spec.timeliness)
+  );
+}
+
+/** The answer by looking at every task (what the list did before the index; the tests' reference). */
+export function scanTasks(tasks: IMap<string, TaskView>, spec: TaskListSpec): TaskListAnswer {
+  const matching = [...tasks.values()].filter((view) => matchesTaskSpec(view, spec, (v, asOf) => timelinessOn(v.timeline as unknown as TaskEvent[], asOf)));
+  const keyed = matching.map((view) => [taskSortKey(view.record), view] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return pageOf(keyed, matching.length, spec);
+}
+
+function pageOf(keyed: ReadonlyArray<readonly [string, TaskView]>, total: number, spec: TaskListSpec): TaskListAnswer {
+  const rest = spec.after === undefined ? keyed : keyed.filter(([key]) => key > spec.after!);
+  const page = rest.slice(spec.offset, spec.offset + spec.limit);
+  const more = rest.length > spec.offset + spec.limit;
+  return { views: page.map(([, view]) => view), total, next: more && page.length > 0 ? page[page.length - 1][0] : null };
+}
+
+type Sequence = { readonly keys: SortedKeys; readonly lo: string | undefined; readonly hi: string | undefined; readonly co: boolean };
+
+const maxOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a > b ? a : b);
+const minOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a < b ? a : b);
+
+/** The task list from the indexes: same answer as `scanTasks`. */
+export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec: TaskListSpec): TaskListAnswer {
+  // A directive's tasks are few: filter and sort them.
+  if (spec.directiveIds !== undefined) {
+    const ids = new Set<string>();
+    for (const directiveId of spec.directiveIds) for (const id of index.byDirective.get(directiveId) ?? []) ids.add(id);
+    const matching = [...ids].map((id) => tasks.get(id)!).filter((view) => view !== undefined && matchesTaskSpec(view, spec, viewTimelinessOn));
+    const keyed = matching.map((view) => [taskSortKey(view.record), view] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return pageOf(keyed, matching.length, spec);
+  }
+
+  // Deadline bounds as sort-key bounds (lo inclusive, hi exclusive); a deadline filter leaves undated tasks out.
+  const dated = spec.deadlineFrom !== undefined || spec.deadlineTo !== undefined;
+  const lo = spec.deadlineFrom;
+  const hi = dated ? minOf(spec.deadlineTo === undefined ? undefined : `${spec.deadlineTo}\u0001`, NO_DEADLINE) : undefined;
+  // Timeliness from the buckets when no task has an event after asOf; otherwise judged per candidate.
+  const bucketTimeliness = spec.timeliness !== undefined && spec.asOf >= index.lastDay;
+  const perCandidate = spec.accept !== undefined || (spec.timeliness !== undefined && !bucketTimeliness);
+
+  const partitions: Array<{ name: string; co: boolean }> = [];
+  if (spec.units === null) partitions.push({ name: '*', co: false });
+  else
+    for (const unit of spec.units) {
+      if (spec.unitRole !== 'co') partitions.push({ name: `l:${unit}`, co: false });
+      if (spec.unitRole !== 'lead') partitions.push({ name: `c:${unit}`, co: true });
+    }
+  const sequences: Sequence[] = [];
+  for (const { name, co } of partitions) {
+    const buckets = index.partitions.get(name);
+    if (!buckets) continue;
+    for (const [bucket, keys] of buckets) {
+      const space = bucket.indexOf(' ');
+      const status = bucket.slice(0, space);
+      const cls = bucket.slice(space + 1);
+      if (spec.status !== undefined && status !== spec.status) continue;
+      let [sLo, sHi] = [lo, hi];
+      if (bucketTimeliness && cls !== spec.timeliness) {
+        if (cls !== 'open') continue;
+        if (spec.timeliness === 'not_done_within_deadline') sLo = maxOf(sLo, spec.asOf);
+        else if (spec.timeliness === 'not_done_overdue') sHi = minOf(sHi, spec.asOf);
+        else continue;
+      }
+      if (sLo !== undefined && sHi !== undefined && sHi <= sLo) continue;
+      sequences.push({ keys, lo: sLo, hi: sHi, co });
+    }
+  }
+
+  const check = (view: TaskView): boolean =>
+    (spec.accept === undefined || spec.accept(view)) && (spec.timeliness === undefined || bucketTimeliness || viewTimelinessOn(view, spec.asOf) === spec.timeliness);
+
+  if (perCandidate) {
+    // Every candidate is looked at once, in list order: count them all, keep the page.
+    let total = 0;
+    let skipped = 0;
+    const views: TaskView[] = [];
+    let next: string | null = null;
+    let lastKept: string | null = null;
+    for (const key of merged(sequences, undefined)) {
+      const view = tasks.get(taskIdOfSortKey(key))!;
+      if (!check(view)) continue;
+      total++;
+      if (spec.after !== undefined && key <= spec.after) continue;
+      if (skipped < spec.offset) skipped++;
+      else if (views.length < spec.limit) {
+        views.push(view);
+        lastKept = key;
+      } else if (next === null) next = lastKept;
+    }
+    return { views, total, next };
+  }
+
+  // Counted from the index: lead and `*` buckets hold each task once; co-unit buckets are walked to count each task
+  // once (a task with two co-units in the set, or led from inside the set too).
+  let total = 0;
+  const coTasks = new Set<string>();
+  for (const s of sequences) {
+    if (!s.co) {
+      total += countRange(s.keys, s.lo, s.hi);
+      continue;
+    }
+    for (const cursor = new KeyCursor(s.keys, s.lo, s.hi); cursor.current !== undefined; cursor.advance()) {
+      const taskId = taskIdOfSortKey(cursor.current);
+      if (spec.unitRole === 'any' && spec.units!.has(tasks.get(taskId)!.record.assignment!.leadUnitId)) continue;
+      coTasks.add(taskId);
+    }
+  }
+  total += coTasks.size;
+
+  const views: TaskView[] = [];
+  let skipped = 0;
+  let next: string | null = null;
+  for (const key of merged(sequences, spec.after)) {
+    if (skipped < spec.offset) {
+      skipped++;
+      continue;
+    }
+    if (views.length === spec.limit) {
+      next = taskSortKey(views[views.length - 1].record);
+      break;
+    }
+    views.push(tasks.get(taskIdOfSortKey(key))!);
+  }
+  return { views, total, next };
+}
+
+/** The keys of every sequence in order, each once, after `after` (exclusive) when given. */
+function* merged(sequences: readonly Sequence[], after: string | undefined): Generator<string> {
+  const start = after === undefined ? undefined : `${after}\u0000`;
+  const heap: KeyCursor[] = [];
+  for (const s of sequences) {
+    const cursor = new KeyCursor(s.keys, maxOf(s.lo, start), s.hi);
+    if (cursor.current !== undefined) heapPush(heap, cursor);
+  }
+  let previous: string | undefined;
+  while (heap.length > 0) {
+    const top = heap[0];
+    const key = top.current!;
+    top.advance();
+    if (top.current === undefined) heapPop(heap);
+    else siftDown(heap, 0);
+    if (key === previous) continue;
+    previous = key;
+    yield key;
+  }
+}
+
+function heapPush(heap: KeyCursor[], cursor: KeyCursor): void {
+  heap.push(cursor);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent].current! <= heap[i].current!) break;
+    [heap[parent], heap[i]] = [heap[i], heap[parent]];
+    i = parent;
+  }
+}
+
+function heapPop(heap: KeyCursor[]): void {
+  const last = heap.pop()!;
+  if (heap.length === 0) return;
+  heap[0] = last;
+  siftDown(heap, 0);
+}
+
+function siftDown(heap: KeyCursor[], i: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < heap.length && heap[l].current! < heap[m].current!) m = l;
+    if (r < heap.length && heap[r].current! < heap[m].current!) m = r;
+    if (m === i) return;
+    [heap[m], heap[i]] = [heap[i], heap[m]];
+    i = m;
+  }
+}
