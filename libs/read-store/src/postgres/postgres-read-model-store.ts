@@ -39,6 +39,8 @@ export class PostgresReadModelStore implements ReadModelStore {
   private session: Client | undefined;
   private sessionLost = false;
   private readonly held = new Set<string>();
+  /** The lease session's application_name (operators can find, and tests end, the session holding the locks). */
+  readonly sessionName = `ledger-read-models-lease-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
 
   private constructor(private readonly options: PostgresReadModelStoreOptions) {
     this.schema = options.schema ?? 'read_models';
@@ -108,7 +110,7 @@ export class PostgresReadModelStore implements ReadModelStore {
     if (this.session && !this.sessionLost) return this.session;
     if (this.session) await this.session.end().catch(() => undefined);
     this.held.clear();
-    const client = new Client({ connectionString: this.options.connectionString });
+    const client = new Client({ connectionString: this.options.connectionString, application_name: this.sessionName });
     client.on('error', () => {
       this.sessionLost = true;
     });

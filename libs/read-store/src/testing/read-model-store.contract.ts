@@ -1,0 +1,297 @@
+import { List, Map as IMap } from 'immutable';
+import { STREAM_KINDS } from '@ledger/domain';
+import type { RecordedEvent } from '@ledger/event-store';
+import { SqliteEventStore } from '@ledger/event-store/sqlite/sqlite-event-store';
+import { DURABLE_READ_MODELS } from '@ledger/projections';
+import { generateLog } from '../../../../bench/ledger-log-generator';
+import { decodeModel, encodeModel } from '../codec';
+import type { ReadModelStore } from '../port';
+import { definitionOf, ProjectionWorker, type FoldingProjection, type LogSource } from '../projection-worker';
+import { rebuildReadModels } from '../rebuild';
+
+/** What each adapter's suite provides: fresh stores over one shared database, and adapter-specific handles. */
+export interface ReadStoreHarness {
+  /** A new connection (another "process") to the same, initially empty, read-model store. */
+  open(): Promise<ReadModelStore>;
+  /** Makes `store`'s leases lapse as a crash would: SQLite: the lease expires; PostgreSQL: its session dies. */
+  loseLeases(store: ReadModelStore): Promise<void>;
+  /** Overwrites one live document row behind the store's back. */
+  tamper(store: ReadModelStore, projection: string, collection: string, key: string, doc: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** A small projection: per key, how many Hit events and the last position; and a list of every key seen. */
+type HitsModel = { readonly byKey: IMap<string, { count: number; last: number }>; readonly seen: List<string> };
+export const HitsProjection: FoldingProjection<HitsModel> = {
+  name: 'hits',
+  eventTypes: new Set(['Hit']),
+  initialState: () => ({ byKey: IMap(), seen: List() }),
+  evolve: (model, event) => {
+    const key = String(event.data.key);
+    const before = model.byKey.get(key);
+    return { byKey: model.byKey.set(key, { count: (before?.count ?? 0) + 1, last: event.position }), seen: model.seen.push(key) };
+  },
+};
+
+export function hitEvents(count: number, from = 1): RecordedEvent[] {
+  return Array.from({ length: count }, (_, i) => {
+    const position = from + i;
+    return {
+      id: `e-${position}`,
+      streamId: `hit-${position % 7}`,
+      streamVersion: 1,
+      position,
+      type: position % 5 === 0 ? 'Other' : 'Hit',
+      schemaVersion: 1,
+      data: { key: `k${position % 11}` },
+      metadata: { actorId: 'a', actorRole: 'administrator', actorUnit: 'u', commandId: `c-${position}`, correlationId: 'c', causationId: null, occurredAt: '2026-01-01T00:00:00.000Z', recordedAt: '2026-01-01T00:00:00.000Z' },
+    };
+  });
+}
+
+export function arrayLog(events: RecordedEvent[]): LogSource {
+  return {
+    readAll: async ({ fromPosition, limit }) => events.filter((e) => e.position >= fromPosition).slice(0, limit),
+    headPosition: async () => events.length,
+  };
+}
+
+const hitsAt = (events: RecordedEvent[], position: number) => {
+  let model = HitsProjection.initialState();
+  for (const e of events) if (e.position <= position && e.type === 'Hit') model = HitsProjection.evolve(model, e);
+  return encodeModel(model);
+};
+
+export function readModelStoreContract(name: string, harness: () => Promise<ReadStoreHarness>): void {
+  describe(`read-model store contract: ${name}`, () => {
+    let h: ReadStoreHarness;
+    const opened: ReadModelStore[] = [];
+    const open = async () => {
+      const store = await h.open();
+      opened.push(store);
+      return store;
+    };
+
+    beforeEach(async () => {
+      h = await harness();
+    });
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close().catch(() => undefined);
+      await h.cleanup();
+    });
+
+    describe('leases and fenced flushes', () => {
+      it('writes documents and checkpoint together, and reads them back as one snapshot', async () => {
+        const store = await open();
+        const lease = (await store.acquire('p', 'w1'))!;
+        expect(lease).not.toBeNull();
+        expect(await store.reset(lease, 'p@1')).toBe(true);
+        const ok = await store.flush(lease, { expectedPosition: 0, position: 3, eventId: 'e-3', definition: 'p@1', changes: [{ collection: 'c', key: 'b', doc: '{"n":2}' }, { collection: 'c', key: 'a', doc: '1' }] });
+        expect(ok).toBe(true);
+        await store.flush(lease, { expectedPosition: 3, position: 5, eventId: 'e-5', definition: 'p@1', changes: [{ collection: 'c', key: 'a', doc: null }, { collection: '', key: '', doc: '"x"' }] });
+        const snapshot = await store.load('p');
+        expect(snapshot.checkpoint).toMatchObject({ projection: 'p', position: 5, eventId: 'e-5', definition: 'p@1', owner: 'w1' });
+        expect(snapshot.documents).toEqual([
+          { collection: '', key: '', doc: '"x"' },
+          { collection: 'c', key: 'b', doc: '{"n":2}' },
+        ]);
+      });
+
+      it('refuses a flush whose expected position is not the checkpoint (a redelivered batch writes nothing)', async () => {
+        const store = await open();
+        const lease = (await store.acquire('p', 'w1'))!;
+        await store.reset(lease, 'p@1');
+        expect(await store.flush(lease, { expectedPosition: 0, position: 2, eventId: 'e-2', definition: 'p@1', changes: [{ collection: 'c', key: 'a', doc: '1' }] })).toBe(true);
+        expect(await store.flush(lease, { expectedPosition: 0, position: 2, eventId: 'e-2', definition: 'p@1', changes: [{ collection: 'c', key: 'a', doc: '2' }] })).toBe(false);
+        expect((await store.load('p')).documents).toEqual([{ collection: 'c', key: 'a', doc: '1' }]);
+      });
+
+      it('gives a projection to one owner at a time, and to the next once the first releases it', async () => {
+        const a = await open();
+        const b = await open();
+        const leaseA = await a.acquire('p', 'A');
+        expect(leaseA).not.toBeNull();
+        expect(await b.acquire('p', 'B')).toBeNull();
+        await a.release(leaseA!);
+        expect(await b.acquire('p', 'B')).not.toBeNull();
+        expect(await a.acquire('p', 'A')).toBeNull();
+      });
+
+      it('fences off an owner whose lease lapsed once another took it: its flush and reset are refused', async () => {
+        const a = await open();
+        const b = await open();
+        const leaseA = (await a.acquire('p', 'A'))!;
+        await a.reset(leaseA, 'p@1');
+        expect(await a.flush(leaseA, { expectedPosition: 0, position: 1, eventId: 'e-1', definition: 'p@1', changes: [{ collection: 'c', key: 'a', doc: '1' }] })).toBe(true);
+        await h.loseLeases(a);
+        const leaseB = (await b.acquire('p', 'B'))!;
+        expect(leaseB).not.toBeNull();
+        // A wakes up and writes what it folded meanwhile: refused, though its expected position is still right.
+        expect(await a.flush(leaseA, { expectedPosition: 1, position: 2, eventId: 'e-2', definition: 'p@1', changes: [{ collection: 'c', key: 'a', doc: 'stale' }] })).toBe(false);
+        expect(await a.reset(leaseA, 'p@1')).toBe(false);
+        expect(await a.renew(leaseA)).toBe(false);
+        expect(await b.flush(leaseB, { expectedPosition: 1, position: 2, eventId: 'e-2', definition: 'p@1', changes: [{ collection: 'c', key: 'a', doc: '2' }] })).toBe(true);
+        expect((await b.load('p')).documents).toEqual([{ collection: 'c', key: 'a', doc: '2' }]);
+      });
+
+      it('keeps shadow tables apart from the live ones, and swaps them in under the lease', async () => {
+        const store = await open();
+        const lease = (await store.acquire('p', 'w1'))!;
+        await store.reset(lease, 'p@1');
+        await store.flush(lease, { expectedPosition: 0, position: 4, eventId: 'e-4', definition: 'p@1', changes: [{ collection: 'c', key: 'a', doc: 'live' }] });
+        await store.writeShadow('p', { position: 4, eventId: 'e-4', definition: 'p@1' }, [{ collection: 'c', key: 'a', doc: 'rebuilt' }, { collection: 'c', key: 'z', doc: '0' }]);
+        expect((await store.load('p')).documents).toEqual([{ collection: 'c', key: 'a', doc: 'live' }]);
+        expect((await store.load('p', 'shadow')).checkpoint).toMatchObject({ position: 4, definition: 'p@1' });
+        expect(await store.promoteShadow(lease)).toBe(true);
+        expect((await store.load('p')).documents).toEqual([{ collection: 'c', key: 'a', doc: 'rebuilt' }, { collection: 'c', key: 'z', doc: '0' }]);
+        expect((await store.checkpoints()).map((c) => [c.projection, c.position])).toEqual([['p', 4]]);
+      });
+    });
+
+    describe('the projection worker', () => {
+      const events = hitEvents(500);
+
+      it('folds the log from its checkpoint and flushes documents equal to a fold from 0', async () => {
+        const store = await open();
+        const worker = new ProjectionWorker({ store, log: arrayLog(events), projections: [HitsProjection], owner: 'w', batchSize: 64, flushEveryEvents: 100 });
+        while ((await worker.runOnce(true)) > 0);
+        const snapshot = await store.load('hits');
+        expect(snapshot.checkpoint).toMatchObject({ position: 500, eventId: 'e-500', definition: definitionOf(HitsProjection) });
+        expect(snapshot.documents).toEqual(hitsAt(events, 500));
+        await worker.stop();
+      });
+
+      it('changes nothing when a batch is delivered twice (idempotent)', async () => {
+        const store = await open();
+        // It owns the projection, and is handed batches by hand.
+        const worker = new ProjectionWorker({ store, log: arrayLog([]), projections: [HitsProjection], owner: 'w' });
+        await worker.runOnce(true);
+        const batch = events.slice(0, 200);
+        worker.handle(batch);
+        await worker.flushAll();
+        const once = await store.load('hits');
+        worker.handle(batch);
+        worker.handle(events.slice(150, 200));
+        await worker.flushAll();
+        expect(await store.load('hits')).toEqual(once);
+        expect(once.documents).toEqual(hitsAt(events, 200));
+        // And once flushed, a new worker resuming from the checkpoint does not fold them again either.
+        await worker.stop();
+        const again = new ProjectionWorker({ store, log: arrayLog(events.slice(0, 200)), projections: [HitsProjection], owner: 'w2' });
+        await again.runOnce(true);
+        again.handle(batch);
+        await again.flushAll();
+        expect((await store.load('hits')).documents).toEqual(once.documents);
+        await again.stop();
+      });
+
+      it('resumes after a crash from its checkpoint, losing and duplicating nothing', async () => {
+        const first = await open();
+        const crashed = new ProjectionWorker({ store: first, log: arrayLog(events), projections: [HitsProjection], owner: 'crashed', batchSize: 50, flushEveryEvents: 100 });
+        for (let i = 0; i < 6; i++) await crashed.runOnce(i === 0);
+        const at = (await first.load('hits')).checkpoint!.position;
+        expect(at).toBeGreaterThan(0);
+        expect(at).toBeLessThan(crashed.status()[0].position!);
+        // Folded past its checkpoint in memory, then gone without flushing or releasing.
+        await h.loseLeases(first);
+        const second = new ProjectionWorker({ store: await open(), log: arrayLog(events), projections: [HitsProjection], owner: 'next', batchSize: 64 });
+        while ((await second.runOnce(true)) > 0);
+        expect((await first.load('hits')).documents).toEqual(hitsAt(events, 500));
+        await second.stop();
+      });
+
+      it('runs each projection on one of two workers; the other takes over when the first dies; the first is then fenced off', async () => {
+        const storeA = await open();
+        const storeB = await open();
+        const log = arrayLog(events);
+        const a = new ProjectionWorker({ store: storeA, log, projections: [HitsProjection], owner: 'A', batchSize: 100, flushEveryEvents: 100 });
+        const b = new ProjectionWorker({ store: storeB, log, projections: [HitsProjection], owner: 'B', batchSize: 100, flushEveryEvents: 100 });
+        await a.runOnce(true);
+        await b.runOnce(true);
+        expect(a.status()[0].owned).toBe(true);
+        expect(b.status()[0].owned).toBe(false);
+        await a.runOnce(true);
+        await h.loseLeases(storeA);
+        await b.runOnce(true);
+        expect(b.status()[0].owned).toBe(true);
+        // A, unaware, folds on and tries to flush: fenced off, it drops the projection.
+        await a.runOnce(true);
+        expect(a.status()[0].owned).toBe(false);
+        while ((await b.runOnce(true)) > 0);
+        expect((await storeB.load('hits')).documents).toEqual(hitsAt(events, 500));
+        await b.stop();
+      });
+
+      it('rebuilds a projection from 0 when its definition changed', async () => {
+        const store = await open();
+        const w1 = new ProjectionWorker({ store, log: arrayLog(events), projections: [HitsProjection], owner: 'w' });
+        while ((await w1.runOnce(true)) > 0);
+        await w1.stop();
+        const changed: FoldingProjection<HitsModel> = { ...HitsProjection, version: '2', evolve: (m, e) => (Number(e.data.key.toString().slice(1)) % 2 === 0 ? HitsProjection.evolve(m, e) : m) };
+        const w2 = new ProjectionWorker({ store, log: arrayLog(events), projections: [changed], owner: 'w' });
+        while ((await w2.runOnce(true)) > 0);
+        const snapshot = await store.load('hits');
+        expect(snapshot.checkpoint!.definition).toBe(definitionOf(changed));
+        let expected = changed.initialState();
+        for (const e of events) if (e.type === 'Hit') expected = changed.evolve(expected, e);
+        expect(snapshot.documents).toEqual(encodeModel(expected));
+        await w2.stop();
+      });
+
+      it('starts again from 0 when the checkpoint names an event the log does not have (another log)', async () => {
+        const store = await open();
+        const w1 = new ProjectionWorker({ store, log: arrayLog(events), projections: [HitsProjection], owner: 'w' });
+        while ((await w1.runOnce(true)) > 0);
+        await w1.stop();
+        const other = hitEvents(300).map((e) => ({ ...e, id: `other-${e.position}` }));
+        const w2 = new ProjectionWorker({ store, log: arrayLog(other), projections: [HitsProjection], owner: 'w' });
+        while ((await w2.runOnce(true)) > 0);
+        expect((await store.load('hits')).documents).toEqual(hitsAt(other, 300));
+        await w2.stop();
+      });
+    });
+
+    describe('every read model over a real log', () => {
+      it('flushes documents that decode to the models folded in memory, and rebuilds them byte for byte', async () => {
+        const eventStore = await SqliteEventStore.open({ path: ':memory:', policy: { streamKinds: new Set(STREAM_KINDS) } });
+        try {
+          await generateLog(eventStore, { events: 3000, units: 30 });
+          const head = await eventStore.headPosition();
+          const projections = Object.values(DURABLE_READ_MODELS) as FoldingProjection[];
+          const store = await open();
+          const worker = new ProjectionWorker({ store, log: eventStore, projections, owner: 'w', batchSize: 700, flushEveryEvents: 1000 });
+          while ((await worker.runOnce(true)) > 0);
+          await worker.stop();
+          const tasks = await store.load('tasks');
+          expect(tasks.checkpoint!.position).toBe(head);
+          let folded: unknown = DURABLE_READ_MODELS.tasks.initialState();
+          for (let from = 1; from <= head; from += 1000) {
+            for (const e of await eventStore.readAll({ fromPosition: from, limit: 1000 })) {
+              if (DURABLE_READ_MODELS.tasks.eventTypes.has(e.type)) folded = DURABLE_READ_MODELS.tasks.evolve(folded as never, e);
+            }
+          }
+          expect(encodeModel(decodeModel(DURABLE_READ_MODELS.tasks.initialState(), tasks.documents))).toEqual(encodeModel(folded));
+
+          const report = await rebuildReadModels({ store, log: eventStore, projections });
+          expect(report.projections.map((p) => [p.projection, p.identical])).toEqual(projections.map((p) => [p.name, true]));
+          expect(report.identical).toBe(true);
+
+          const victim = tasks.documents[7];
+          await h.tamper(store, 'tasks', victim.collection, victim.key, `${victim.doc.slice(0, -1)},"tampered":true}`);
+          const tampered = await rebuildReadModels({ store, log: eventStore, projections });
+          expect(tampered.identical).toBe(false);
+          const diff = tampered.projections.find((p) => p.projection === 'tasks')!;
+          expect(diff.identical).toBe(false);
+          expect(diff.firstDifference).toMatchObject({ collection: victim.collection, key: victim.key, rebuilt: victim.doc });
+          expect(tampered.projections.filter((p) => !p.identical).map((p) => p.projection)).toEqual(['tasks']);
+
+          const replaced = await rebuildReadModels({ store, log: eventStore, projections, replace: true });
+          expect(replaced.replaced).toHaveLength(projections.length);
+          expect((await rebuildReadModels({ store, log: eventStore, projections })).identical).toBe(true);
+        } finally {
+          await eventStore.close();
+        }
+      }, 60_000);
+    });
+  });
+}
