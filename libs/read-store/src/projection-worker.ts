@@ -19,10 +19,14 @@ export interface FoldingProjection<Model = unknown> {
  * and their collection types), so a field added to a model (an index) forces a rebuild without anyone remembering
  * to bump the version.
  */
-export function definitionOf(projection: FoldingProjection): string {
+export function definitionOf(projection: AnyProjection): string {
   const shape = createHash('sha256').update(JSON.stringify(encodeModel(projection.initialState()))).digest('hex').slice(0, 16);
   return `${projection.name}@${projection.version ?? '1'}#${shape}`;
 }
+
+/** A projection of any model (the worker treats models as opaque values the codec can write). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProjection = FoldingProjection<any>;
 
 /** The log as the worker reads it. */
 export interface LogSource {
@@ -38,7 +42,7 @@ export interface WorkerLogger {
 export interface ProjectionWorkerOptions {
   readonly store: ReadModelStore;
   readonly log: LogSource;
-  readonly projections: readonly FoldingProjection[];
+  readonly projections: readonly AnyProjection[];
   /** This instance's name on the leases; default host:pid:random. */
   readonly owner?: string;
   /** Flush a projection once it has folded this many positions since its last flush (default 1000)... */
@@ -54,7 +58,7 @@ export interface ProjectionWorkerOptions {
 }
 
 interface Owned {
-  readonly projection: FoldingProjection;
+  readonly projection: AnyProjection;
   readonly definition: string;
   readonly lease: Lease;
   model: unknown;
@@ -224,7 +228,7 @@ export class ProjectionWorker {
     }
   }
 
-  private async take(projection: FoldingProjection, lease: Lease): Promise<Owned | undefined> {
+  private async take(projection: AnyProjection, lease: Lease): Promise<Owned | undefined> {
     const definition = this.definitions.get(projection.name)!;
     const { store } = this.options;
     let snapshot = await store.load(projection.name);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { encodeModel, type ModelDocument } from './codec';
 import type { ReadModelStore, TableSet } from './port';
-import { definitionOf, type FoldingProjection, type LogSource } from './projection-worker';
+import { definitionOf, type AnyProjection, type LogSource } from './projection-worker';
 
 export interface ProjectionComparison {
   readonly projection: string;
@@ -29,7 +29,7 @@ export interface RebuildReport {
 export interface RebuildOptions {
   readonly store: ReadModelStore;
   readonly log: LogSource;
-  readonly projections: readonly FoldingProjection[];
+  readonly projections: readonly AnyProjection[];
   /** Swap the rebuilt tables in (takes each projection's lease, waiting up to `leaseWaitMs`). */
   readonly replace?: boolean;
   readonly owner?: string;

@@ -227,7 +227,7 @@ export function readModelStoreContract(name: string, harness: () => Promise<Read
         const w1 = new ProjectionWorker({ store, log: arrayLog(events), projections: [HitsProjection], owner: 'w' });
         while ((await w1.runOnce(true)) > 0);
         await w1.stop();
-        const changed: FoldingProjection<HitsModel> = { ...HitsProjection, version: '2', evolve: (m, e) => (Number(e.data.key.toString().slice(1)) % 2 === 0 ? HitsProjection.evolve(m, e) : m) };
+        const changed: FoldingProjection<HitsModel> = { ...HitsProjection, version: '2', evolve: (m, e) => (Number(String(e.data.key).slice(1)) % 2 === 0 ? HitsProjection.evolve(m, e) : m) };
         const w2 = new ProjectionWorker({ store, log: arrayLog(events), projections: [changed], owner: 'w' });
         while ((await w2.runOnce(true)) > 0);
         const snapshot = await store.load('hits');
