@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  buildOverdueTasksReferral,
   buildReferral,
   caseDecider,
   caseStreamId,
@@ -9,7 +10,10 @@ import {
   domainError,
   ruleSetById,
   type DirectiveEvent,
+  type AppraisalEvent,
+  type CaseEvent,
   type InspectionEvent,
+  type IsoDate,
   type InterviewEvent,
   type LoggedEvent,
   type ObjectiveEvent,
@@ -18,6 +22,7 @@ import {
   type ResponsibilityLetterEvent,
   type RuleSet,
   type TaskEvent,
+  type UnitState,
 } from '@ledger/domain';
 import type { LedgerStore } from '@ledger/event-store';
 import { cycleCovering, loggedEventsOf, type LedgerReadModels } from '@ledger/projections';
@@ -33,6 +38,30 @@ export const DEFAULT_FLAGGING_RULE_SET = 'cn-2019';
 export function caseIdForObjective(objectiveId: string): string {
   const readable = `ref-${objectiveId}`;
   return readable.length <= 64 ? readable : `ref-${createHash('sha256').update(objectiveId).digest('hex').slice(0, 40)}`;
+}
+
+/**
+ * The case tasks overdue in a year open for their lead unit: one per unit and year (the ground is in the id), so
+ * the sweep running again, or in two processes, meets the same stream.
+ */
+export function caseIdForOverdueTasks(unitId: string, year: number): string {
+  const readable = `ref-tasks-${unitId}-${year}`;
+  return readable.length <= 64 ? readable : `ref-tasks-${createHash('sha256').update(`${unitId}/${year}`).digest('hex').slice(0, 40)}-${year}`;
+}
+
+/** The ledger's earlier record the referral's prior grades and decisions are read from (see `priorRecordOf`). */
+function priorOf(models: LedgerReadModels) {
+  return {
+    appraisalCycles: [...models.appraisalCycles.values()].map((view) => loggedEventsOf<AppraisalEvent>(view)),
+    cases: [...models.cases.values()].map((view) => loggedEventsOf<CaseEvent>(view)),
+    units: [...models.organisation.units.values()].map((view) => view.record as UnitState),
+  };
+}
+
+/** A task's stream as its view keeps it (every event, with ids and positions). */
+function taskEventsOf(models: LedgerReadModels, taskId: string): LoggedEvent<TaskEvent>[] {
+  const view = models.tasks.tasks.get(taskId);
+  return (view?.timeline ?? []).map((entry) => ({ type: entry.type, data: entry.data, id: entry.eventId, streamId: `task-${taskId}`, position: entry.position }) as unknown as LoggedEvent<TaskEvent>);
 }
 
 /** The rule set governing the unit's year: its appraisal cycle's, else the configured default. */
@@ -96,12 +125,75 @@ export class ReferCaseHandler implements ICommandHandler<ReferCaseCommand> {
       unit: unit.record,
       letter: letterId === null ? null : loggedEventsOf<ResponsibilityLetterEvent>(models.letters.get(letterId)),
       directive,
-      tasks: taskIds.map((taskId) => {
-        const view = models.tasks.tasks.get(taskId);
-        return (view?.timeline ?? []).map((entry) => ({ type: entry.type, data: entry.data, id: entry.eventId, streamId: `task-${taskId}`, position: entry.position }) as unknown as LoggedEvent<TaskEvent>);
-      }),
+      tasks: taskIds.map((taskId) => taskEventsOf(models, taskId)),
       inspections: [...models.inspections.values()].map((view) => loggedEventsOf<InspectionEvent>(view)),
       interviews: [...models.interviews.values()].flatMap((view) => loggedEventsOf<InterviewEvent>(view)),
+      prior: priorOf(models),
+    });
+  }
+}
+
+/**
+ * ReferCase for tasks a unit leads that are overdue beyond the threshold of the rule set governing the year of their
+ * deadlines (`buildOverdueTasksReferral` on `asOf`): same contents and attribution as a missed objective's referral.
+ * The case id is derived from the unit and the year (`caseIdForOverdueTasks`): one referral per unit, year and ground.
+ */
+export class ReferOverdueTasksCommand extends Command<CommandAccepted> {
+  constructor(
+    readonly unitId: string,
+    readonly year: number,
+    readonly asOf: IsoDate,
+    readonly ctx: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ReferOverdueTasksCommand)
+export class ReferOverdueTasksHandler implements ICommandHandler<ReferOverdueTasksCommand> {
+  constructor(
+    private readonly runner: CommandRunner,
+    @Inject(LEDGER_STORE) private readonly store: LedgerStore,
+  ) {}
+
+  async execute({ unitId, year, asOf, ctx }: ReferOverdueTasksCommand): Promise<CommandAccepted> {
+    const referral = await this.referralFor(unitId, year, asOf);
+    const caseId = caseIdForOverdueTasks(unitId, year);
+    return this.runner.run(
+      ctx,
+      onRecord({
+        decider: caseDecider,
+        streamId: caseStreamId(caseId),
+        id: caseId,
+        creates: true,
+        commandType: 'ReferCase',
+        targetUnit: () => referral.subject.unitId,
+        notFound: () => domainError('CASE.NOT_FOUND', { case: caseId }),
+        build: (_state, envelope): ReferCase => ({ type: 'ReferCase', ...envelope, caseId, referral }),
+      }),
+    );
+  }
+
+  private async referralFor(unitId: string, year: number, asOf: IsoDate): Promise<Referral> {
+    const models = this.runner.models();
+    const unit = models.organisation.units.get(unitId);
+    if (unit === undefined) throw domainError('UNIT.NOT_FOUND', { unit: unitId });
+    const led = [...models.tasks.tasks.values()].filter(({ record }) => record.assignment?.leadUnitId === unitId && record.deadline?.startsWith(`${year}-`));
+    const directives = await Promise.all(
+      [...new Set(led.map(({ record }) => record.directiveId))].map(async (directiveId) =>
+        (await this.store.readStream(directiveStreamId(directiveId))).map((event) => ({ type: event.type, data: event.data, id: event.id, streamId: event.streamId, position: event.position }) as unknown as LoggedEvent<DirectiveEvent>),
+      ),
+    );
+    return buildOverdueTasksReferral({
+      ruleSet: flaggingRuleSetFor(models, unitId, year),
+      unit: unit.record,
+      asOf,
+      year,
+      directives,
+      tasks: led.map(({ taskId }) => taskEventsOf(models, taskId)),
+      inspections: [...models.inspections.values()].map((view) => loggedEventsOf<InspectionEvent>(view)),
+      interviews: [...models.interviews.values()].flatMap((view) => loggedEventsOf<InterviewEvent>(view)),
+      prior: priorOf(models),
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ReferCaseHandler } from '../cases/refer-case.command';
+import { ReferCaseHandler, ReferOverdueTasksHandler } from '../cases/refer-case.command';
 import { MarkDeadlinePassedHandler } from '../tasks/mark-deadline-passed.command';
 import { ReferralManager } from './referral-manager.service';
 import { DEADLINE_WATCHER_RUNS, DeadlineWatcher, type DeadlineWatcherRuns } from './deadline-watcher.service';
@@ -19,6 +19,7 @@ export class DeadlinesModule {
         DeadlineWatcher,
         // The referral process manager and the ReferCase handler it sends to (the cases API sends to it too).
         ReferCaseHandler,
+        ReferOverdueTasksHandler,
         ReferralManager,
         { provide: DEADLINE_TICKER, useValue: intervalTicker },
         { provide: DEADLINE_WATCHER_RUNS, useValue: runs },
