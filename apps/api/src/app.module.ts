@@ -15,17 +15,20 @@ import { KeysModule } from './keys/keys.module';
 import { LedgerStoreModule } from './infrastructure/ledger-store.module';
 import { OperationsModule } from './operations/operations.module';
 import { OrganisationModule } from './organisation/organisation.module';
+import { ReadModelStoreModule } from './read-models/read-model-store.module';
 import { LedgerCoreModule } from './shared/ledger-core.module';
 import { SignOffsModule } from './signoffs/signoffs.module';
 import { TasksModule } from './tasks/tasks.module';
 import { HttpErrorFilter } from './shared/http-error.filter';
 import { ledgerValidationPipe } from './shared/validation.pipe';
+import { WebModule } from './web/web.module';
 
 @Module({
   imports: [
     LedgerStoreModule,
     AuthModule,
     LedgerCoreModule,
+    ReadModelStoreModule.register('embedded'),
     OrganisationModule,
     DirectivesModule,
     TasksModule,
@@ -40,6 +43,7 @@ import { ledgerValidationPipe } from './shared/validation.pipe';
     AuditModule,
     DeadlinesModule.register('embedded'),
     OperationsModule.forApi(),
+    WebModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: ledgerValidationPipe },

@@ -1,0 +1,211 @@
+import { useState } from 'preact/hooks';
+import { query } from '../api';
+import { label, TASK_STATUS, TIMELINESS } from '../i18n';
+import { ErrorNote, Field, Loading, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
+
+interface TaskRow {
+  taskId: string;
+  title: string;
+  status: string;
+  timeliness: string;
+  deadline: string | null;
+  documentNumber?: string;
+  directiveId: string;
+  percent: number | null;
+  assignment: { leadUnitId: string; responsible: { name: string } | null } | null;
+}
+
+interface Directive {
+  directiveId: string;
+  documentNumber: string;
+  title: string;
+  issuedOn: string;
+  kind: string;
+  status: string;
+  issuer: { name: string; unitId: string };
+  meeting: { name: string; date: string } | null;
+  taskIds: string[];
+}
+
+type Filters = { unitId?: string; status?: string; timeliness?: string; deadlineFrom?: string; deadlineTo?: string; directiveId?: string };
+
+export function TasksPage() {
+  const { api, units, lang } = useSession();
+  const t = useT();
+  const f = useFormats();
+  const unitName = useUnitName();
+  const [filters, setFilters] = useState<Filters>({});
+  const [page, setPage] = useState(1);
+  const pageSize = 25;
+  const directives = useLoad(() => api.get<{ items: Directive[] }>('/v1/directives?pageSize=100'), [api]);
+  const tasks = useLoad(
+    () => api.get<{ items: TaskRow[]; total: number; asOf: string }>(`/v1/tasks${query({ ...filters, page, pageSize })}`),
+    [api, JSON.stringify(filters), page],
+  );
+  const apply = (event: Event) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const next: Filters = {};
+    for (const key of ['unitId', 'status', 'timeliness', 'deadlineFrom', 'deadlineTo', 'directiveId'] as const) {
+      const value = data.get(key);
+      if (typeof value === 'string' && value) next[key] = value;
+    }
+    setFilters(next);
+    setPage(1);
+  };
+  const pages = tasks.data ? Math.max(1, Math.ceil(tasks.data.total / pageSize)) : 1;
+
+  return (
+    <section aria-labelledby="tasks-h">
+      <h1 id="tasks-h">{t('navTasks')}</h1>
+      <h2>{t('directives')}</h2>
+      <ErrorNote error={directives.error} />
+      {directives.data && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('documentNumber')}</th>
+                <th scope="col">{t('title')}</th>
+                <th scope="col">{t('issuedOn')}</th>
+                <th scope="col">{t('issuer')}</th>
+                <th scope="col">{t('meeting')}</th>
+                <th scope="col">{t('tasks')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {directives.data.items.map((d) => (
+                <tr>
+                  <td>{d.documentNumber}</td>
+                  <td>
+                    <button type="button" class="link" onClick={() => (setFilters({ directiveId: d.directiveId }), setPage(1))}>
+                      {d.title}
+                    </button>
+                  </td>
+                  <td>{f.date(d.issuedOn)}</td>
+                  <td>
+                    {d.issuer.name} · {unitName(d.issuer.unitId)}
+                  </td>
+                  <td>{d.meeting ? `${d.meeting.name} (${f.date(d.meeting.date)})` : '—'}</td>
+                  <td>{f.number(d.taskIds.length)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>{t('tasks')}</h2>
+      <form class="filters" onSubmit={apply} aria-label={t('filters')} key={JSON.stringify(filters)}>
+        <Field label={t('unit')} name="unitId">
+          {(a) => (
+            <select {...a} value={filters.unitId ?? ''}>
+              <option value="">{t('anyUnit')}</option>
+              {units.map((u) => (
+                <option value={u.unitId}>{unitName(u.unitId)}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('status')} name="status">
+          {(a) => (
+            <select {...a} value={filters.status ?? ''}>
+              <option value="">{t('any')}</option>
+              {Object.keys(TASK_STATUS).map((s) => (
+                <option value={s}>{label(TASK_STATUS, s, lang)}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('timeliness')} name="timeliness">
+          {(a) => (
+            <select {...a} value={filters.timeliness ?? ''}>
+              <option value="">{t('any')}</option>
+              {Object.keys(TIMELINESS).map((s) => (
+                <option value={s}>{label(TIMELINESS, s, lang)}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('directive')} name="directiveId">
+          {(a) => (
+            <select {...a} value={filters.directiveId ?? ''}>
+              <option value="">{t('any')}</option>
+              {(directives.data?.items ?? []).map((d) => (
+                <option value={d.directiveId}>{d.documentNumber}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('deadlineFrom')} name="deadlineFrom">
+          {(a) => <input type="date" {...a} value={filters.deadlineFrom ?? ''} />}
+        </Field>
+        <Field label={t('deadlineTo')} name="deadlineTo">
+          {(a) => <input type="date" {...a} value={filters.deadlineTo ?? ''} />}
+        </Field>
+        <div class="buttons">
+          <button type="submit">{t('apply')}</button>
+          <button type="button" class="secondary" onClick={() => (setFilters({}), setPage(1))}>
+            {t('clear')}
+          </button>
+        </div>
+      </form>
+      <ErrorNote error={tasks.error} />
+      {tasks.loading && !tasks.data && <Loading />}
+      {tasks.data && (
+        <>
+          <div class="table-wrap">
+            <table data-testid="task-table">
+              <caption class="muted">
+                {f.number(tasks.data.total)} · {t('asOf')}: {f.date(tasks.data.asOf)}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('task')}</th>
+                  <th scope="col">{t('leadUnit')}</th>
+                  <th scope="col">{t('responsible')}</th>
+                  <th scope="col">{t('deadline')}</th>
+                  <th scope="col">{t('status')}</th>
+                  <th scope="col">{t('timeliness')}</th>
+                  <th scope="col">{t('percentDone')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {tasks.data.items.map((task) => (
+                  <tr>
+                    <td>
+                      <a href={`#/tasks/${encodeURIComponent(task.taskId)}`}>
+                        <span class="mono">{task.taskId}</span> {task.title}
+                      </a>
+                      {task.documentNumber && <div class="muted small">{task.documentNumber}</div>}
+                    </td>
+                    <td>{unitName(task.assignment?.leadUnitId)}</td>
+                    <td>{task.assignment?.responsible?.name ?? '—'}</td>
+                    <td>{f.date(task.deadline)}</td>
+                    <td>{label(TASK_STATUS, task.status, lang)}</td>
+                    <td>
+                      <span class={`badge t-${task.timeliness}`}>{label(TIMELINESS, task.timeliness, lang)}</span>
+                    </td>
+                    <td>{task.percent == null ? '—' : f.percent(task.percent / 100)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {tasks.data.items.length === 0 && <p>{t('none')}</p>}
+          <nav class="pager" aria-label={t('page')}>
+            <button type="button" class="secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+              {t('previous')}
+            </button>
+            <span>
+              {t('page')} {f.number(page)} {t('ofTotal')} {f.number(pages)}
+            </span>
+            <button type="button" class="secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+              {t('next')}
+            </button>
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}
