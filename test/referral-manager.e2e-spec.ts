@@ -156,4 +156,14 @@ describeOnEachStore('referral manager: overdue tasks, prior grades and decisions
   it('never refers w2, whose year no rule set referring overdue tasks governs', async () => {
     expect((await cases()).filter((entry) => entry.subjectUnitId === 'w2')).toEqual([]);
   });
+
+  it('refuses to grade 2018 under cn-2019 with a 422 naming the rule set’s period (DOMAIN.md: a grade is computed by a dated rule set)', async () => {
+    const body = { year: 2018, peerGroup: 'wards', ownerUnitId: 'city', ruleSetId: 'cn-2019', unitIds: ['w1'] };
+    const en = await who.appraiser.post('/v1/appraisals', body);
+    expect([en.status, en.body.code]).toEqual([422, 'APPRAISAL.RULE_SET_NOT_EFFECTIVE']);
+    expect(en.body.message).toBe('Rule set cn-2019 governs appraisals from 2019-01-01 to …, not 2018.');
+    expect(en.body.fields).toEqual([{ field: 'ruleSetId', reason: en.body.message }]);
+    const zh = await who.appraiser.post('/v1/appraisals', body, { headers: { 'accept-language': 'zh' } });
+    expect(zh.body.message).toMatch(/考核规则 cn-2019 适用于 2019-01-01/);
+  });
 });

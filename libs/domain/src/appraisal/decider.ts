@@ -139,7 +139,8 @@ function open(command: OpenAppraisalCycle, state: AppraisalState, recorded: Reco
       ruleSet: ruleSet.id,
       year,
       from: ruleSet.effective.from,
-      to: ruleSet.effective.to ?? '—',
+      // An open end reads as "…" in every language: still in force.
+      to: ruleSet.effective.to ?? '…',
     });
   }
   const unitIds = requireIdList(command.unitIds, 'unitIds');

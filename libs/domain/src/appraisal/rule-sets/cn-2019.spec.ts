@@ -1,5 +1,8 @@
+import { appraisalDecider } from '../decider';
 import { headGradeFor, moderate, scoreUnit } from '../engine';
 import { facts, objective, task } from '../facts.fixtures';
+import { governsYear } from '../rule-set';
+import { DomainError } from '../../shared/domain-error';
 import { CN_2019 } from './cn-2019';
 
 const grade = (...args: Parameters<typeof facts>) => scoreUnit(CN_2019, facts({ year: 2019, generalCriteriaPoints: 40, ...args[0] }));
@@ -87,5 +90,72 @@ describe('cn-2019: teams 优秀 / 良好 / 一般 / 较差, cadres 优秀 / 称�
     expect(headGradeFor(follows, 'fair', 'excellent')).toBe('competent');
     expect(headGradeFor(independent, 'poor', 'excellent')).toBe('excellent');
     expect(headGradeFor(independent, 'poor')).toBeNull();
+  });
+
+  describe('quota: 优秀 ≤ 30% of every team in the peer group (the pool is the whole group)', () => {
+    const team = (unitId: string, proposedGrade: string, score: number, itemsExceededShare: number | null = null) => ({ unitId, proposedGrade, score, metrics: { itemsExceededShare } });
+
+    it('counts teams of every grade in the pool and rounds down: 3 teams allow none, 4 allow one', () => {
+      const three = moderate(CN_2019, [team('a', 'excellent', 95), team('b', 'poor', 40), team('c', 'fair', 65)]);
+      expect(three.quota).toEqual({ grade: 'excellent', maxShare: 0.3, poolSize: 3, limit: 0 });
+      expect(three.grades).toEqual([
+        { unitId: 'a', grade: 'good' },
+        { unitId: 'b', grade: 'poor' },
+        { unitId: 'c', grade: 'fair' },
+      ]);
+      const four = moderate(CN_2019, [team('a', 'excellent', 95), team('b', 'excellent', 97), team('c', 'poor', 10), team('d', 'poor', 20)]);
+      expect(four.quota).toMatchObject({ poolSize: 4, limit: 1 });
+      expect(four.grades.filter((entry) => entry.grade === 'excellent').map((entry) => entry.unitId)).toEqual(['b']);
+      expect(four.moves).toEqual([{ unitId: 'a', from: 'excellent', to: 'good', reason: 'quota', rank: 2, limit: 1, poolSize: 4, tie: false }]);
+    });
+
+    it('breaks a tie on score by the share of items exceeded, then by unit id, and marks a tie that remains', () => {
+      const byShare = moderate(CN_2019, [team('a', 'excellent', 92, 0.2), team('b', 'excellent', 92, 0.6), team('c', 'good', 85), team('d', 'fair', 70)]);
+      expect(byShare.grades.find((entry) => entry.grade === 'excellent')?.unitId).toBe('b');
+      expect(byShare.moves).toMatchObject([{ unitId: 'a', tie: false }]);
+      const tied = moderate(CN_2019, [team('b', 'excellent', 92, 0.5), team('a', 'excellent', 92, 0.5), team('c', 'good', 85), team('d', 'fair', 70)]);
+      expect(tied.grades.find((entry) => entry.grade === 'excellent')?.unitId).toBe('a');
+      expect(tied.moves).toMatchObject([{ unitId: 'b', tie: true }]);
+    });
+
+    it('moves nobody when the quota holds, and never moves a grade other than 优秀', () => {
+      const result = moderate(CN_2019, [team('a', 'excellent', 95), team('b', 'good', 85), team('c', 'good', 82), team('d', 'fair', 70)]);
+      expect(result.moves).toEqual([]);
+      expect(result.grades.map((entry) => entry.grade)).toEqual(['excellent', 'good', 'good', 'fair']);
+    });
+  });
+
+  it('a veto applies after the gate: a 100-point team with a mass incident and a missed objective is 一般', () => {
+    const result = grade({ tasks: [task(), task(), task(), task(), task(), task(), task(), task(), task()], objectives: [objective('missed', 0.94)], disqualifiers: [{ code: 'mass_incident', description: 'x', evidenceEventIds: [] }] });
+    expect(result.proposedGrade).toBe('fair');
+    expect(result.breakdown.vetoesApplied).toEqual([{ code: 'mass_incident', maxGrade: 'fair' }]);
+  });
+
+  it('refers missed objectives, not overdue tasks', () => {
+    expect(CN_2019.flagging).toEqual({ missedObjectives: true, overdueTasks: null });
+  });
+
+  describe('its period: appraisal years from 2019 (the 2019 regulation), never 2018', () => {
+    it('governs 2019 onwards and not 2018', () => {
+      expect([2018, 2019, 2020, 2030].map((year) => governsYear(CN_2019, year))).toEqual([false, true, true, true]);
+    });
+
+    it('refuses to open a 2018 cycle, naming the rule set and its period', () => {
+      const actor = { id: 'p-org-appraiser', role: 'appraiser' as const, unit: 'city' };
+      const open = (year: number) =>
+        appraisalDecider.decide(
+          { type: 'OpenAppraisalCycle', cycleId: `${year}-districts`, now: `${year + 1}-01-05T09:00:00+08:00`, actor, year, peerGroup: 'districts', ownerUnitId: 'city', ruleSetId: 'cn-2019', unitIds: ['zh'] },
+          appraisalDecider.initialState(),
+        );
+      expect(open(2019).map((event) => event.type)).toEqual(['AppraisalCycleOpened']);
+      let refused: unknown;
+      try {
+        open(2018);
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(DomainError);
+      expect(refused).toMatchObject({ code: 'APPRAISAL.RULE_SET_NOT_EFFECTIVE', params: { ruleSet: 'cn-2019', year: 2018, from: '2019-01-01' } });
+    });
   });
 });
