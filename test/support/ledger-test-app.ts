@@ -191,6 +191,7 @@ export class LedgerTestApp {
         await client.connect();
         try {
           await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          await client.query(`DROP SCHEMA IF EXISTS ${schema}_read_models CASCADE`);
         } finally {
           await client.end();
         }

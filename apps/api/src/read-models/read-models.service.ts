@@ -1,16 +1,29 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { OrgUnits } from '@ledger/domain';
 import { PollingSubscription, type LedgerStore, type Subscription } from '@ledger/event-store';
-import { emptyReadModels, foldReadModels, orgUnitsOf, type LedgerReadModels } from '@ledger/projections';
+import {
+  DURABLE_READ_MODELS,
+  emptyReadModels,
+  foldReadModels,
+  orgUnitsOf,
+  type DurableReadModelField,
+  type LedgerReadModels,
+  type ReadModelPositions,
+} from '@ledger/projections';
+import { decodeModel, definitionOf, type ReadModelStore } from '@ledger/read-store';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import { API_CONFIG, type ApiConfig } from '../shared/api-config';
+import { READ_MODEL_STORE } from './projection-worker.service';
 
 /**
  * Runs the projections in this process from a subscription to the log, and serves their current models.
  *
- * The models live in memory, so the subscription is not durable: each process folds the log from position 0 when
- * it starts (before it answers requests), then follows it — its own appends at once (commands wait for them:
- * read-your-writes), other processes' appends within the poll interval.
+ * At start-up (before it answers requests) each durable model is hydrated from the read-model store at its
+ * checkpoint, when the store has one of the same definition and of this log; the log is then followed in memory —
+ * each model skipping what its checkpoint already covers — up to the head, and after: its own appends at once
+ * (commands wait for them: read-your-writes), other processes' appends within the poll interval. A model the store
+ * does not have (empty, another definition, another log) is folded from position 0, as is the audit trail, which
+ * is an index over the log itself and is never stored.
  */
 @Injectable()
 export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
@@ -18,14 +31,45 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
   private models: LedgerReadModels = emptyReadModels();
   private orgUnitsCache: { source: LedgerReadModels['organisation']; units: OrgUnits } | undefined;
   private subscription: Subscription | undefined;
+  /** Per hydrated model, the checkpoint it came at; cleared once the log is followed past all of them. */
+  private since: ReadModelPositions | undefined;
+  private sinceUntil = 0;
 
   constructor(
     @Inject(LEDGER_STORE) private readonly store: LedgerStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Optional() @Inject(READ_MODEL_STORE) private readonly readStore?: ReadModelStore,
   ) {}
+
+  /** The durable models the read-model store has for this log, at their checkpoints. */
+  private async hydrate(): Promise<{ models: LedgerReadModels; since: ReadModelPositions; hydrated: string[] }> {
+    const models: Record<string, unknown> = { ...emptyReadModels() };
+    const since: ReadModelPositions = {};
+    const hydrated: string[] = [];
+    if (!this.readStore) return { models: models as LedgerReadModels, since, hydrated };
+    for (const [field, projection] of Object.entries(DURABLE_READ_MODELS) as Array<[DurableReadModelField, (typeof DURABLE_READ_MODELS)[DurableReadModelField]]>) {
+      try {
+        const { checkpoint, documents } = await this.readStore.load(projection.name);
+        if (!checkpoint || checkpoint.position === 0 || checkpoint.definition !== definitionOf(projection)) continue;
+        const [event] = await this.store.readAll({ fromPosition: checkpoint.position, limit: 1 });
+        if (event?.position !== checkpoint.position || event.id !== checkpoint.eventId) continue;
+        models[field] = decodeModel(projection.initialState() as unknown, documents);
+        since[field] = checkpoint.position;
+        hydrated.push(`${projection.name}@${checkpoint.position}`);
+      } catch (error) {
+        this.log.warn(`read model ${projection.name} not hydrated (folding it from the log): ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return { models: models as LedgerReadModels, since, hydrated };
+  }
 
   async onModuleInit(): Promise<void> {
     const store = this.store;
+    const started = performance.now();
+    const { models, since, hydrated } = await this.hydrate();
+    this.models = models;
+    this.since = hydrated.length > 0 ? since : undefined;
+    this.sinceUntil = Math.max(0, ...Object.values(since));
     this.subscription = await PollingSubscription.start(
       {
         readAll: (options) => store.readAll(options),
@@ -40,14 +84,16 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
         batchSize: 1000,
         pollIntervalMs: this.config.readModelPollMs,
         handler: (events) => {
-          this.models = foldReadModels(this.models, events);
+          this.models = foldReadModels(this.models, events, this.since);
+          if (this.since && events[events.length - 1].position >= this.sinceUntil) this.since = undefined;
         },
         onError: (error) => this.log.error(`reading the log failed: ${error instanceof Error ? error.message : String(error)}`),
       },
     );
     const head = await this.store.headPosition();
     await this.subscription.waitFor(head, 120_000);
-    this.log.log(`read models at position ${head}`);
+    const took = Math.round(performance.now() - started);
+    this.log.log(`read models at position ${head} in ${took} ms${hydrated.length > 0 ? ` (hydrated from the read-model store: ${hydrated.join(', ')})` : ''}`);
   }
 
   async onModuleDestroy(): Promise<void> {
