@@ -30,6 +30,13 @@ module.exports = {
       to: { path: '(@nestjs|^libs/(domain|projections)|^apps/|node_modules/(pg|express|@eventstore)|node:sqlite|node:(http|https|net|dgram))' },
     },
     {
+      name: 'reports-render-plain-data',
+      comment: 'Reports turn plain view data into bytes (PDF, XLSX, CSV): no Nest, no database, no store, no domain or read models (the API maps those to views).',
+      severity: 'error',
+      from: { path: '^libs/reports/src' },
+      to: { path: '(@nestjs|^libs/(domain|projections|event-store|read-store|evidence)|^apps/|node_modules/(pg|express|@eventstore)|node:sqlite)' },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

@@ -21,8 +21,8 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@ledger/(event-store|domain|projections|evidence|read-store)$': '<rootDir>/libs/$1/src',
-    '^@ledger/(event-store|domain|projections|evidence|read-store)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@ledger/(event-store|domain|projections|evidence|read-store|reports)$': '<rootDir>/libs/$1/src',
+    '^@ledger/(event-store|domain|projections|evidence|read-store|reports)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   testTimeout: 30000,
 };
