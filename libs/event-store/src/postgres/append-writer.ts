@@ -161,6 +161,7 @@ export class AppendWriter {
       if (attempt >= MAX_ATTEMPTS || (mode === 'locked' && (result.constraint !== 'events_event_id_key' || lookup))) {
         // Under the lock only a retried command is expected: our cached versions disagree with the log.
         this.versions.clear();
+        if (mode === 'locked') throw integrityError(result, batch);
         throw result;
       }
       if (result.constraint === 'events_event_id_key' && !lookup) {
@@ -340,4 +341,26 @@ function firstAppends(rows: readonly CommandRow[]): Map<string, FirstAppend> {
     });
   }
   return out;
+}
+
+/**
+ * A unique key hit under the advisory lock, after catching up with every committed row: nobody else can have
+ * written, and the batch's commands were looked up, so the position, Merkle node, stream version or event id it
+ * collides with is a row the log does not account for: rows were removed from under it (a truncated log with its
+ * stored nodes left behind, say). Reported as the store's integrity failure, never as the bare 23505.
+ */
+function integrityError(e: DatabaseError, batch: readonly PendingAppend[]): EventStoreError {
+  const what: Record<string, string> = {
+    events_pkey: 'a log position',
+    merkle_nodes_pkey: 'a stored Merkle node',
+    events_stream_version_key: 'a stream version',
+    events_event_id_key: 'an event id',
+  };
+  const taken = what[e.constraint ?? ''] ?? `a unique key (${e.constraint ?? 'unknown'})`;
+  const streams = [...new Set(batch.map((p) => p.prepared.request.streamId))].slice(0, 5).join(', ');
+  return new EventStoreError(
+    'STORE.INTEGRITY',
+    `appending to ${streams} hit ${taken} already stored that the log does not account for (rows removed from under it?): run verify`,
+    { constraint: e.constraint ?? null, detail: e.detail ?? null, cause: e.message },
+  );
 }

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { WrongExpectedVersionError } from '../errors';
+import { EventStoreError, WrongExpectedVersionError } from '../errors';
 import { toHex } from '../integrity';
 import { encodeRecord, recordLeafHash } from '../record';
 import { CONTRACT_STREAM_KINDS, describeEventStoreContract, ev, req } from '../testing/event-store.contract';
@@ -112,6 +112,9 @@ describePg('PostgresEventStore', () => {
           async tamperRecord(position, record) {
             await db.bypassingTriggers(`UPDATE ${db.schema}.events SET record = ${escape(record)} WHERE position = ${position}`);
           },
+          async truncateAfter(position) {
+            await db.bypassingTriggers(`DELETE FROM ${db.schema}.events WHERE position > ${position}`);
+          },
         },
         densePositions: true,
         cleanup: () => db.drop(),
@@ -174,6 +177,17 @@ describePg('PostgresEventStore', () => {
     it('names the first missing position of a deleted row', async () => {
       await db.bypassingTriggers(`DELETE FROM ${db.schema}.events WHERE position = 100`);
       expect((await store.verify()).problems[0]).toMatchObject({ position: 100, code: 'POSITION_GAP' });
+    });
+
+    it.each(['optimistic', 'locked'] as const)('refuses a %s re-append over a truncated log as STORE.INTEGRITY naming the stored node, not a raw 23505', async (appendStrategy) => {
+      await db.bypassingTriggers(`DELETE FROM ${db.schema}.events WHERE position > 200`);
+      const reopened = await db.open({ appendStrategy });
+      const refused = await reopened.append(req('task-2', Array.from({ length: 100 }, (_, i) => ev('ReminderIssued', { i })))).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(EventStoreError);
+      expect(refused).toMatchObject({ code: 'STORE.INTEGRITY', details: { constraint: 'merkle_nodes_pkey' } });
+      expect((refused as Error).message).toMatch(/stored Merkle node .* run verify/);
+      expect((refused as { code?: string }).code).not.toBe('23505');
+      expect((await db.sql(`SELECT count(*)::int AS n FROM ${db.schema}.events`))[0].n).toBe(200);
     });
 
     it('reports a Merkle node that was deleted or forged', async () => {

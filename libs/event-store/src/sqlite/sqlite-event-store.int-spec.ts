@@ -9,8 +9,16 @@ import { SqliteEventStore } from './sqlite-event-store';
 
 const policy = { streamKinds: CONTRACT_STREAM_KINDS };
 
-function rawOps(db: () => DatabaseSync): NonNullable<ContractHarness['raw']> {
+function rawOps(db: () => DatabaseSync, reopens = false): NonNullable<ContractHarness['raw']> {
   return {
+    ...(reopens && {
+      truncateAfter: async (position: number) => {
+        const d = db();
+        d.exec('DROP TRIGGER ledger_events_no_delete');
+        d.prepare('DELETE FROM ledger_events WHERE position > ?').run(position);
+        d.exec(SQLITE_SCHEMA);
+      },
+    }),
     updateEvent: async (position) => {
       db().prepare(`UPDATE ledger_events SET type = 'Forged' WHERE position = ?`).run(position);
     },
@@ -48,7 +56,7 @@ describeEventStoreContract('SQLite file (WAL)', async (clock: TestClock): Promis
       others.push(s);
       return s;
     },
-    raw: rawOps(() => (raw ??= new DatabaseSync(path))),
+    raw: rawOps(() => (raw ??= new DatabaseSync(path)), true),
     cleanup: async () => {
       raw?.close();
       for (const o of others) await o.close();

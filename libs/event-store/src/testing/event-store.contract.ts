@@ -29,6 +29,12 @@ export interface ContractHarness {
     deleteEvent(position: number): Promise<void>;
     /** Rewrites a stored record bypassing the triggers (leaves the leaf hash as it was). */
     tamperRecord(position: number, record: string): Promise<void>;
+    /**
+     * Deletes every event after `position` bypassing the triggers, leaving the stored Merkle nodes behind (a
+     * truncated log). Only where `reopen` really reopens the data: a store that keeps its head in memory would not
+     * notice.
+     */
+    truncateAfter?(position: number): Promise<void>;
   };
   /** The store has dense, gap-free global positions (SQL adapters). */
   readonly densePositions: boolean;
@@ -371,6 +377,24 @@ export function describeEventStoreContract(name: string, open: (clock: TestClock
         await expect(h.raw.updateEvent(1)).rejects.toThrow(/append-only|permission|denied/i);
         await expect(h.raw.deleteEvent(1)).rejects.toThrow(/append-only|permission|denied/i);
         expect(await readEverything(store)).toHaveLength(1);
+      });
+
+      it('refuses to re-append over a truncated log with STORE.INTEGRITY, and verify names the orphaned node', async () => {
+        if (!h.raw?.truncateAfter) return;
+        // 256 leaves complete the first stored Merkle node (level 8, covering positions 1–256).
+        await store.append(req('task-1', Array.from({ length: 256 }, (_, i) => ev('ProgressReported', { i }))));
+        await h.raw.truncateAfter(200);
+        store = await h.reopen();
+        await expect(store.append(req('task-2', Array.from({ length: 100 }, (_, i) => ev('ReminderIssued', { i }))))).rejects.toMatchObject({
+          code: 'STORE.INTEGRITY',
+          message: expect.stringMatching(/run verify/),
+        });
+        // Nothing of the refused append was kept, and the next append is refused the same way (never a raw key error).
+        expect(await store.headPosition()).toBe(200);
+        await expect(store.append(req('task-3', Array.from({ length: 60 }, (_, i) => ev('ReminderIssued', { i }))))).rejects.toMatchObject({ code: 'STORE.INTEGRITY' });
+        const report = await store.verify();
+        expect(report.ok).toBe(false);
+        expect(report.problems[0]).toMatchObject({ position: 256, code: 'NODE_EXTRA' });
       });
 
       it('catches a row altered by bypassing the triggers, naming its position', async () => {
