@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   isTokenUsable,
@@ -19,6 +19,16 @@ export type IndexedUser = { readonly state: UserRecord; /** The stream version: 
 
 const PAGE = 1000;
 
+/** Verified tokens kept (by hash) at most; past it the cache starts again, so memory stays flat. */
+const VERIFIED_MAX = 10_000;
+
+/**
+ * A token verified against a user record. It stands while the index holds that very record: any user event
+ * (revocation, deactivation, role or unit change, another token) replaces the record, so the next request verifies
+ * again from the log's state. Expiry is checked on every use.
+ */
+type Verified = { readonly user: IndexedUser; readonly actor: AuthenticatedActor; readonly expiresAtMs: number | null };
+
 /**
  * Every user and API token, folded from the `user-` streams with the user decider's own `evolve`, in memory:
  * the authenticator and the users read model.
@@ -34,6 +44,8 @@ export class IdentityIndex implements Authenticator, OnModuleInit, OnModuleDestr
   private readonly log = new Logger('IdentityIndex');
   private readonly byUser = new Map<string, IndexedUser>();
   private readonly tokenOwner = new Map<string, string>();
+  /** SHA-256 of a whole bearer token → what it was verified as (never the token itself). */
+  private readonly verified = new Map<string, Verified>();
   private position = 0;
   private inFlight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -60,13 +72,25 @@ export class IdentityIndex implements Authenticator, OnModuleInit, OnModuleDestr
   async authenticate(bearerToken: string): Promise<AuthenticatedActor | undefined> {
     const parsed = parseApiToken(bearerToken);
     if (!parsed) return undefined;
+    const digest = createHash('sha256').update(bearerToken).digest('base64');
+    const hit = this.verified.get(digest);
+    if (hit !== undefined) {
+      if (this.byUser.get(hit.actor.id) === hit.user) {
+        return hit.expiresAtMs === null || this.clock.now().getTime() < hit.expiresAtMs ? hit.actor : undefined;
+      }
+      this.verified.delete(digest);
+    }
     if (!this.tokenOwner.has(parsed.tokenId)) await this.catchUp();
     const userId = this.tokenOwner.get(parsed.tokenId);
-    const user = userId === undefined ? undefined : this.byUser.get(userId)?.state;
+    const indexed = userId === undefined ? undefined : this.byUser.get(userId);
+    const user = indexed?.state;
     const token = user?.tokens.find((t) => t.tokenId === parsed.tokenId);
-    if (!user || !token || !secretMatches(parsed.secret, token)) return undefined;
+    if (!indexed || !user || !token || !secretMatches(parsed.secret, token)) return undefined;
     if (!isTokenUsable(user, token, this.clock.now().toISOString())) return undefined;
-    return { id: user.userId, role: user.role, unit: user.unitId, name: user.displayName, credentialId: token.tokenId };
+    const actor: AuthenticatedActor = { id: user.userId, role: user.role, unit: user.unitId, name: user.displayName, credentialId: token.tokenId };
+    if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+    this.verified.set(digest, { user: indexed, actor, expiresAtMs: token.expiresAt === null ? null : Date.parse(token.expiresAt) });
+    return actor;
   }
 
   user(userId: string): IndexedUser | undefined {

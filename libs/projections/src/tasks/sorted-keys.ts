@@ -44,10 +44,12 @@ export function insertKey(keys: SortedKeys, key: string): SortedKeys {
   const chunk = keys.get(ci)!;
   const at = lowerBound(chunk, key);
   if (chunk.get(at) === key) return keys;
-  const grown = chunk.insert(at, key);
-  if (grown.size <= CHUNK_MAX) return keys.set(ci, grown);
-  const half = grown.size >> 1;
-  return keys.splice(ci, 1, grown.slice(0, half), grown.slice(half));
+  // Chunks are small: rebuilding one from an array is cheaper than List.insert (a splice through concat).
+  const grown = chunk.toArray();
+  grown.splice(at, 0, key);
+  if (grown.length <= CHUNK_MAX) return keys.set(ci, List(grown));
+  const half = grown.length >> 1;
+  return keys.splice(ci, 1, List(grown.slice(0, half)), List(grown.slice(half)));
 }
 
 export function removeKey(keys: SortedKeys, key: string): SortedKeys {
@@ -57,7 +59,9 @@ export function removeKey(keys: SortedKeys, key: string): SortedKeys {
   const at = lowerBound(chunk, key);
   if (chunk.get(at) !== key) return keys;
   if (chunk.size === 1) return keys.delete(ci);
-  return keys.set(ci, chunk.delete(at));
+  const shrunk = chunk.toArray();
+  shrunk.splice(at, 1);
+  return keys.set(ci, List(shrunk));
 }
 
 export function hasKey(keys: SortedKeys, key: string): boolean {

@@ -3,7 +3,7 @@ import { Map as IMap } from 'immutable';
 import { TIMELINESS_VALUES, type TaskStatus } from '@ledger/domain';
 import type { JsonObject, RecordedEvent } from '@ledger/event-store';
 import { project } from '../projection';
-import { countRange, EMPTY_KEYS, hasKey, insertKey, KeyCursor, removeKey } from './sorted-keys';
+import { countRange, EMPTY_KEYS, hasKey, insertKey, KeyCursor, removeKey, type SortedKeys } from './sorted-keys';
 import { queryTasks, scanTasks, taskSortKey, type TaskListSpec } from './task-index';
 import { TasksProjection, type TasksModel, type TaskView } from './tasks.projection';
 
@@ -22,21 +22,26 @@ const stepArb = fc.oneof(
   fc.record({ type: fc.constant('TaskTransferred'), lead: fc.constantFrom(...UNITS), day: fc.constantFrom(...EVENT_DAYS) }),
 );
 
-const taskArb = fc.record({ directive: fc.constantFrom('d1', 'd2', 'd3'), registered: fc.constantFrom(...EVENT_DAYS), steps: fc.array(stepArb, { maxLength: 6 }) });
+/** A step as generated (the fields its type uses). */
+type Step = { type: string; day: string; lead?: string; co?: string[]; deadline?: string };
+const DAY0 = DAYS[0];
+type TaskPlan = { directive: string; registered: string; steps: Step[] };
 
-function dataOf(step: fc.Arbitrary<unknown> extends never ? never : any, taskId: string): JsonObject {
+const taskArb: fc.Arbitrary<TaskPlan> = fc.record({ directive: fc.constantFrom('d1', 'd2', 'd3'), registered: fc.constantFrom(...EVENT_DAYS), steps: fc.array(stepArb, { maxLength: 6 }) });
+
+function dataOf(step: Step, taskId: string): JsonObject {
   const at = `${step.day}T09:00:00+08:00`;
   const base = { taskId, at, by };
   const responsible = { unitId: step.lead ?? 'u1', personId: 'p-h', name: 'Head', postTitle: 'Head' };
   switch (step.type) {
     case 'TaskAssigned':
-      return { ...base, leadUnitId: step.lead, coUnitIds: step.co.filter((u: string) => u !== step.lead), responsible, work: 'w', expectedResult: 'r', deadline: step.deadline };
+      return { ...base, leadUnitId: step.lead ?? 'u1', coUnitIds: (step.co ?? []).filter((u) => u !== step.lead), responsible, work: 'w', expectedResult: 'r', deadline: step.deadline ?? DAY0 };
     case 'ProgressReported':
       return { ...base, percent: 10 };
     case 'ExtensionGranted':
-      return { ...base, requestId: 'r1', newDeadline: step.deadline };
+      return { ...base, requestId: 'r1', newDeadline: step.deadline ?? DAY0 };
     case 'TaskTransferred':
-      return { ...base, fromUnitId: 'x', toUnitId: step.lead, responsible, reason: 'r' };
+      return { ...base, fromUnitId: 'x', toUnitId: step.lead ?? 'u1', responsible, reason: 'r' };
     case 'TaskCancelled':
       return { ...base, reason: 'r', signOffId: 's' };
     case 'ReminderIssued':
@@ -47,11 +52,11 @@ function dataOf(step: fc.Arbitrary<unknown> extends never ? never : any, taskId:
 }
 
 /** A log of `tasks`' events, interleaved in a random but per-task ordered way. */
-function logOf(tasks: ReadonlyArray<fc.RecordOf<any>>, order: readonly number[]): RecordedEvent[] {
+function logOf(tasks: readonly TaskPlan[], order: readonly number[]): RecordedEvent[] {
   const queues = tasks.map((task, i) => {
     const taskId = `t${String(i).padStart(2, '0')}`;
     const registered = { type: 'TaskRegistered', data: { taskId, directiveId: task.directive, directiveIssuedOn: '2018-09-01', title: 'T', at: `${task.registered}T09:00:00+08:00`, by } };
-    return [registered, ...task.steps.map((step: any) => ({ type: step.type, data: dataOf(step, taskId) }))];
+    return [registered, ...task.steps.map((step) => ({ type: step.type, data: dataOf(step, taskId) }))];
   });
   const log: RecordedEvent[] = [];
   const versions = new Map<number, number>();
@@ -98,7 +103,9 @@ const specArb = fc.record({
   cursorAt: maybe(fc.integer({ min: 0, max: 30 })),
 });
 
-function toSpec(raw: fc.RecordOf<any>, model: TasksModel): TaskListSpec {
+type SpecPlan = typeof specArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toSpec(raw: SpecPlan, model: TasksModel): TaskListSpec {
   const keys = [...model.tasks.values()].map((v) => taskSortKey(v.record)).sort();
   return {
     units: raw.units === null ? null : new Set(raw.units),
@@ -109,7 +116,7 @@ function toSpec(raw: fc.RecordOf<any>, model: TasksModel): TaskListSpec {
     deadlineFrom: raw.deadlineFrom,
     deadlineTo: raw.deadlineTo,
     directiveIds: raw.directiveIds === undefined ? undefined : new Set(raw.directiveIds),
-    accept: raw.acceptMod === undefined ? undefined : (view: TaskView) => Number(view.taskId.slice(1)) % raw.acceptMod !== 0,
+    accept: raw.acceptMod === undefined ? undefined : ((mod: number) => (view: TaskView) => Number(view.taskId.slice(1)) % mod !== 0)(raw.acceptMod),
     after: raw.cursorAt === undefined || keys.length === 0 ? undefined : keys[raw.cursorAt % keys.length],
     offset: raw.offset,
     limit: raw.limit,
@@ -162,7 +169,7 @@ describe('tasks read model indexes', () => {
         expect(inBatches.index.partitions.equals(whole.index.partitions)).toBe(true);
         for (const buckets of whole.index.partitions.values()) for (const keys of buckets.values()) expect(keys.size).toBeGreaterThan(0);
         // Every task sits once in `*`, under its current sort key.
-        const all = [...whole.index.partitions.get('*', IMap()).values()].reduce((n, keys) => n + countRange(keys, undefined, undefined), 0);
+        const all = [...(whole.index.partitions.get('*') ?? IMap<string, SortedKeys>()).values()].reduce((n: number, keys) => n + countRange(keys, undefined, undefined), 0);
         expect(all).toBe(whole.tasks.size);
       }),
       { numRuns: 100 },
