@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { drainingHttpAdapter, installHttpOperations } from './operations/operations.module';
+import { answerClientErrors } from './shared/client-error';
 
 /** A compiled module to build the application from instead of AppModule (a `TestingModule` with overrides). */
 export interface CompiledLedgerModule {
@@ -24,6 +25,8 @@ export async function createLedgerApp(options: { logger?: false; module?: Compil
   const app = options.module
     ? options.module.createNestApplication<NestExpressApplication>(drainingHttpAdapter(), appOptions)
     : await NestFactory.create<NestExpressApplication>(AppModule, drainingHttpAdapter(), appOptions);
+  // Requests the HTTP parser refuses never reach Express: answer them with the ledger's error body too.
+  answerClientErrors(app.getHttpServer());
   installHttpOperations(app, options.logger !== false);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(rejectDeepJson);
