@@ -15,6 +15,7 @@ import { KeysModule } from './keys/keys.module';
 import { LedgerStoreModule } from './infrastructure/ledger-store.module';
 import { OperationsModule } from './operations/operations.module';
 import { OrganisationModule } from './organisation/organisation.module';
+import { ReportsModule } from './reports/reports.controller';
 import { ReadModelStoreModule } from './read-models/read-model-store.module';
 import { LedgerCoreModule } from './shared/ledger-core.module';
 import { SignOffsModule } from './signoffs/signoffs.module';
@@ -41,6 +42,7 @@ import { WebModule } from './web/web.module';
     KeysModule,
     AuditQueriesModule,
     AuditModule,
+    ReportsModule,
     DeadlinesModule.register('embedded'),
     OperationsModule.forApi(),
     WebModule,
