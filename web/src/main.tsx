@@ -9,7 +9,7 @@ import { DisciplinePage } from './pages/discipline';
 import { ObjectivesPage } from './pages/objectives';
 import { TaskPage } from './pages/task';
 import { TasksPage } from './pages/tasks';
-import { SessionContext, toFailure, type Session, type UnitView } from './ui';
+import { SessionContext, toFailure, unitName, type Session, type UnitView } from './ui';
 
 /** Pages by role: what each role may read (the server still enforces every read and command). */
 const PAGES = [
@@ -99,8 +99,11 @@ function Shell({ session, onLang, onSignOut }: { session: Session; onLang: (l: L
   const pages = allowedPages(session.me.role);
   const [page, ...rest] = route.length ? route : ['tasks'];
   const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // After a move within the app, focus goes to the new page's content (as a page load would put it at the top).
   useEffect(() => {
-    main.current?.focus();
+    if (first.current) first.current = false;
+    else main.current?.focus();
   }, [route.join('/')]);
   const allowed = pages.some((p) => p.path === page);
   let content;
@@ -131,7 +134,7 @@ function Shell({ session, onLang, onSignOut }: { session: Session; onLang: (l: L
         </nav>
         <div class="who">
           <span data-testid="whoami">
-            {t.signedInAs} <strong>{session.me.name}</strong> · {session.me.roleLabel} · {session.me.unit}
+            {t.signedInAs} <strong>{session.me.name}</strong> · {session.me.roleLabel} · {unitName(session.units, session.me.unit, session.lang)}
           </span>
           <LanguagePicker lang={session.lang} onChange={onLang} />
           <button type="button" class="secondary" onClick={onSignOut}>

@@ -45,10 +45,17 @@ export function formats(lang: Lang) {
       if (Number.isNaN(day.getTime())) return iso;
       return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: /^\d{4}-\d{2}-\d{2}$/.test(iso) ? 'UTC' : undefined }).format(day);
     },
+    /** An instant, shown in its own UTC offset when it has one (the jurisdiction's time the ledger recorded it in). */
     dateTime(iso: string | null | undefined): string {
       if (!iso) return '—';
       const at = new Date(iso);
-      return Number.isNaN(at.getTime()) ? iso : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
+      if (Number.isNaN(at.getTime())) return iso;
+      const offset = /([+-]\d{2}:\d{2})$/.exec(iso)?.[1];
+      try {
+        return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: offset }).format(at);
+      } catch {
+        return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
+      }
     },
     number(value: number | null | undefined, digits = 0): string {
       return value == null ? '—' : new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);

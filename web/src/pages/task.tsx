@@ -11,6 +11,7 @@ interface Task {
   deadline: string | null;
   percent: number | null;
   version: number;
+  timeliness?: string;
   assignment: {
     leadUnitId: string;
     coUnitIds: string[];
@@ -105,7 +106,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
       </h1>
       <p>
         <span class="badge">{label(TASK_STATUS, data.status, lang)}</span>{' '}
-        <span class={`badge t-${(data as any).timeliness ?? ''}`}>{(data as any).timeliness ? label(TIMELINESS, (data as any).timeliness, lang) : ''}</span>{' '}
+        {data.timeliness && <span class={`badge t-${data.timeliness}`}>{label(TIMELINESS, data.timeliness, lang)}</span>}{' '}
         {data.percent != null && (
           <span>
             {t('percentDone')}: {f.percent(data.percent / 100)}

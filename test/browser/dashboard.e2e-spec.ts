@@ -1,0 +1,274 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { verifyEvidence } from '@ledger/evidence';
+import { loadHengyang2018, UNITS, type Role } from '../../apps/cli/src/demo/hengyang-2018';
+import { Caller, expectStatus, LedgerTestApp } from '../support/ledger-test-app';
+import { ARTIFACTS, buildWeb, openBrowser, screenshot, type Browser } from './browser';
+
+/**
+ * The web dashboard in headless chromium against the real app on SQLite, loaded with the Hengyang 2018 year through
+ * the same scenario `ledger demo` runs, plus a 2019 appraisal cycle scored and moderated by the personnel
+ * department. Each user signs in with their own API token, as a person would.
+ */
+describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
+  jest.setTimeout(60_000);
+  let ledger: LedgerTestApp;
+  let browser: Browser;
+  let page: Page;
+  const callers = new Map<string, Caller>();
+  const token = (id: string) => callers.get(id)!.token!;
+
+  beforeAll(async () => {
+    buildWeb();
+    ledger = await LedgerTestApp.start('sqlite', { now: '2018-01-02T09:00:00+08:00' });
+    callers.set('admin', ledger.admin);
+    await loadHengyang2018({
+      at: (instant) => ledger.at(instant),
+      user: async (id: string, role: Role, unitId: string, name: string) => {
+        callers.set(id, await ledger.user(id, role, unitId, name));
+        return id;
+      },
+      post: (who, path, body) => callers.get(who)!.post(path, body ?? {}),
+      tick: () => ledger.ticker.fire(),
+    });
+    ledger.at('2019-01-05T09:00:00+08:00');
+    const personnel = callers.get('p-personnel')!;
+    expectStatus(await personnel.post('/v1/appraisals', { year: 2019, peerGroup: 'districts', ownerUnitId: 'city', ruleSetId: 'cn-2019', unitIds: [...UNITS] }), 201);
+    expectStatus(await personnel.post('/v1/appraisals/2019-districts/scoring'), 200);
+    expectStatus(await personnel.post('/v1/appraisals/2019-districts/moderation', {}), 200);
+    browser = await openBrowser(ledger.baseUrl);
+    page = browser.page;
+    page.setDefaultTimeout(10_000);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await ledger?.close();
+  });
+
+  async function signIn(userId: string): Promise<void> {
+    await page.goto(`${ledger.baseUrl}/#/tasks`);
+    await page.evaluate(() => sessionStorage.clear());
+    await page.reload();
+    await page.locator('#token').fill(token(userId));
+    await page.locator('form button[type=submit]').click();
+    await page.getByTestId('whoami').waitFor();
+  }
+
+  async function setLanguage(lang: 'en' | 'vi' | 'zh'): Promise<void> {
+    await page.getByTestId('language').selectOption(lang);
+  }
+
+  it('serves the app at / with a Content-Security-Policy, and the JSON index to API clients', async () => {
+    const html = await fetch(`${ledger.baseUrl}/`, { headers: { accept: 'text/html' } });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(html.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    expect(await html.text()).toContain('/web/app.js');
+    const json = await fetch(`${ledger.baseUrl}/`);
+    expect(await json.json()).toMatchObject({ service: 'accountability-ledger' });
+  });
+
+  it('refuses a wrong token on the sign-in page, beside the field', async () => {
+    await page.goto(`${ledger.baseUrl}/`);
+    await page.getByLabel('API token').fill('lgr_000000000000000000000000_not-a-real-secret');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page.locator('#token-error'), /token/i);
+    expect(await page.locator('#token').getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, '01-sign-in');
+  });
+
+  it('signs a unit staff member in, shows who they are and only the pages their role may read', async () => {
+    await signIn('p-zh-staff');
+    await expectText(page.getByTestId('whoami'), /zh staff/);
+    const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
+    expect(nav).toEqual(['Directives and tasks', 'Objectives', 'Appraisal']);
+    await page.getByTestId('task-table').waitFor();
+    // Read scope: Zhuhui's four tasks, not the other districts'.
+    const rows = await page.getByTestId('task-table').locator('tbody tr').count();
+    expect(rows).toBe(4);
+    await screenshot(page, '02-tasks-list');
+  });
+
+  it('filters the task list by timeliness and deadline', async () => {
+    await page.getByLabel('Timeliness').selectOption('not_done_overdue');
+    await page.getByLabel('Deadline to').fill('2018-11-30');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-table] tbody tr').length === 1);
+    await expectText(page.getByTestId('task-table').locator('tbody'), /t4-zh/);
+  });
+
+  it('shows the task page with its 5 clear and its timeline', async () => {
+    await page.getByRole('link', { name: /t4-zh/ }).click();
+    const five = page.getByTestId('five-clear');
+    await expectText(five, /District Head C/);
+    await expectText(five, /31 Oct 2018/);
+    await expectText(page.getByTestId('timeline'), /ReminderIssued/);
+    // A staff member reports; verification and sign-off belong to others.
+    await page.getByTestId('progress-form').waitFor();
+    expect(await page.getByRole('group', { name: 'Verify completion' }).count()).toBe(0);
+    expect(await page.getByRole('group', { name: 'Sign off' }).count()).toBe(0);
+  });
+
+  it('shows the server\'s validation error beside the percent field, then records a progress report', async () => {
+    const form = page.getByTestId('progress-form');
+    await form.getByLabel('Percent done').fill('150');
+    await form.getByLabel('Narrative').fill('Thirty of fifty parcels rectified');
+    await form.getByRole('button', { name: 'Submit' }).click();
+    const error = form.locator('.field-error[data-field=percent]');
+    await expectText(error, /percent/i);
+    expect(await form.getByLabel('Percent done').getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, '03-task-validation-error');
+
+    await form.getByLabel('Percent done').fill('60');
+    await form.getByRole('button', { name: 'Submit' }).click();
+    await expectText(page.getByTestId('timeline'), /ProgressReported/);
+    const task = await callers.get('p-zh-staff')!.get('/v1/tasks/t4-zh');
+    expect(task.body).toMatchObject({ status: 'in_progress', percent: 60 });
+    await screenshot(page, '04-task-progress-recorded');
+  });
+
+  it('switches language: the page, dates and the server\'s error messages follow, and the choice persists', async () => {
+    // The deadline has passed: the ledger refuses the extension request, in the language asked for.
+    const ask = async (deadlineLabel: string, reasonLabel: string, legend: string, submit: string) => {
+      const form = page.getByRole('group', { name: legend });
+      await form.getByLabel(deadlineLabel).fill('2019-03-01');
+      await form.getByLabel(reasonLabel).fill('Parcels under litigation');
+      await form.getByRole('button', { name: submit }).click();
+      return form.locator('[data-code="TASK.EXTENSION_AFTER_DEADLINE"]');
+    };
+    await expectText(await ask('New deadline', 'Reason', 'Request an extension', 'Submit'), /An extension must be requested by the deadline/);
+
+    await setLanguage('vi');
+    await expectText(page.getByRole('navigation').first(), /Chỉ đạo và nhiệm vụ/);
+    await expectText(page.getByTestId('five-clear'), /31 thg 10, 2018/);
+    await expectText(await ask('Thời hạn mới', 'Lý do', 'Đề nghị gia hạn', 'Gửi'), /Phải đề nghị gia hạn trước khi hết thời hạn/);
+    await screenshot(page, '05-task-vi');
+
+    await setLanguage('zh');
+    await expectText(page.getByRole('navigation').first(), /指示与督办事项/);
+    await expectText(page.getByTestId('five-clear'), /2018年10月31日/);
+    await expectText(await ask('新时限', '理由', '申请延期', '提交'), /延期须在时限届满前申请/);
+    await screenshot(page, '06-task-zh');
+
+    await page.reload();
+    await expectText(page.getByRole('navigation').first(), /指示与督办事项/);
+    await setLanguage('en');
+    await expectText(page.getByRole('navigation').first(), /Directives and tasks/);
+  });
+
+  it('works on a narrow screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${ledger.baseUrl}/#/tasks/t4-zh`);
+    await page.getByTestId('five-clear').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, '07-task-narrow');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('is keyboard accessible: skip link first, focus reaches the navigation and the form controls', async () => {
+    await page.goto(`${ledger.baseUrl}/#/tasks`);
+    await page.reload();
+    await page.getByTestId('task-table').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Directives and tasks');
+    // Every form control has a label.
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')].filter((el) => !(el as HTMLInputElement).labels?.length).map((el) => el.outerHTML));
+    expect(unlabelled).toEqual([]);
+  });
+
+  it('charts the objectives: target and actual, ratio to plan against the share of the year elapsed', async () => {
+    await signIn('p-mayor');
+    await page.goto(`${ledger.baseUrl}/#/objectives`);
+    await page.getByTestId('objectives-table').waitFor();
+    await page.getByTestId('chart-target').waitFor();
+    const rows = await page.getByTestId('objectives-table').locator('tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(5);
+    expect(rows.find((r) => r.startsWith('Zhuhui District'))).toMatch(/82%.*Missed/s);
+    const drawn = await page.getByTestId('chart-pace').evaluate((canvas) => (canvas as HTMLCanvasElement).width > 0);
+    expect(drawn).toBe(true);
+    await screenshot(page, '08-objectives');
+  });
+
+  it('approves the 2019 district grades with a sign-off (a leader who did not prepare them)', async () => {
+    await page.goto(`${ledger.baseUrl}/#/appraisal/2019-districts`);
+    await page.getByTestId('appraisal-table').waitFor();
+    expect(await page.getByTestId('appraisal-table').locator('tbody tr').count()).toBe(5);
+    await expectText(page.getByTestId('cycle-status'), /moderated/);
+    await screenshot(page, '09-appraisal-before');
+    const form = page.getByTestId('approve-form');
+    await form.getByLabel('Comment').fill('Approved at the council of 5 January');
+    await form.getByRole('button', { name: 'Approve' }).click();
+    await expectText(page.getByTestId('cycle-status'), /approved/);
+    await expectText(page.getByTestId('approval'), /Approved with sign-off/);
+    const cycle = await callers.get('p-personnel')!.get('/v1/appraisals/2019-districts');
+    expect(cycle.body.status).toBe('approved');
+    const signOff = await callers.get('admin')!.get(`/v1/signoffs/${cycle.body.signOffId}`);
+    expectStatus(signOff, 200);
+    expect(signOff.body).toMatchObject({ decision: 'approve', comment: 'Approved at the council of 5 January' });
+    expect(await page.getByTestId('approve-form').count()).toBe(0);
+    await screenshot(page, '10-appraisal-approved');
+  });
+
+  it('shows the discipline register: Zhuhui, District Head C with main responsibility, the chronology, and downloads the evidence bundle', async () => {
+    await signIn('p-commission-secretary');
+    await page.goto(`${ledger.baseUrl}/#/discipline`);
+    const entry = page.getByTestId('case');
+    await entry.waitFor();
+    await expectText(entry, /District Head C/);
+    await expectText(entry, /Main leadership responsibility/);
+    const chronology = await entry.getByTestId('chronology').locator('li').allInnerTexts();
+    expect(chronology).toHaveLength(6);
+    expect(chronology[3]).toContain('DEMO-衡督通〔2018〕10号');
+    await screenshot(page, '11-discipline');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), entry.getByRole('button', { name: 'Download the evidence bundle' }).click()]);
+    const file = join(ARTIFACTS, 'evidence-zh.json');
+    await download.saveAs(file);
+    // Saved byte for byte: it verifies offline against the ledger's published key, and holds the referral's events.
+    const text = await readFile(file, 'utf8');
+    const publicKey = await callers.get('admin')!.get('/v1/log/public-key');
+    const report = verifyEvidence(text, { ledgerKey: publicKey.body.publicKey });
+    expect(report).toMatchObject({ ok: true, keySource: 'pinned' });
+    expect(report.counts.events).toBeGreaterThanOrEqual(13);
+    expect(text).toContain('ref-o-2018-zh-t4');
+  });
+
+  it('answers who approved what, and shows the verification status to the administrator', async () => {
+    await signIn('admin');
+    await page.goto(`${ledger.baseUrl}/#/audit`);
+    await page.getByTestId('verification').waitFor();
+    await page.getByRole('button', { name: 'Verify the log now' }).click();
+    await expectText(page.getByTestId('verification'), /verified, no problem found/);
+    const byRecord = page.getByTestId('audit-by-record');
+    await byRecord.getByLabel('Record (stream id)').fill('appraisal-2019-districts');
+    await byRecord.getByRole('button', { name: 'Search' }).click();
+    await expectText(byRecord, /approve · p-mayor/);
+    await screenshot(page, '12-audit');
+  });
+
+  it('made no request to another origin and broke no Content-Security-Policy rule', () => {
+    expect(browser.foreignRequests).toEqual([]);
+    expect(browser.problems).toEqual([]);
+  });
+});
+
+/** Waits (up to 10 s) until the locator's text matches. */
+async function expectText(locator: import('playwright-core').Locator, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      last = (await locator.first().innerText({ timeout: 1000 })) ?? '';
+      if (pattern.test(last)) return;
+    } catch {
+      // not there yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected text matching ${pattern}, got: ${last.slice(0, 500)}`);
+}
