@@ -7,6 +7,7 @@ import { registerCheckpointCommands, verifyLedger, type VerifyOptions } from './
 import { registerDemoCommand } from './commands/demo';
 import { registerEvidenceCommand } from './commands/evidence';
 import { registerImportCommand } from './commands/import';
+import { registerRebuildCommand } from './commands/rebuild';
 import { registerSignCommands } from './commands/sign';
 import { registerVerifyEvidenceCommand } from './commands/verify-evidence';
 import { registerUserCommands } from './commands/users';
@@ -77,6 +78,7 @@ program
 registerUserCommands(program, withStore);
 registerCheckpointCommands(program, withStore);
 registerImportCommand(program, withStore);
+registerRebuildCommand(program, withStore);
 registerEvidenceCommand(program, withStore);
 registerVerifyEvidenceCommand(program);
 registerAuditCommands(program, withStore);

@@ -1,19 +1,21 @@
 import { isImmutable, isOrdered, List, Map as IMap, OrderedMap, OrderedSet, Set as ISet } from 'immutable';
 import { canonicalize } from '@ledger/event-store';
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * A type-preserving codec between read models (plain objects whose fields are Immutable collections or plain data,
  * nested at will) and canonical JSON documents (RFC 8785 text), generic over every projection.
  *
  * Plain JSON values are written as they are. Everything JSON cannot say is tagged with the key `~`:
- *   Map → {"~":"M","e":[[k,v],...]}   entries sorted by the canonical text of the encoded key (Map order is not data)
- *   OrderedMap → {"~":"OM","e":[...]}  in order
- *   Set → {"~":"S","v":[...]}          sorted like Map keys
- *   OrderedSet → {"~":"OS","v":[...]}, List → {"~":"L","v":[...]}  in order
+ *   Map → {"~":"M","e":[[k,v],...]}, OrderedMap → {"~":"OM","e":[...]}
+ *   Set → {"~":"S","v":[...]}, OrderedSet → {"~":"OS","v":[...]}, List → {"~":"L","v":[...]}
  *   undefined (an object member) → {"~":"U"}
  *   a plain object that itself has a key `~` → {"~":"O","v":{...}}
- * so decoding gives back the same collection types, and two models equal as values encode to the same bytes
- * whatever order their unordered collections were built in.
+ * so decoding gives back the same collection types. Entries are written in iteration order, Map and Set included:
+ * decoding inserts them in that order, which gives back the same iteration order (a small Immutable Map iterates
+ * in insertion order, a large one in hash order), so a model hydrated from its documents answers list queries in
+ * the order the one folded from the log does. The same fold writes the same bytes, which is what a rebuild compares.
  */
 export const TAG = '~';
 
@@ -36,9 +38,9 @@ export function encodeValue(value: unknown): Encoded {
 
 function encodeImmutable(value: unknown): Encoded {
   if (OrderedMap.isOrderedMap(value)) return { [TAG]: 'OM', e: encodeEntries(value as OrderedMap<unknown, unknown>) };
-  if (IMap.isMap(value)) return { [TAG]: 'M', e: sortByKey(encodeEntries(value as IMap<unknown, unknown>)) };
+  if (IMap.isMap(value)) return { [TAG]: 'M', e: encodeEntries(value as IMap<unknown, unknown>) };
   if (OrderedSet.isOrderedSet(value)) return { [TAG]: 'OS', v: (value as OrderedSet<unknown>).toArray().map(encodeValue) };
-  if (ISet.isSet(value)) return { [TAG]: 'S', v: sortByText((value as ISet<unknown>).toArray().map(encodeValue)) };
+  if (ISet.isSet(value)) return { [TAG]: 'S', v: (value as ISet<unknown>).toArray().map(encodeValue) };
   if (List.isList(value)) return { [TAG]: 'L', v: (value as List<unknown>).toArray().map(encodeValue) };
   throw new TypeError(`read-model codec: this Immutable collection (${isOrdered(value) ? 'ordered' : 'unordered'}) is not one of Map, OrderedMap, Set, OrderedSet, List`);
 }
@@ -47,22 +49,6 @@ function encodeEntries(map: IMap<unknown, unknown>): Encoded[] {
   const out: Encoded[] = [];
   for (const [key, item] of map) out.push([encodeValue(key), encodeValue(item)]);
   return out;
-}
-
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function sortByKey(entries: Encoded[]): Encoded[] {
-  return entries
-    .map((entry) => ({ text: canonicalize((entry as Encoded[])[0]), entry }))
-    .sort((a, b) => compareText(a.text, b.text))
-    .map((x) => x.entry);
-}
-
-function sortByText(items: Encoded[]): Encoded[] {
-  return items
-    .map((item) => ({ text: canonicalize(item), item }))
-    .sort((a, b) => compareText(a.text, b.text))
-    .map((x) => x.item);
 }
 
 export function decodeValue(encoded: unknown): unknown {

@@ -46,7 +46,18 @@ export class HealthController {
   @Get('ready')
   @ApiOkResponse({
     description: 'The store answers and the read models are close enough to its head to serve.',
-    schema: { example: { status: 'ok', info: { store: { status: 'up', kind: 'postgres', head: 1042 }, projection: { status: 'up', head: 1042, position: 1040, lag: 2, maxLag: 1000 } }, error: {}, details: {} } },
+    schema: {
+      example: {
+        status: 'ok',
+        info: {
+          store: { status: 'up', kind: 'postgres', head: 1042 },
+          projection: { status: 'up', head: 1042, position: 1040, lag: 2, maxLag: 1000 },
+          projections: { status: 'up', head: 1042, maxLag: 1000, gatesReadiness: false, items: { tasks: { position: 1000, lag: 42, owner: 'host-a:4711:9f2c', updatedAt: '2026-01-01T00:00:00.000Z' } } },
+        },
+        error: {},
+        details: {},
+      },
+    },
   })
   @ApiServiceUnavailableResponse({ description: 'The store does not answer, or the read models lag more than LEDGER_READY_MAX_LAG events.' })
   async ready(@Res({ passthrough: true }) res: Response) {
@@ -64,6 +75,21 @@ export class HealthController {
           return lag <= this.config.readyMaxLag ? projection.up(data) : projection.down(data);
         } catch (error) {
           return projection.down({ message: error instanceof Error ? error.message : String(error) });
+        }
+      },
+      async () => {
+        // The durable projections in the read-model store, per projection (checkpoint, lag, owner). They decide
+        // readiness only in the projector, whose job they are; the API serves its in-memory models.
+        const durable = this.indicators.check('projections');
+        if (!this.projectionLag.hasDurable) return durable.up({ store: 'none' });
+        try {
+          const { head, projections } = await this.projectionLag.durable();
+          const data = { head, maxLag: this.config.readyMaxLag, gatesReadiness: this.projectionLag.durableGateReadiness, items: Object.fromEntries(projections.map(({ projection, ...rest }) => [projection, rest])) };
+          const behind = projections.some((p) => p.lag > this.config.readyMaxLag);
+          return behind && this.projectionLag.durableGateReadiness ? durable.down(data) : durable.up(data);
+        } catch (error) {
+          const data = { message: error instanceof Error ? error.message : String(error) };
+          return this.projectionLag.durableGateReadiness ? durable.down(data) : durable.up(data);
         }
       },
     ]);

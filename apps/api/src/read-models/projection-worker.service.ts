@@ -54,7 +54,7 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
     @Inject(LEDGER_STORE) private readonly store: LedgerStore,
     @Inject(READ_MODEL_STORE) private readonly readStore: ReadModelStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(PROJECTION_WORKER_MODE) private readonly mode: ProjectionWorkerMode,
+    @Inject(PROJECTION_WORKER_MODE) readonly mode: ProjectionWorkerMode,
     @Inject(PROJECTION_WORKER_SETTINGS) private readonly settings: ProjectionWorkerSettings,
   ) {}
 
@@ -69,6 +69,12 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
 
   onApplicationBootstrap(): void {
     if (this.mode === 'embedded' && !this.config.embeddedProjector) return;
+    this.start();
+  }
+
+  /** Starts the worker (if it is not running). */
+  start(): void {
+    if (this.worker) return;
     this.worker = new ProjectionWorker({
       store: this.readStore,
       log: this.store,
@@ -82,8 +88,14 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.worker?.stop();
+    await this.stop();
+  }
+
+  /** Flushes, gives the leases back and stops (an operator's `ledger rebuild --replace` then gets them at once). */
+  async stop(): Promise<void> {
+    const worker = this.worker;
     this.worker = undefined;
+    await worker?.stop();
   }
 
   status() {

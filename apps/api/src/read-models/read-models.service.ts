@@ -34,6 +34,8 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
   /** Per hydrated model, the checkpoint it came at; cleared once the log is followed past all of them. */
   private since: ReadModelPositions | undefined;
   private sinceUntil = 0;
+  /** The models hydrated from the read-model store at start-up (`name@checkpoint`). */
+  hydrated: readonly string[] = [];
 
   constructor(
     @Inject(LEDGER_STORE) private readonly store: LedgerStore,
@@ -68,6 +70,7 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
     const started = performance.now();
     const { models, since, hydrated } = await this.hydrate();
     this.models = models;
+    this.hydrated = hydrated;
     this.since = hydrated.length > 0 ? since : undefined;
     this.sinceUntil = Math.max(0, ...Object.values(since));
     this.subscription = await PollingSubscription.start(
