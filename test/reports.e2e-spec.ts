@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -27,9 +27,18 @@ interface Download {
   readonly json: any;
 }
 
+/** With LEDGER_REPORT_ARTIFACTS=<dir>, every report downloaded is also kept there, to look at (pdftoppm). */
+const ARTIFACTS = process.env.LEDGER_REPORT_ARTIFACTS;
+
 async function download(ledger: LedgerTestApp, who: Caller, path: string, headers: Record<string, string> = {}): Promise<Download> {
   const res = await fetch(`${ledger.baseUrl}${path}`, { headers: { ...headers, ...(who.token ? { authorization: `Bearer ${who.token}` } : {}) } });
   const bytes = Buffer.from(await res.arrayBuffer());
+  if (ARTIFACTS && res.status === 200) {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const url = new URL(path, ledger.baseUrl);
+    const name = url.pathname.replace(/^\/v1\//, '').replace(/[^A-Za-z0-9.-]+/g, '_').replace(/(\.\w+)$/, `-${who === ledger.admin ? 'admin' : 'user'}-${url.searchParams.get('lang') ?? 'accept'}$1`);
+    await writeFile(join(ARTIFACTS, `${ledger.store}-${name}`), bytes);
+  }
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
