@@ -1,4 +1,8 @@
+import { useState } from 'preact/hooks';
 import { can } from '../can';
+
+/** Who may export evidence bundles (the API's evidence export: auditors, administrators, the discipline commission). */
+const EVIDENCE_READERS = ['auditor', 'administrator', 'discipline_commissioner'];
 import { CommandForm, DownloadButton, ErrorNote, Field, Loading, str, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
 
 interface Result {
@@ -26,10 +30,10 @@ interface Cycle {
   version: number;
 }
 
-function Cycles() {
+function Cycles({ version }: { version: number }) {
   const { api } = useSession();
   const t = useT();
-  const list = useLoad(() => api.get<{ items: Cycle[] }>('/v1/appraisals'), [api]);
+  const list = useLoad(() => api.get<{ items: Cycle[] }>('/v1/appraisals'), [api, version]);
   if (list.error) return <ErrorNote error={list.error} />;
   if (!list.data) return <Loading />;
   if (list.data.items.length === 0) return <p>{t('none')}</p>;
@@ -49,16 +53,17 @@ function Cycles() {
 
 export function AppraisalPage({ cycleId }: { cycleId?: string }) {
   const t = useT();
+  const [version, setVersion] = useState(0);
   return (
     <section aria-labelledby="appr-h">
       <h1 id="appr-h">{t('appraisal')}</h1>
-      <Cycles />
-      {cycleId && <CycleView cycleId={cycleId} />}
+      <Cycles version={version} />
+      {cycleId && <CycleView cycleId={cycleId} onChanged={() => setVersion((v) => v + 1)} />}
     </section>
   );
 }
 
-function CycleView({ cycleId }: { cycleId: string }) {
+function CycleView({ cycleId, onChanged }: { cycleId: string; onChanged: () => void }) {
   const session = useSession();
   const { api, lang, me } = session;
   const t = useT();
@@ -117,14 +122,14 @@ function CycleView({ cycleId }: { cycleId: string }) {
                   {r.reviewReasons.length > 0 && <div class="muted small">{r.reviewReasons.join(', ')}</div>}
                 </td>
                 <td>
-                  {r.evidenceEventIds.length > 0 ? (
+                  {r.evidenceEventIds.length > 0 && EVIDENCE_READERS.includes(me.role) ? (
                     <DownloadButton
                       path={`/v1/evidence?${r.evidenceEventIds.map((id) => `event=${encodeURIComponent(id)}`).join('&')}`}
                       fileName={`evidence-${c.cycleId}-${r.unitId}.json`}
                       label={`${t('evidenceBundle')} (${f.number(r.evidenceEventIds.length)})`}
                     />
                   ) : (
-                    '—'
+                    <span title={r.evidenceEventIds.join(' ')}>{r.evidenceEventIds.length ? `${f.number(r.evidenceEventIds.length)} events` : '—'}</span>
                   )}
                 </td>
               </tr>
@@ -142,7 +147,7 @@ function CycleView({ cycleId }: { cycleId: string }) {
             const signOff = await api.post<{ id: string }>('/v1/signoffs', { record: { streamId: `appraisal-${c.year}-${c.peerGroup}`, version: c.version }, decision: 'approve', comment: str(d, 'comment') });
             await api.post(`/v1/appraisals/${encodeURIComponent(c.cycleId)}/approval`, { signOffId: signOff.id });
           }}
-          onDone={cycle.reload}
+          onDone={() => (cycle.reload(), onChanged())}
         >
           {(failure) => (
             <Field label={t('comment')} name="comment" failure={failure}>

@@ -47,7 +47,9 @@ export function ObjectivesPage() {
   const [year, setYear] = useState(2018);
   const [asOf, setAsOf] = useState('');
   const [unitId, setUnitId] = useState('');
-  const dashboard = useLoad(() => api.get<{ asOf: string; items: Row[] }>(`/v1/objectives/dashboard${query({ year, asOf, unitId })}`), [api, year, asOf, unitId]);
+  // A past year is shown as it closed (its share of the year elapsed is then 100%), unless a date is chosen.
+  const effectiveAsOf = asOf || (year < new Date().getFullYear() ? `${year}-12-31` : '');
+  const dashboard = useLoad(() => api.get<{ asOf: string; items: Row[] }>(`/v1/objectives/dashboard${query({ year, asOf: effectiveAsOf, unitId })}`), [api, year, effectiveAsOf, unitId]);
   const rows = dashboard.data?.items ?? [];
   const locale = LOCALE[lang];
   const percentTick = (v: number | string) => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(Number(v));
@@ -84,8 +86,8 @@ export function ObjectivesPage() {
         <Field label={t('year')} name="year">
           {(a) => <input {...a} type="number" min={2000} max={2100} value={year} onChange={(e) => setYear(Number((e.currentTarget as HTMLInputElement).value) || 2018)} />}
         </Field>
-        <Field label={t('asOf')} name="asOf">
-          {(a) => <input {...a} type="date" value={asOf} onChange={(e) => setAsOf((e.currentTarget as HTMLInputElement).value)} />}
+        <Field label={t('asOfDate')} name="asOf">
+          {(a) => <input {...a} type="date" value={effectiveAsOf} onChange={(e) => setAsOf((e.currentTarget as HTMLInputElement).value)} />}
         </Field>
         <Field label={t('unit')} name="unitId">
           {(a) => (
@@ -116,7 +118,7 @@ export function ObjectivesPage() {
           <div class="table-wrap">
             <table data-testid="objectives-table">
               <caption class="muted">
-                {t('asOf')}: {f.date(dashboard.data!.asOf)}
+                {t('asOfDate')}: {f.date(dashboard.data!.asOf)}
               </caption>
               <thead>
                 <tr>

@@ -157,7 +157,7 @@ export function TasksPage() {
           <div class="table-wrap">
             <table data-testid="task-table">
               <caption class="muted">
-                {f.number(tasks.data.total)} · {t('asOf')}: {f.date(tasks.data.asOf)}
+                {f.number(tasks.data.total)} · {t('asOfDate')}: {f.date(tasks.data.asOf)}
               </caption>
               <thead>
                 <tr>
