@@ -83,7 +83,7 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     await signIn('p-zh-staff');
     await expectText(page.getByTestId('whoami'), /zh staff/);
     const nav = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
-    expect(nav).toEqual(['Directives and tasks', 'Objectives', 'Appraisal']);
+    expect(nav).toEqual(['Directives and tasks', 'Objectives', 'Appraisal', 'Reports']);
     await page.getByTestId('task-table').waitFor();
     // Read scope: Zhuhui's four tasks, not the other districts'.
     const rows = await page.getByTestId('task-table').locator('tbody tr').count();
@@ -212,7 +212,15 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     expectStatus(signOff, 200);
     expect(signOff.body).toMatchObject({ decision: 'approve', comment: 'Approved at the council of 5 January' });
     expect(await page.getByTestId('approve-form').count()).toBe(0);
+    await expectText(page.locator('ul.cards'), /approved/);
     await screenshot(page, '10-appraisal-approved');
+  });
+
+  it('lists the monthly inspection notices with their document numbers for the printable reports', async () => {
+    await page.goto(`${ledger.baseUrl}/#/reports`);
+    await expectText(page.getByRole('region', { name: 'Inspection notices' }), /DEMO-衡督通〔2018〕10号/);
+    expect(await page.getByRole('region', { name: 'Inspection notices' }).locator('tbody tr').count()).toBe(4);
+    await screenshot(page, '13-reports');
   });
 
   it('shows the discipline register: Zhuhui, District Head C with main responsibility, the chronology, and downloads the evidence bundle', async () => {

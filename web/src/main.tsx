@@ -7,6 +7,7 @@ import { AppraisalPage } from './pages/appraisal';
 import { AuditPage } from './pages/audit';
 import { DisciplinePage } from './pages/discipline';
 import { ObjectivesPage } from './pages/objectives';
+import { ReportsPage } from './pages/reports';
 import { TaskPage } from './pages/task';
 import { TasksPage } from './pages/tasks';
 import { SessionContext, toFailure, unitName, type Session, type UnitView } from './ui';
@@ -18,6 +19,7 @@ const PAGES = [
   { path: 'appraisal', key: 'navAppraisal', roles: ['administrator', 'auditor', 'leader', 'appraiser', 'unit_head', 'unit_staff'] },
   { path: 'discipline', key: 'navDiscipline', roles: ['administrator', 'auditor', 'discipline_commissioner'] },
   { path: 'audit', key: 'navAudit', roles: ['administrator', 'auditor', 'discipline_commissioner'] },
+  { path: 'reports', key: 'navReports', roles: null },
 ] as const;
 
 function allowedPages(role: string) {
@@ -113,6 +115,7 @@ function Shell({ session, onLang, onSignOut }: { session: Session; onLang: (l: L
   else if (page === 'objectives') content = <ObjectivesPage />;
   else if (page === 'appraisal') content = <AppraisalPage cycleId={rest[0]} />;
   else if (page === 'discipline') content = <DisciplinePage />;
+  else if (page === 'reports') content = <ReportsPage />;
   else content = <AuditPage />;
   return (
     <SessionContext.Provider value={session}>
