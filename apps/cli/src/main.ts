@@ -43,6 +43,7 @@ program
   .option('--json', 'print the report as JSON')
   .option('--against <note-file...>', 'also check checkpoints obtained out of band (signed notes, e.g. a witness copy)')
   .option('--ledger-key <base64>', "the ledger's public key as you know it (base64 of the raw Ed25519 key)")
+  .option('--pinned-key <file>', "a file with the ledger's public key an auditor pinned (base64, `ledger checkpoints --public-key` output, or PEM): checkpoints and --against notes must be signed by it, not by a key the database claims")
   .action(async (opts: VerifyOptions) => {
     process.exitCode = await withStore((store) => verifyLedger(store, opts));
   });

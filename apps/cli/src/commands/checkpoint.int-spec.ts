@@ -16,7 +16,7 @@ import {
   type LedgerStore,
 } from '@ledger/event-store';
 import { SQLITE_SCHEMA } from '@ledger/event-store/sqlite/schema';
-import { cliCheckpointer, registerCheckpointCommands, verifyLedger } from './checkpoint';
+import { cliCheckpointer, readPinnedKey, registerCheckpointCommands, verifyLedger } from './checkpoint';
 
 /** `ledger checkpoint`, `ledger checkpoints` and `ledger verify` on a real SQLite file, tampered with as an attacker with the file could. */
 describe('ledger checkpoint and ledger verify', () => {
@@ -190,6 +190,83 @@ describe('ledger checkpoint and ledger verify', () => {
     const { code, text } = await verify({ against: [witness] });
     expect(code).toBe(1);
     expect(text).toMatch(/WITNESS_INVALID: .*fake\.note: not signed as accountability-ledger\.local\/log by any of the ledger's keys/);
+  });
+
+  describe('with a pinned ledger key (--pinned-key <file>)', () => {
+    const origin = 'accountability-ledger.local/log';
+    /** The ledger's key as an auditor pinned it: the `ledger checkpoints --public-key` line, saved to a file. */
+    const pin = async (content?: string) => {
+      const file = join(dir, 'ledger-key.pin');
+      writeFileSync(file, content ?? (await ledger('checkpoints', '--public-key')));
+      return file;
+    };
+
+    it('accepts the log and a witness note signed by the pinned key', async () => {
+      const witness = join(dir, 'witness.note');
+      writeFileSync(witness, await ledger('checkpoints', '--size', '20'));
+      const { code, text } = await verify({ pinnedKey: await pin(), against: [witness] });
+      expect(code).toBe(0);
+      expect(text).toContain('the pinned ledger key is in the chain');
+      expect(text).toContain('OK: 1 checkpoint(s) from outside the log checked against it and the pinned ledger key');
+    });
+
+    it('refuses a rewritten log re-signed under another key, and its forged witness note, that pass without the pin', async () => {
+      const pinned = await pin();
+      const { keyId: pinnedId } = await cliCheckpointer(store).then((c) => c.key);
+      // The intruder drops every checkpoint and the Merkle nodes, rewrites from position 11, and signs with a key
+      // of their own; the log now claims that key, and a note they sign "verifies" under it.
+      await bypass((db) => db.exec('DELETE FROM ledger_events WHERE position >= 11; DELETE FROM ledger_merkle_nodes'));
+      await appendTasks(9, 'task-t4-sg');
+      const intruder = generateCheckpointKey();
+      const root = Buffer.from((await store.treeHead(19)).rootHash, 'hex');
+      await forgeCheckpoint(intruder, 19, root);
+      const forged = join(dir, 'forged.note');
+      writeFileSync(forged, signNote(formatCheckpointBody({ origin, size: 19, rootHash: root, extensions: [] }), origin, intruder.privateKey));
+
+      expect(await verify({ against: [forged] })).toMatchObject({ code: 0 });
+      const { code, text } = await verify({ pinnedKey: pinned, against: [forged] });
+      expect(code).toBe(1);
+      expect(text).toContain(`CHECKPOINT_KEY: the pinned ledger key ${pinnedId} signs none of the log's checkpoints`);
+      expect(text).toContain(`WITNESS_KEY: ${forged}: refused: not signed as ${origin} by any of the ledger's keys`);
+      expect(text).toContain(`it is not signed by the pinned ledger key ${pinnedId} (it is signed by ${intruder.keyId}, a key only the log vouches for)`);
+      expect(text).toContain('FAILED: 1 checkpoint(s) from outside the log checked against it and the pinned ledger key');
+    });
+
+    it('refuses a witness note signed by a key neither pinned nor in the log, naming its signature', async () => {
+      const stranger = generateCheckpointKey();
+      const note = join(dir, 'stranger.note');
+      writeFileSync(note, signNote(formatCheckpointBody({ origin, size: 20, rootHash: Buffer.alloc(32), extensions: [] }), origin, stranger.privateKey));
+      const { code, text } = await verify({ pinnedKey: await pin(), against: [note] });
+      expect(code).toBe(1);
+      expect(text).toMatch(new RegExp(`WITNESS_KEY: .*stranger\\.note: refused: .*it is not signed by the pinned ledger key [0-9a-f]{64} \\(its signatures: accountability-ledger\\.local/log\\+[0-9a-f]{8}\\)`));
+    });
+
+    it('follows the pinned key through a rotation it signed: a note by the new key is accepted', async () => {
+      const pinned = await pin(JSON.stringify({ publicKey: (await ledger('checkpoints', '--public-key')).split('\t')[0] }));
+      await ledger('checkpoint', '--rotate-key');
+      await appendTasks(2);
+      const witness = join(dir, 'after-rotation.note');
+      writeFileSync(witness, await ledger('checkpoint'));
+      const { code, text } = await verify({ pinnedKey: pinned, against: [witness] });
+      expect([code, codes(text)]).toEqual([0, []]);
+    });
+
+    it('reads the key as base64, as the --public-key line or JSON, or as a PEM public key, and refuses anything else without quoting it', async () => {
+      const { key } = await cliCheckpointer(store);
+      const base64 = key.publicKeyBase64;
+      const pem = key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      const { createPublicKey } = await import('node:crypto');
+      const spki = createPublicKey(pem).export({ format: 'pem', type: 'spki' }).toString();
+      for (const content of [base64, `${base64}\n`, await ledger('checkpoints', '--public-key'), await ledger('checkpoints', '--public-key', '--json'), spki]) {
+        expect(await readPinnedKey(await pin(content))).toBe(base64);
+      }
+      for (const content of ['not a key', 'c2VjcmV0', '{"publicKey":"short"}', pem]) {
+        const refused = await readPinnedKey(await pin(content)).catch((e: unknown) => e);
+        expect(refused).toMatchObject({ code: 'VERIFY.PINNED_KEY_INVALID' });
+        expect((refused as Error).message).not.toContain(content.slice(0, 20));
+      }
+      await expect(verify({ pinnedKey: await pin(base64), ledgerKey: generateCheckpointKey().publicKeyBase64 })).rejects.toMatchObject({ code: 'VERIFY.PINNED_KEY_CONFLICT' });
+    });
   });
 
   it('rotates the key: the old one signs the new one into the chain, and verify follows it', async () => {

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
@@ -135,6 +136,55 @@ export interface VerifyOptions {
   readonly against?: readonly string[];
   /** The ledger key the verifier trusts (base64 of the raw Ed25519 key). */
   readonly ledgerKey?: string;
+  /**
+   * A file holding the ledger key an auditor pinned (base64 of the raw key, `ledger checkpoints --public-key`
+   * output or its --json, or a PEM public key): checkpoints and witness notes are judged against it, not against
+   * the key the database claims.
+   */
+  readonly pinnedKey?: string;
+}
+
+/** Thrown for a pinned-key file that holds no Ed25519 public key (its content is never quoted: it may be anything). */
+export class PinnedKeyError extends Error {
+  readonly code = 'VERIFY.PINNED_KEY_INVALID';
+}
+
+/** The base64 raw Ed25519 public key in a pinned-key file (see `VerifyOptions.pinnedKey` for the formats). */
+export async function readPinnedKey(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    throw new PinnedKeyError(`cannot read the pinned key file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  const rawBase64 = (candidate: unknown): string | undefined =>
+    typeof candidate === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(candidate) && Buffer.from(candidate, 'base64').length === 32 ? candidate : undefined;
+  if (text.startsWith('-----BEGIN PUBLIC KEY-----')) {
+    try {
+      const key = createPublicKey({ key: text, format: 'pem' });
+      if (key.asymmetricKeyType === 'ed25519') {
+        const x = key.export({ format: 'jwk' }).x;
+        if (typeof x === 'string') return Buffer.from(x, 'base64url').toString('base64');
+      }
+    } catch {
+      // reported below
+    }
+    throw new PinnedKeyError(`the pinned key file ${file} holds a PEM public key that is not Ed25519`);
+  }
+  if (text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const key = rawBase64((parsed as { publicKey?: unknown } | undefined)?.publicKey);
+    if (key) return key;
+    throw new PinnedKeyError(`the pinned key file ${file} is JSON without a "publicKey" of 32 bytes in base64`);
+  }
+  const key = rawBase64(text.split(/\s+/)[0]);
+  if (key) return key;
+  throw new PinnedKeyError(`the pinned key file ${file} holds no Ed25519 public key (base64 of 32 bytes, \`ledger checkpoints --public-key\` output, or PEM)`);
 }
 
 /**
@@ -143,6 +193,10 @@ export interface VerifyOptions {
  * no two of one size with different roots — and each `--against` checkpoint. Returns the exit code: 0 or 1.
  */
 export async function verifyLedger(store: LedgerStore, opts: VerifyOptions): Promise<number> {
+  const pinned = opts.pinnedKey === undefined ? undefined : await readPinnedKey(opts.pinnedKey);
+  if (pinned !== undefined && opts.ledgerKey !== undefined && opts.ledgerKey !== pinned) {
+    throw Object.assign(new Error(`--ledger-key and the key in ${opts.pinnedKey} differ: pin one ledger key`), { code: 'VERIFY.PINNED_KEY_CONFLICT' });
+  }
   const witnesses = await Promise.all((opts.against ?? []).map(async (file) => ({ source: file, note: await readFile(file, 'utf8') })));
   const report = await store.verify({
     onProgress: (checked, total) => {
@@ -150,7 +204,7 @@ export async function verifyLedger(store: LedgerStore, opts: VerifyOptions): Pro
     },
   });
   if (process.stderr.isTTY && !opts.json) process.stderr.write('\n');
-  const checkpoints = await verifyCheckpoints(store, { pinnedKey: opts.ledgerKey, witnesses });
+  const checkpoints = await verifyCheckpoints(store, { pinnedKey: pinned ?? opts.ledgerKey, witnesses });
   if (opts.json) console.log(JSON.stringify({ ...report, ok: report.ok && checkpoints.ok, checkpoints }, null, 2));
   else for (const line of [...describeLog(report), ...describeCheckpoints(checkpoints)]) console.log(line);
   return report.ok && checkpoints.ok ? 0 : 1;
@@ -165,6 +219,8 @@ function describeLog(report: VerifyReport): string[] {
   ];
 }
 
+const WITNESS_CODES: readonly string[] = ['WITNESS_INVALID', 'WITNESS_MISMATCH', 'WITNESS_KEY'];
+
 function describeCheckpoints(report: CheckpointReport): string[] {
   const lines: string[] = [];
   if (report.checkpoints === 0 && report.rotations === 0) {
@@ -174,16 +230,17 @@ function describeCheckpoints(report: CheckpointReport): string[] {
     const trust =
       report.trust === 'pinned'
         ? 'the pinned ledger key is in the chain'
-        : `ledger key ${current?.keyId ?? '?'} was taken from the log itself: this proves the checkpoints hang together, not whose key it is (pin it with --ledger-key)`;
-    const status = report.problems.some((p) => p.code !== 'WITNESS_INVALID' && p.code !== 'WITNESS_MISMATCH') ? 'FAILED' : 'OK';
+        : `ledger key ${current?.keyId ?? '?'} was taken from the log itself: this proves the checkpoints hang together, not whose key it is (pin it with --pinned-key <file> or --ledger-key)`;
+    const status = report.problems.some((p) => !WITNESS_CODES.includes(p.code)) ? 'FAILED' : 'OK';
     lines.push(
       `${status}: ${report.checkpoints} checkpoint(s) checked (signature, root at their size, consistency), ${report.rotations} key rotation(s); ${trust}`,
     );
     if (report.latest) lines.push(`  latest: size ${report.latest.size}, root ${report.latest.rootHash}`);
   }
   if (report.witnesses > 0) {
-    const failed = report.problems.filter((p) => p.code === 'WITNESS_INVALID' || p.code === 'WITNESS_MISMATCH').length;
-    lines.push(`${failed === 0 ? 'OK' : 'FAILED'}: ${report.witnesses} checkpoint(s) from outside the log checked against it`);
+    const failed = report.problems.filter((p) => WITNESS_CODES.includes(p.code)).length;
+    const against = report.trust === 'pinned' ? 'against it and the pinned ledger key' : "against it (signatures under the log's own keys: pin the ledger key to check whose they are)";
+    lines.push(`${failed === 0 ? 'OK' : 'FAILED'}: ${report.witnesses} checkpoint(s) from outside the log checked ${against}`);
   }
   for (const p of report.problems) lines.push(`  ${p.code}: ${p.message}`);
   return lines;

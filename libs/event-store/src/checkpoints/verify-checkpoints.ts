@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import {
   fromHex,
   openNote,
+  parseNote,
   parseCheckpointBody,
   toHex,
   verifyConsistency,
@@ -43,6 +44,11 @@ export type CheckpointProblemCode =
   | 'KEY_ROTATION_INVALID'
   /** A checkpoint obtained out of band does not verify under the ledger's keys. */
   | 'WITNESS_INVALID'
+  /**
+   * A checkpoint obtained out of band is not signed by the pinned ledger key (nor by a key the pinned one handed the
+   * signature over to in the log): whatever key the database claims, the note is refused.
+   */
+  | 'WITNESS_KEY'
   /** The log disagrees with a checkpoint obtained out of band. */
   | 'WITNESS_MISMATCH';
 
@@ -84,7 +90,11 @@ export interface WitnessNote {
 }
 
 export interface VerifyCheckpointsOptions {
-  /** The ledger key the verifier trusts (standard base64 of the raw Ed25519 key), e.g. from a published record. */
+  /**
+   * The ledger key the verifier trusts (standard base64 of the raw Ed25519 key), e.g. from a published record.
+   * With it, witness notes are checked against this key (and the keys it handed over to by a verified rotation in
+   * the log), never against a key the log merely claims.
+   */
   readonly pinnedKey?: string;
   /** Checkpoints kept outside the log (witness copies, earlier evidence bundles). */
   readonly witnesses?: readonly WitnessNote[];
@@ -183,10 +193,20 @@ export async function verifyCheckpoints(store: LedgerStore, options: VerifyCheck
   // Checkpoints kept outside the log.
   const witnesses = options.witnesses ?? [];
   const latest = chain.signed.filter((c) => c.valid).at(-1);
+  const pinned = options.pinnedKey === undefined ? undefined : publicCheckpointKey(options.pinnedKey);
+  const witnessKeys = pinned === undefined ? chain.keys : keysHandedOverFrom(pinned, chain.keys);
   for (const w of witnesses) {
-    const opened = openWithAnyKey(w.note, chain.keys, chain.origin);
+    if (options.pinnedKey !== undefined && pinned === undefined) {
+      problems.push({ code: 'WITNESS_KEY', message: `${w.source}: not checked: the pinned ledger key is not a valid Ed25519 public key` });
+      continue;
+    }
+    const opened = openWithAnyKey(w.note, witnessKeys, chain.origin ?? (pinned && originOf(w.note)));
     if (!opened.ok) {
-      problems.push({ code: 'WITNESS_INVALID', message: `${w.source}: ${opened.reason}` });
+      if (pinned !== undefined) {
+        problems.push({ code: 'WITNESS_KEY', message: `${w.source}: refused: ${opened.reason}; it is not signed by the pinned ledger key ${pinned.keyId}${witnessKeys.length > 1 ? ' or a key it handed over to' : ''}${signedBy(w.note, chain)}` });
+      } else {
+        problems.push({ code: 'WITNESS_INVALID', message: `${w.source}: ${opened.reason}` });
+      }
       continue;
     }
     const { size, rootHash } = opened.checkpoint;
@@ -348,6 +368,37 @@ function judgePin(keys: readonly ChainKey[], pinnedKey: string | undefined, prob
     problems.push({ code: 'CHECKPOINT_KEY', message: `the pinned ledger key ${pinned.keyId} signs none of the log's checkpoints (its keys: ${keys.map((k) => k.keyId).join(', ')})` });
   }
   return 'pinned';
+}
+
+/**
+ * The keys a pinned key vouches for: itself, then each key the log's chain rotated to after it (each rotation is
+ * signed by the key before it, so by the pinned key's line of succession). A pinned key the chain does not hold
+ * vouches only for itself.
+ */
+function keysHandedOverFrom(pinned: CheckpointPublicKey, chain: readonly ChainKey[]): ChainKey[] {
+  const at = chain.findIndex((k) => k.keyId === pinned.keyId);
+  if (at === -1) return [{ keyId: pinned.keyId, publicKey: pinned.publicKeyBase64, source: 'log', position: 0 }];
+  return chain.slice(at);
+}
+
+/** The first line of a note (its origin, for a checkpoint), when the log has none to compare with. */
+function originOf(note: string): string | undefined {
+  const line = note.split('\n', 1)[0];
+  return line === '' ? undefined : line;
+}
+
+/** What signed a refused witness note, as far as the note and the log's claimed keys tell. */
+function signedBy(note: string, chain: Chain): string {
+  const parsed = parseNote(note);
+  if (!parsed.ok || parsed.signatures.length === 0) return '';
+  const claimed = chain.origin === undefined ? [] : chain.keys.filter((k) => {
+    const key = publicCheckpointKey(k.publicKey);
+    return key !== undefined && openNote(note, chain.origin!, key.publicKey).ok;
+  });
+  const hints = parsed.signatures.map((sig) => `${sig.name}+${sig.keyId.toString('hex')}`).join(', ');
+  return claimed.length > 0
+    ? ` (it is signed by ${claimed.map((k) => k.keyId).join(', ')}, a key only the log vouches for)`
+    : ` (its signatures: ${hints})`;
 }
 
 function openWithAnyKey(note: string, keys: readonly ChainKey[], origin: string | undefined): { ok: true; checkpoint: Checkpoint } | { ok: false; reason: string } {
