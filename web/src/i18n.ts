@@ -530,6 +530,12 @@ export const RESPONSIBILITY: Record<string, Labels> = {
   important: { en: 'Important leadership responsibility', vi: 'Trách nhiệm lãnh đạo quan trọng', zh: '重要领导责任' },
 };
 
+export const PACE: Record<string, Labels> = {
+  ahead: { en: 'ahead', vi: 'vượt tiến độ', zh: '快于进度' },
+  on_pace: { en: 'on pace', vi: 'đúng tiến độ', zh: '符合进度' },
+  behind: { en: 'behind', vi: 'chậm tiến độ', zh: '滞后于进度' },
+};
+
 export const CHANNELS: Record<string, Labels> = {
   official_document: { en: 'Official document', vi: 'Văn bản', zh: '督办函' },
   meeting: { en: 'Meeting', vi: 'Cuộc họp', zh: '会议' },

@@ -1,7 +1,7 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { query } from '../api';
-import { label, LOCALE, OUTCOME } from '../i18n';
+import { label, LOCALE, OUTCOME, PACE } from '../i18n';
 import { ErrorNote, Field, Loading, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
@@ -138,7 +138,7 @@ export function ObjectivesPage() {
                 {rows.map((r) => (
                   <tr>
                     <th scope="row">{unitName(r.unitId)}</th>
-                    <td>{r.metric}</td>
+                    <td class="metric">{r.metric}</td>
                     <td>
                       {f.number(r.target, 2)} {r.unitOfMeasure}
                     </td>
@@ -146,7 +146,7 @@ export function ObjectivesPage() {
                     <td>{f.percent(r.ratioToPlan)}</td>
                     <td>{f.percent(r.ratioToSamePeriodLastYear)}</td>
                     <td>{f.percent(r.shareOfYearElapsed)}</td>
-                    <td>{r.pace ? `${f.number(r.pace.index, 2)} (${r.pace.status})` : '—'}</td>
+                    <td>{r.pace ? `${f.number(r.pace.index, 2)} (${label(PACE, r.pace.status, lang)})` : '—'}</td>
                     <td>{f.date(r.deadline)}</td>
                     <td>
                       <span class={`badge o-${r.outcome ?? 'open'}`}>{r.outcome ? label(OUTCOME, r.outcome, lang) : '—'}</span>
