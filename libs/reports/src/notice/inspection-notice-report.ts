@@ -134,11 +134,11 @@ export async function inspectionNoticePdf(view: InspectionNoticeView, language: 
   const title = noticeTitle(view, language);
   const pdf = new PdfBuilder({ title, subject: `notice ${view.notice.noticeId}`, language, createdAt: new Date(view.generatedAt) });
   pdf.title(view.notice.title, title);
-  pdf.fields(headerFields(view, language, format), 120);
+  pdf.fields(headerFields(view, language, format), 140);
   pdfTable(pdf, format, findingsTable(view, language));
   pdfTable(pdf, format, rectificationsTable(view, language));
   pdf.heading(label(language, 'ledgerSection'));
-  pdf.fields(recordFields(view, format), 120);
+  pdf.fields(recordFields(view, format), 140);
   if (view.ledger.checkpoint) pdf.paragraph(label(language, 'verifyHint', { size: view.ledger.checkpoint.size }), { muted: true, size: 8.5 });
   return pdf.finish((page, pages) => `${title} · ${label(language, 'generatedAt')} ${format.instant(view.generatedAt)} · ${label(language, 'page', { page, pages })}`);
 }
