@@ -202,6 +202,9 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     await expectText(page.getByTestId('cycle-status'), /moderated/);
     await screenshot(page, '09-appraisal-before');
     const form = page.getByTestId('approve-form');
+    // The Mayor has no key yet: the ledger creates one it keeps for him, and the approval is signed with it.
+    await form.getByRole('button', { name: 'Create my signing key (kept by the ledger)' }).click();
+    expect(await form.getByLabel('Sign with my key kept by the ledger').isChecked()).toBe(true);
     await form.getByLabel('Comment').fill('Approved at the council of 5 January');
     await form.getByRole('button', { name: 'Approve' }).click();
     await expectText(page.getByTestId('cycle-status'), /approved/);
@@ -211,6 +214,8 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     const signOff = await callers.get('admin')!.get(`/v1/signoffs/${cycle.body.signOffId}`);
     expectStatus(signOff, 200);
     expect(signOff.body).toMatchObject({ decision: 'approve', comment: 'Approved at the council of 5 January' });
+    const audit = await callers.get('admin')!.get('/v1/audit/signoffs?record=appraisal-2019-districts');
+    expect(audit.body.items[0]).toMatchObject({ approver: { id: 'p-mayor' }, signature: { custody: 'server', verifies: true } });
     expect(await page.getByTestId('approve-form').count()).toBe(0);
     await expectText(page.locator('ul.cards'), /approved/);
     await screenshot(page, '10-appraisal-approved');

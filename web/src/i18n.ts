@@ -167,6 +167,9 @@ const en = {
   reminders: 'Reminders',
   version: 'Version',
   units: 'Units',
+  signWithKey: 'Sign with my key kept by the ledger',
+  noSigningKey: 'You have no signing key yet; a sign-off without one is recorded unsigned.',
+  createSigningKey: 'Create my signing key (kept by the ledger)',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -330,6 +333,9 @@ const vi: Dictionary = {
   reminders: 'Đôn đốc',
   version: 'Phiên bản',
   units: 'Đơn vị',
+  signWithKey: 'Ký bằng khóa của tôi do sổ cái lưu giữ',
+  noSigningKey: 'Bạn chưa có khóa ký; phê duyệt khi chưa có khóa sẽ được ghi nhận không có chữ ký.',
+  createSigningKey: 'Tạo khóa ký của tôi (do sổ cái lưu giữ)',
 };
 
 const zh: Dictionary = {
@@ -490,6 +496,9 @@ const zh: Dictionary = {
   reminders: '催办',
   version: '版本',
   units: '单位',
+  signWithKey: '使用台账为我保管的密钥签名',
+  noSigningKey: '您尚无签名密钥；无密钥的签批将以未签名方式记录。',
+  createSigningKey: '创建我的签名密钥（由台账保管）',
 };
 
 export const MESSAGES: Record<Lang, Dictionary> = { en, vi, zh };

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { can } from '../can';
+import { signingChoice, SigningKeyField } from '../signing';
 
 /** Who may export evidence bundles (the API's evidence export: auditors, administrators, the discipline commission). */
 const EVIDENCE_READERS = ['auditor', 'administrator', 'discipline_commissioner'];
@@ -144,15 +145,18 @@ function CycleView({ cycleId, onChanged }: { cycleId: string; onChanged: () => v
           legend={t('approveCycle')}
           submitLabel={t('approve')}
           onSubmit={async (d) => {
-            const signOff = await api.post<{ id: string }>('/v1/signoffs', { record: { streamId: `appraisal-${c.year}-${c.peerGroup}`, version: c.version }, decision: 'approve', comment: str(d, 'comment') });
+            const signOff = await api.post<{ id: string }>('/v1/signoffs', { record: { streamId: `appraisal-${c.year}-${c.peerGroup}`, version: c.version }, decision: 'approve', comment: str(d, 'comment'), ...signingChoice(d) });
             await api.post(`/v1/appraisals/${encodeURIComponent(c.cycleId)}/approval`, { signOffId: signOff.id });
           }}
           onDone={() => (cycle.reload(), onChanged())}
         >
           {(failure) => (
-            <Field label={t('comment')} name="comment" failure={failure}>
-              {(a) => <input {...a} />}
-            </Field>
+            <>
+              <Field label={t('comment')} name="comment" failure={failure}>
+                {(a) => <input {...a} />}
+              </Field>
+              <SigningKeyField failure={failure} />
+            </>
           )}
         </CommandForm>
       )}

@@ -1,4 +1,5 @@
 import { can } from '../can';
+import { signingChoice, SigningKeyField } from '../signing';
 import { CHANNELS, label, TASK_STATUS, TIMELINESS } from '../i18n';
 import { CommandForm, ErrorNote, Field, Loading, lines, num, str, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
 
@@ -286,7 +287,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
           {maySignOff && (
             <CommandForm
               legend={t('signOff')}
-              onSubmit={(d) => api.post('/v1/signoffs', { record: { streamId: `task-${data.taskId}`, version: data.version }, decision: str(d, 'decision'), comment: str(d, 'comment') })}
+              onSubmit={(d) => api.post('/v1/signoffs', { record: { streamId: `task-${data.taskId}`, version: data.version }, decision: str(d, 'decision'), comment: str(d, 'comment'), ...signingChoice(d) })}
               onDone={reload}
             >
               {(failure) => (
@@ -302,6 +303,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
                   <Field label={t('comment')} name="comment" failure={failure}>
                     {(a) => <input {...a} />}
                   </Field>
+                  <SigningKeyField failure={failure} />
                 </>
               )}
             </CommandForm>
