@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { ruleSetById } from '@ledger/domain/appraisal/rule-sets';
 import { can } from '../can';
 import { signingChoice, SigningKeyField } from '../signing';
 
@@ -74,7 +75,10 @@ function CycleView({ cycleId, onChanged }: { cycleId: string; onChanged: () => v
   if (cycle.error) return <ErrorNote error={cycle.error} />;
   if (!cycle.data) return <Loading />;
   const c = cycle.data;
-  const gradeOf = (unitId: string) => c.grades.find((g) => g.unitId === unitId)?.grade;
+  // Grades are the rule set's codes; its scale names them in each language.
+  const scale = ruleSetById(c.ruleSetId)?.scales.unit ?? [];
+  const gradeName = (code: string | undefined) => (code ? (scale.find((g) => g.id === code)?.labels[lang] ?? code) : '—');
+  const gradeOf = (unitId: string) => gradeName(c.grades.find((g) => g.unitId === unitId)?.grade);
   const moveOf = (unitId: string) => c.moves.filter((m) => m.unitId === unitId);
   const mayApprove = c.status === 'moderated' && can(session, 'ApproveAppraisal', c.ownerUnitId) && !c.preparedBy.includes(me.id);
   const report = (ext: string) => `/v1/reports/appraisal/${c.year}/${encodeURIComponent(c.peerGroup)}.${ext}?lang=${lang}`;
@@ -111,12 +115,12 @@ function CycleView({ cycleId, onChanged }: { cycleId: string; onChanged: () => v
               <tr>
                 <th scope="row">{unitName(r.unitId)}</th>
                 <td>{f.number(r.score, 2)}</td>
-                <td>{r.proposedGrade}</td>
-                <td>{gradeOf(r.unitId) ?? '—'}</td>
+                <td>{gradeName(r.proposedGrade)}</td>
+                <td>{gradeOf(r.unitId)}</td>
                 <td>
                   {moveOf(r.unitId).map((m) => (
                     <div>
-                      {t('movedFrom')} {m.from} → {m.to} ({m.reason}
+                      {t('movedFrom')} {gradeName(m.from)} → {gradeName(m.to)} ({m.reason}
                       {m.note ? `: ${m.note}` : ''})
                     </div>
                   ))}

@@ -4,7 +4,7 @@ import { CommandForm, ErrorNote, Field, str, toFailure, useFormats, useLoad, use
 
 interface SignOffAudit {
   signOffId: string;
-  approver: { id: string; role: string; unit: string };
+  approver: { id: string; name?: string | null; role: string; unit: string };
   decision: string;
   comment: string | null;
   occurredAt: string;
@@ -116,13 +116,15 @@ export function AuditPage() {
                   <li>
                     <time dateTime={s.occurredAt}>{f.dateTime(s.occurredAt)}</time>
                     <strong>
-                      {s.decision} · {s.approver.id} ({s.approver.role}, {unitName(s.approver.unit)})
+                      {s.decision} · {s.approver.id}
+                      {s.approver.name ? ` ${s.approver.name}` : ''} ({s.approver.role}, {unitName(s.approver.unit)})
                     </strong>
                     <span>
                       {s.record.streamId} v{s.record.version} {s.comment ? `— ${s.comment}` : ''}
                     </span>
                     <span class="mono small wrap">
-                      {t('recordHash')}: {s.recordHash} {s.hashCheck.matchesCurrent ? '✓' : `(v${s.hashCheck.matchedVersion ?? '?'})`}
+                      {t('recordHash')}: {s.recordHash}{' '}
+                      {s.hashCheck.matchesCurrent ? `✓ ${t('hashMatchesCurrent')}` : s.hashCheck.matchedVersion !== null ? `✓ ${t('hashMatchesVersion')} ${s.hashCheck.matchedVersion}` : ''}
                     </span>
                     {s.signature && (
                       <span class="small">
