@@ -262,6 +262,17 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     await byRecord.getByLabel('Record (stream id)').fill('appraisal-2019-districts');
     await byRecord.getByRole('button', { name: 'Search' }).click();
     await expectText(byRecord, /approve · p-mayor/);
+    const byPerson = page.getByTestId('audit-by-person');
+    await byPerson.getByLabel('Person (user id)').fill('p-director-of-inspection');
+    await byPerson.getByRole('button', { name: 'Search' }).click();
+    await expectText(byPerson, /ReminderIssued/);
+    // What the record of t4-zh said on 1 October 2018: acknowledged, the October reminder not yet recorded.
+    const asOf = page.getByTestId('audit-as-of');
+    await asOf.getByLabel('Record (stream id)').fill('task-t4-zh');
+    await asOf.getByLabel('At').fill('2018-10-01T12:00');
+    await asOf.getByRole('button', { name: 'Search' }).click();
+    await expectText(asOf.locator('pre.json'), /"status": "acknowledged"/);
+    expect(await asOf.locator('pre.json').innerText()).not.toContain('2018-10-10');
     await screenshot(page, '12-audit');
   });
 
