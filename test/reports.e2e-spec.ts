@@ -137,6 +137,13 @@ async function loadYear(ledger: LedgerTestApp): Promise<World> {
   await post(world.inspector, '/v1/inspections/insp-2019-04/notices', { noticeId: 'n-2019-04', documentNumber: '衡督通〔2019〕4号', kind: 'criticism', title: '关于2019年4月土地整改督查情况的通报', findingIds: ['f1', 'f2'], addressees: ['zh', 'zx'] });
   await post(world.inspector, '/v1/inspections/insp-2019-04/rectifications', { rectificationId: 'r-zh-1', unitId: 'zh', findingIds: ['f1'], requirement: '5月15日前报送地块清单并落实责任人', deadline: '2019-05-15' });
 
+  // Two inspections that both published a notice "n-praise": the report must be asked for by <inspectionId>:<noticeId>.
+  await post(world.inspector, '/v1/inspections/insp-2019-04/notices', { noticeId: 'n-praise', documentNumber: '衡督表〔2019〕1号', kind: 'praise', title: 'Biểu dương Quận Chưng Tương', findingIds: ['f2'], addressees: ['zx'] });
+  ledger.at('2019-05-20T15:00:00+08:00');
+  await post(world.inspector, '/v1/inspections', { inspectionId: 'insp-2019-05s', kind: 'surprise', title: 'Surprise visit', periodFrom: '2019-05-01', periodTo: '2019-05-20', unitIds: ['zx'] }, 201);
+  await post(world.inspector, '/v1/inspections/insp-2019-05s/findings', { findingId: 'f1', subject: { unitId: 'zx' }, verdict: 'praise', text: 'Parcel register kept up to date', evidence: ['ab'.repeat(32)] });
+  await post(world.inspector, '/v1/inspections/insp-2019-05s/notices', { noticeId: 'n-praise', documentNumber: '衡督表〔2019〕2号', kind: 'praise', title: 'Praise after the May visit', findingIds: ['f1'], addressees: ['zx'] });
+
   ledger.at('2020-01-05T09:00:00+08:00');
   await post(world.personnel, '/v1/appraisals', { year: 2019, peerGroup: 'districts', ownerUnitId: 'city', ruleSetId: 'cn-2019', unitIds: ['zh', 'zx'] }, 201);
   await post(world.personnel, '/v1/appraisals/2019-districts/scoring');
@@ -241,7 +248,18 @@ describeOnEachStore('reports and exports', (store: StoreUnderTest) => {
       const workbook = new Workbook();
       await workbook.xlsx.load(res.bytes as never);
       expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Inspection notice', 'Inspection findings', 'Rectification ordered', 'Ledger']);
+      expect(workbook.worksheets[0].getRow(1).values).toEqual([undefined, 'Field', 'Value']);
       expect(workbook.worksheets[2].getRow(2).getCell(4).value).toBe('5月15日前报送地块清单并落实责任人');
+    });
+
+    it('asks for <inspectionId>:<noticeId> (409) when two inspections published a notice with that id', async () => {
+      const ambiguous = await download(ledger, world.inspector, '/v1/reports/inspection-notices/n-praise.pdf');
+      expect([ambiguous.status, ambiguous.json.code]).toEqual([409, 'REPORT.NOTICE_AMBIGUOUS']);
+      expect(ambiguous.json.message).toContain('insp-2019-04:n-praise, insp-2019-05s:n-praise');
+      const text = squash(pdfText(ok(await download(ledger, world.inspector, '/v1/reports/inspection-notices/insp-2019-05s:n-praise.pdf?lang=en')).bytes));
+      expect(text).toContain(squash('Praise after the May visit'));
+      expect(text).toContain(squash('衡督表〔2019〕2号'));
+      expect(text).not.toContain(squash('衡督表〔2019〕1号'));
     });
 
     it('refuses a unit the inspection does not name with 403', async () => {

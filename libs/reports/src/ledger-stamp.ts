@@ -19,6 +19,7 @@ export function ledgerFields(stamp: LedgerStamp, format: Formatter): Array<[stri
 }
 
 /** Label–value lines as a two-column sheet. */
-export function infoTable(sheet: string, rows: ReadonlyArray<readonly [string, string]>): ReportTable {
-  return { sheet, title: sheet, columns: [{ header: '', width: 30 }, { header: '', width: 60 }], rows: rows.map(([name, value]) => [name, value]) };
+export function infoTable(format: Formatter, sheet: string, rows: ReadonlyArray<readonly [string, string]>): ReportTable {
+  const t = (key: Parameters<typeof label>[1]) => label(format.language, key);
+  return { sheet, title: sheet, columns: [{ header: t('field'), width: 30 }, { header: t('value'), width: 60 }], rows: rows.map(([name, value]) => [name, value]) };
 }

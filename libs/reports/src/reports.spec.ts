@@ -62,7 +62,7 @@ describe('the annual appraisal report', () => {
   describe('as XLSX', () => {
     it('reopens with one sheet per table; counts and rates stay numbers', async () => {
       const workbook = await readXlsx(await appraisalReportXlsx(APPRAISAL_VIEW, 'en'));
-      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Units', 'Head grade', 'Moderation (quota and council)', 'Appeals', 'Ledger']);
+      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Units', 'Cadres', 'Moderation', 'Appeals', 'Ledger']);
       const units = sheetValues(workbook, 0);
       expect(units[0].slice(0, 3)).toEqual(['Unit', 'Tasks: Total', 'Tasks: Done on time']);
       expect(units[2].slice(0, 7)).toEqual(['Zhuhui District (zh)', 5, 1, 1, 0, 3, 0.2]);

@@ -71,7 +71,7 @@ function cadresTable(view: AppraisalReportView, language: ReportLanguage): Repor
   const t = (key: Parameters<typeof label>[1]) => label(language, key);
   const format = new Formatter(language, view.timeZoneOffset);
   return {
-    sheet: t('headGrade'),
+    sheet: t('cadres'),
     title: t('cadresSection'),
     empty: t('noCadres'),
     columns: [
@@ -107,7 +107,7 @@ function moveReason(language: ReportLanguage, move: AppraisalMoveRow): string {
 function movesTable(view: AppraisalReportView, language: ReportLanguage): ReportTable {
   const t = (key: Parameters<typeof label>[1]) => label(language, key);
   return {
-    sheet: t('moderationSection').slice(0, 31),
+    sheet: t('moderation'),
     title: t('moderationSection'),
     empty: t('noMoves'),
     columns: [
@@ -190,7 +190,7 @@ export function appraisalReportXlsx(view: AppraisalReportView, language: ReportL
       xlsxSheet(workbook, cadresTable(view, language));
       xlsxSheet(workbook, movesTable(view, language));
       xlsxSheet(workbook, appealsTable(view, language));
-      xlsxSheet(workbook, infoTable(label(language, 'ledgerSection'), [...cycleFields(view, language), ...ledgerFields(view.ledger, format)]));
+      xlsxSheet(workbook, infoTable(format, label(language, 'ledgerSection'), [...cycleFields(view, language), ...ledgerFields(view.ledger, format)]));
     },
     { title, createdAt: new Date(view.generatedAt) },
   );

@@ -148,10 +148,10 @@ export function inspectionNoticeXlsx(view: InspectionNoticeView, language: Repor
   const title = noticeTitle(view, language);
   return xlsxBytes(
     (workbook) => {
-      xlsxSheet(workbook, infoTable(label(language, 'noticeTitle'), [[label(language, 'noticeTitle'), view.notice.title], ...headerFields(view, language, format)]));
+      xlsxSheet(workbook, infoTable(format, label(language, 'noticeTitle'), [[label(language, 'noticeTitle'), view.notice.title], ...headerFields(view, language, format)]));
       xlsxSheet(workbook, findingsTable(view, language));
       xlsxSheet(workbook, rectificationsTable(view, language));
-      xlsxSheet(workbook, infoTable(label(language, 'ledgerSection'), recordFields(view, format)));
+      xlsxSheet(workbook, infoTable(format, label(language, 'ledgerSection'), recordFields(view, format)));
     },
     { title, createdAt: new Date(view.generatedAt) },
   );
