@@ -134,7 +134,7 @@ describeIfPostgres('scale-out: two APIs and two projectors on one PostgreSQL', (
     // Taken over by the second projector once the first died.
     expect((await ownedBy(second)).sort()).toEqual([...names].sort());
 
-    const ready = await fetch(`http://127.0.0.1:${projectorPortB}/health/ready`).then((r) => r.json());
+    const ready = (await fetch(`http://127.0.0.1:${projectorPortB}/health/ready`).then((r) => r.json())) as { info: { projections: { items: Record<string, unknown> } } };
     expect(ready.info.projections).toMatchObject({ status: 'up', gatesReadiness: true });
     for (const name of names) expect(ready.info.projections.items[name]).toMatchObject({ lag: 0 });
 
