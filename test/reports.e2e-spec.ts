@@ -308,7 +308,7 @@ describeOnEachStore('reports and exports', (store: StoreUnderTest) => {
     });
 
     it('import into an empty ledger and export again byte for byte', async () => {
-      const files = { units: Buffer.alloc(0), directives: Buffer.alloc(0), tasks: Buffer.alloc(0) };
+      const files: Record<'units' | 'directives' | 'tasks', Buffer> = { units: Buffer.alloc(0), directives: Buffer.alloc(0), tasks: Buffer.alloc(0) };
       for (const kind of ['units', 'directives', 'tasks'] as const) files[kind] = ok(await download(ledger, world.admin, `/v1/exports/${kind}.csv`)).bytes;
       const rows = (bytes: Buffer) => (parse(bytes, { bom: true }) as string[][]).length - 1;
       expect([rows(files.units), rows(files.directives), rows(files.tasks)]).toEqual([5, 1, 3]);
