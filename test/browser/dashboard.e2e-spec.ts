@@ -95,7 +95,7 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     await page.getByLabel('Timeliness').selectOption('not_done_overdue');
     await page.getByLabel('Deadline to').fill('2018-11-30');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-table] tbody tr').length === 1);
+    await page.waitForFunction("document.querySelectorAll('[data-testid=task-table] tbody tr').length === 1");
     await expectText(page.getByTestId('task-table').locator('tbody'), /t4-zh/);
   });
 
@@ -162,7 +162,7 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${ledger.baseUrl}/#/tasks/t4-zh`);
     await page.getByTestId('five-clear').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, '07-task-narrow');
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -173,11 +173,11 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     await page.reload();
     await page.getByTestId('task-table').waitFor();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    expect(await page.evaluate<string>('document.activeElement.className')).toBe('skip');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Directives and tasks');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Directives and tasks');
     // Every form control has a label.
-    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')].filter((el) => !(el as HTMLInputElement).labels?.length).map((el) => el.outerHTML));
+    const unlabelled = await page.evaluate<string[]>("[...document.querySelectorAll('input, select, textarea')].filter((el) => !el.labels || el.labels.length === 0).map((el) => el.outerHTML)");
     expect(unlabelled).toEqual([]);
   });
 
@@ -190,7 +190,7 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     expect(rows).toHaveLength(5);
     // 2018 seen from 2019: as the year closed, the whole year elapsed.
     expect(rows.find((r) => r.startsWith('Zhuhui District'))).toMatch(/82%.*100%.*Missed/s);
-    const drawn = await page.getByTestId('chart-pace').evaluate((canvas) => (canvas as HTMLCanvasElement).width > 0);
+    const drawn = await page.getByTestId('chart-pace').evaluate((canvas) => (canvas as unknown as { width: number }).width > 0);
     expect(drawn).toBe(true);
     await screenshot(page, '08-objectives');
   });
