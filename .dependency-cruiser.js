@@ -37,6 +37,13 @@ module.exports = {
       to: { path: '(@nestjs|^libs/(domain|projections|event-store|read-store|evidence)|^apps/|node_modules/(pg|express|@eventstore)|node:sqlite)' },
     },
     {
+      name: 'read-store-knows-no-framework-or-domain',
+      comment: 'The read-model store is generic: it knows the event store types and the shape of a projection, not Nest, the apps, the domain or the projections themselves.',
+      severity: 'error',
+      from: { path: '^libs/read-store/src', pathNot: '(\\.spec\\.ts|\\.int-spec\\.ts|/testing/)' },
+      to: { path: '(@nestjs|^apps/|^libs/(domain|projections))' },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs/' },
