@@ -35,7 +35,7 @@ describeOnEachStore('referral manager: overdue tasks, prior grades and decisions
 
   beforeAll(async () => {
     ledger = await LedgerTestApp.start(store, { now: at('2026-01-05') });
-    for (const [unitId, parentId, kind] of [['city', null, 'city'], ['w1', 'city', 'ward'], ['w2', 'city', 'ward']] as const) {
+    for (const [unitId, parentId, kind] of [['city', null, 'city'], ['w1', 'city', 'ward'], ['w2', 'city', 'ward'], ['w3', 'city', 'ward']] as const) {
       await ok(ledger.admin.post('/v1/units', { unitId, names: { en: unitId }, kind, parentId }), 201);
       await ok(ledger.admin.post(`/v1/units/${unitId}/head`, { personId: `${unitId}-head`, name: `Head of ${unitId}`, postTitle: 'Head', from: '2026-01-01' }));
     }
@@ -43,12 +43,18 @@ describeOnEachStore('referral manager: overdue tasks, prior grades and decisions
     who.appraiser = await ledger.user('r-appraiser', 'appraiser', 'city');
     who.commissioner = await ledger.user('r-commissioner', 'discipline_commissioner', 'city');
     who.staff = await ledger.user('r-staff', 'unit_staff', 'w1');
+    const w3Head = await ledger.user('r-w3-head', 'unit_head', 'w3');
     // w1's 2026 is appraised under vn-2026 (which refers overdue tasks); w2 is in no cycle: the default, cn-2019, does not.
-    await ok(who.appraiser.post('/v1/appraisals', { year: 2026, peerGroup: 'wards', ownerUnitId: 'city', ruleSetId: 'vn-2026', unitIds: ['w1'] }), 201);
-    await ok(who.leader.post('/v1/directives', { directiveId: 'd-2026', documentNumber: 'W-2026/1', kind: 'notice', issuedOn: '2026-01-05', title: 'Backlog', body: 'Clear it', tasks: [task('t-w1-a', 'w1', '2026-03-31'), task('t-w1-b', 'w1', '2026-06-30'), task('t-w2-a', 'w2', '2026-03-31')] }), 201);
+    // w3's task is overdue too, but the objective measuring it has an objective cause the commission confirmed.
+    await ok(who.appraiser.post('/v1/appraisals', { year: 2026, peerGroup: 'wards', ownerUnitId: 'city', ruleSetId: 'vn-2026', unitIds: ['w1', 'w3'] }), 201);
+    await ok(who.leader.post('/v1/directives', { directiveId: 'd-2026', documentNumber: 'W-2026/1', kind: 'notice', issuedOn: '2026-01-05', title: 'Backlog', body: 'Clear it', tasks: [task('t-w1-a', 'w1', '2026-03-31'), task('t-w1-b', 'w1', '2026-06-30'), task('t-w2-a', 'w2', '2026-03-31'), task('t-w3-a', 'w3', '2026-03-31')] }), 201);
+    await ok(who.leader.post('/v1/objectives', { objectiveId: 'o-w3', directiveId: 'd-2026', taskIds: ['t-w3-a'], unitId: 'w3', year: 2026, metric: 'Files cleared', unitOfMeasure: 'files', direction: 'higher_is_better', target: 100, weight: 1, deadline: '2026-03-31', tolerance: 0.05 }), 201);
     await ok(who.staff.post('/v1/tasks/t-w1-a/acknowledgement'));
     ledger.at(at('2026-04-10'));
     await ok(who.leader.post('/v1/tasks/t-w1-a/reminders', { channel: 'phone', message: 'Overdue: report now' }));
+    await ok(w3Head.post('/v1/objectives/o-w3/cause-claims', { claimId: 'flood-w3', kind: 'objective_cause', cause: 'Flood', description: 'The archive was flooded in March' }));
+    ledger.at(at('2026-04-20'));
+    await ok(who.commissioner.post('/v1/objectives/o-w3/cause-claims/flood-w3/confirm', { comment: 'Confirmed on site' }));
   }, 120_000);
 
   afterAll(async () => {
@@ -126,7 +132,7 @@ describeOnEachStore('referral manager: overdue tasks, prior grades and decisions
     await ok(who.appraiser.post('/v1/appraisals/2026-wards/finalization'));
     const cycle2026 = await ledger.ledgerStore().readStream('appraisal-2026-wards');
     const finalized = cycle2026.find((event) => event.type === 'AppraisalFinalized')!;
-    const finalGrades = (finalized.data as { grades: { unitId: string; grade: string; headGrade: string }[] }).grades;
+    const w1Grade = (finalized.data as { grades: { unitId: string; grade: string; headGrade: string }[] }).grades.find((entry) => entry.unitId === 'w1')!;
     const decided = (await ledger.ledgerStore().readStream('case-ref-tasks-w1-2026')).find((event) => event.type === 'CaseDecided')!;
 
     // 2027: a new cycle and a new task, overdue by April.
@@ -143,8 +149,8 @@ describeOnEachStore('referral manager: overdue tasks, prior grades and decisions
     const referral = all[1].referral;
     expect(referral.failure.tasks.map((t: { taskId: string }) => t.taskId)).toEqual(['t-w1-c']);
     expect(referral.mitigations.priorGrades).toEqual([
-      { year: 2026, cycleId: '2026-wards', ruleSetId: 'vn-2026', subject: 'head', unitId: 'w1', personId: 'w1-head', grade: finalGrades[0].headGrade, eventId: finalized.id },
-      { year: 2026, cycleId: '2026-wards', ruleSetId: 'vn-2026', subject: 'unit', unitId: 'w1', personId: null, grade: finalGrades[0].grade, eventId: finalized.id },
+      { year: 2026, cycleId: '2026-wards', ruleSetId: 'vn-2026', subject: 'head', unitId: 'w1', personId: 'w1-head', grade: w1Grade.headGrade, eventId: finalized.id },
+      { year: 2026, cycleId: '2026-wards', ruleSetId: 'vn-2026', subject: 'unit', unitId: 'w1', personId: null, grade: w1Grade.grade, eventId: finalized.id },
     ]);
     expect(referral.mitigations.priorDecisions).toEqual([
       { caseId: 'ref-tasks-w1-2026', decidedOn: '2026-06-01', personId: null, form: 'reminder', eventId: decided.id },
@@ -153,8 +159,10 @@ describeOnEachStore('referral manager: overdue tasks, prior grades and decisions
     expect(referral.integrity.eventIds).toEqual(expect.arrayContaining([finalized.id, decided.id]));
   });
 
-  it('never refers w2, whose year no rule set referring overdue tasks governs', async () => {
-    expect((await cases()).filter((entry) => entry.subjectUnitId === 'w2')).toEqual([]);
+  it('never refers w2, whose year no rule set referring overdue tasks governs, nor w3, whose overdue task a confirmed objective cause excuses', async () => {
+    expect((await cases()).filter((entry) => entry.subjectUnitId !== 'w1')).toEqual([]);
+    const listed = (await ok(ledger.admin.get('/v1/tasks?unitId=w3&asOf=2026-05-15'))).body.items;
+    expect(listed.map((item: { taskId: string; timeliness: string }) => [item.taskId, item.timeliness])).toEqual([['t-w3-a', 'not_done_overdue']]);
   });
 
   it('refuses to grade 2018 under cn-2019 with a 422 naming the rule set’s period (DOMAIN.md: a grade is computed by a dated rule set)', async () => {

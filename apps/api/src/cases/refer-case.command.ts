@@ -179,6 +179,7 @@ export class ReferOverdueTasksHandler implements ICommandHandler<ReferOverdueTas
     const unit = models.organisation.units.get(unitId);
     if (unit === undefined) throw domainError('UNIT.NOT_FOUND', { unit: unitId });
     const led = [...models.tasks.tasks.values()].filter(({ record }) => record.assignment?.leadUnitId === unitId && record.deadline?.startsWith(`${year}-`));
+    const ledIds = new Set(led.map(({ taskId }) => taskId));
     const directives = await Promise.all(
       [...new Set(led.map(({ record }) => record.directiveId))].map(async (directiveId) =>
         (await this.store.readStream(directiveStreamId(directiveId))).map((event) => ({ type: event.type, data: event.data, id: event.id, streamId: event.streamId, position: event.position }) as unknown as LoggedEvent<DirectiveEvent>),
@@ -191,6 +192,7 @@ export class ReferOverdueTasksHandler implements ICommandHandler<ReferOverdueTas
       year,
       directives,
       tasks: led.map(({ taskId }) => taskEventsOf(models, taskId)),
+      objectives: [...models.objectives.values()].filter(({ record }) => record.taskIds.some((taskId) => ledIds.has(taskId))).map((view) => loggedEventsOf<ObjectiveEvent>(view)),
       inspections: [...models.inspections.values()].map((view) => loggedEventsOf<InspectionEvent>(view)),
       interviews: [...models.interviews.values()].flatMap((view) => loggedEventsOf<InterviewEvent>(view)),
       prior: priorOf(models),

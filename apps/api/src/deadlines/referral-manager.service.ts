@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ancestorsOf, DomainError, overdueTasksToFlag, shouldFlag, type ObjectiveEvaluated, type RuleSet, type TaskRecord } from '@ledger/domain';
+import { ancestorsOf, DomainError, overdueTasksToFlag, shouldFlag, tasksExcusedByObjectiveCauses, type ObjectiveEvaluated, type RuleSet, type TaskRecord } from '@ledger/domain';
 import { caseForObjective, type LedgerReadModels } from '@ledger/projections';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { caseIdForOverdueTasks, flaggingRuleSetFor, ReferCaseCommand, ReferOverdueTasksCommand } from '../cases/refer-case.command';
@@ -30,7 +30,8 @@ export interface ReferralSweep {
  *   revisions and confirmed causes) and that no case names yet. Command id `<actor>:refer.<objective>.<event>`,
  *   case id from the objective;
  * - each unit whose tasks with deadlines in one year are overdue today beyond the threshold of that year's rule set
- *   (`overdueTasksToFlag`, only where the rule set refers overdue tasks) and that has no such case yet. Command id
+ *   (`overdueTasksToFlag`, only where the rule set refers overdue tasks; a confirmed objective cause excuses a
+ *   task) and that has no such case yet. Command id
  *   `<actor>:refer.tasks.<unit>.<year>`, case id `ref-tasks-<unit>-<year>`: one referral per unit, year and ground.
  * Either way, two managers in two processes (or a sweep run again) never refer twice: the second finds the command
  * id recorded, or the case stream created.
@@ -76,10 +77,11 @@ export class ReferralManager extends PeriodicSweep<ReferralSweep> {
       else failed.push({ objectiveId: view.id, code });
     }
 
+    const excused = tasksExcusedByObjectiveCauses([...models.objectives.values()].map((view) => view.record));
     for (const [key, { unitId, year, tasks }] of overdueByUnitYear(models, today)) {
       if (models.cases.has(caseIdForOverdueTasks(unitId, year))) continue;
       const flagging = ruleSetFor(unitId, year).flagging;
-      if (overdueTasksToFlag(tasks, today, flagging).length === 0) continue;
+      if (overdueTasksToFlag(tasks, today, flagging, excused).length === 0) continue;
       const ctx = this.context(unitId, `refer.tasks.${unitId}.${year}`);
       const code = await this.send(new ReferOverdueTasksCommand(unitId, year, today, ctx), `overdue tasks of ${key}`);
       if (code === null) referredOverdue.push(key);

@@ -83,6 +83,21 @@ describe('flagging', () => {
       expect(overdueTasksToFlag(states('2018-12-31'), '2018-12-31', { missedObjectives: true, overdueTasks: { minDaysOverdue: 30, minCount: 3 } })).toEqual([]);
     });
 
+    it('leaves out a task whose objective cause was confirmed: Hengdong is referred while its flood claim is pending, not once it is confirmed', () => {
+      const hd = (asOf: string) =>
+        buildOverdueTasksReferral({ ruleSet: VN_2026, unit: year.units.hd, asOf, year: 2018, directives: [year.directive], tasks: Object.values(year.tasks), objectives: Object.values(year.objectives) });
+      const pending = hd('2018-12-15');
+      expect(pending.failure).toMatchObject({ tasks: [{ taskId: 't4-hd', daysOverdue: 45 }] });
+      expect(pending.subject.persons.map((person) => person.name)).toEqual(['County Head E']);
+      expect(pending.mitigations.causes).toEqual([
+        { claimId: 'cause-hd-flood', kind: 'objective_cause', cause: 'Flood', decision: 'pending', claimedOn: '2018-11-10', decidedOn: null, eventIds: ['objective-o-2018-hd-t4#3'] },
+      ]);
+      expect(pending.integrity.eventIds).toContain('objective-o-2018-hd-t4#3');
+      expect(() => hd('2018-12-31')).toThrow(expect.objectContaining({ code: 'REFERRAL.TASKS_NOT_OVERDUE' }));
+      const states = Object.values(year.tasks).map((events) => fold(taskDecider, events));
+      expect(overdueTasksToFlag(states, '2018-12-31', VN_2026.flagging, new Set(['t4-hd'])).map((task) => task.taskId)).toEqual(['t4-zh']);
+    });
+
     it('refers Zhuhui for its overdue T4, naming the head at the task’s deadline', () => {
       const referral = buildOverdueTasksReferral({
         ruleSet: VN_2026,

@@ -15,7 +15,7 @@ import type { TaskEvent } from '../task/events';
 import { timelinessOn } from '../task/timeliness';
 import type { UnitState } from '../unit/decider';
 import { deputiesOn, headOn } from '../unit/queries';
-import { overdueTasksToFlag, shouldFlag } from './flagging';
+import { overdueTasksToFlag, shouldFlag, tasksExcusedByObjectiveCauses } from './flagging';
 import { priorRecordOf, type PriorRecordInput } from './prior-record';
 import type {
   CauseRef,
@@ -196,7 +196,15 @@ export function buildReferral(input: ObjectiveReferralInput): Referral {
  * `asOf`: the day the tasks are judged overdue on. `year`: the period referred (one referral per unit, year and
  * ground): only tasks whose deadline in force falls in that year count; without it, every overdue task does.
  */
-export type OverdueTasksReferralInput = ReferralContext & { asOf: IsoDate; year?: number | null };
+export type OverdueTasksReferralInput = ReferralContext & {
+  asOf: IsoDate;
+  year?: number | null;
+  /**
+   * The objectives that measure the unit's tasks: a cause the commission confirmed (by `asOf`) excuses their tasks;
+   * claims still pending or rejected are listed among the mitigations.
+   */
+  objectives?: readonly (readonly LoggedEvent<ObjectiveEvent>[])[];
+};
 
 /**
  * The referral for tasks overdue beyond the rule set's threshold (`overdueTasksToFlag`), on `asOf`, with the same
@@ -207,8 +215,10 @@ export type OverdueTasksReferralInput = ReferralContext & { asOf: IsoDate; year?
  *   the threshold; the source (the first task's directive, or the one given);
  * - chronology of those tasks up to `asOf` (assignment, acknowledgement, reports, reminders, extensions), the
  *   notices naming the unit or the tasks, the interviews of the unit;
- * - mitigations: the tasks' extension requests and decisions, prior grades and decisions;
+ * - mitigations: the tasks' extension requests and decisions, the cause claims (pending or rejected) of the
+ *   objectives measuring them, prior grades and decisions;
  * - integrity: every event id it rests on, evidence hashes, the rule set.
+ * A task whose objective cause the commission confirmed is excused and does not count.
  * Refuses when the tasks do not reach the threshold (or the rule set refers no overdue tasks).
  */
 export function buildOverdueTasksReferral(input: OverdueTasksReferralInput): Referral {
@@ -221,7 +231,11 @@ export function buildOverdueTasksReferral(input: OverdueTasksReferralInput): Ref
     .map((events) => fold(taskDecider, events.filter((event) => dateOf(event.data.at) <= input.asOf)))
     .filter((state): state is TaskRecord => state.status !== 'none' && state.assignment?.leadUnitId === unitId)
     .filter((record) => year === null || (record.deadline !== null && Number(record.deadline.slice(0, 4)) === year));
-  const overdue = overdueTasksToFlag(records, input.asOf, input.ruleSet.flagging);
+  const objectives = (input.objectives ?? [])
+    .map((events) => ({ events, state: fold(objectiveDecider, events.filter((event) => dateOf(event.data.at) <= input.asOf)) }))
+    .filter((entry): entry is { events: readonly LoggedEvent<ObjectiveEvent>[]; state: ObjectiveRecord } => entry.state.status !== 'none');
+  const excused = tasksExcusedByObjectiveCauses(objectives.map((entry) => entry.state));
+  const overdue = overdueTasksToFlag(records, input.asOf, input.ruleSet.flagging, excused);
   if (threshold === null || overdue.length === 0) throw domainError('REFERRAL.TASKS_NOT_OVERDUE', { unit: unitId, asOf: input.asOf });
   const flagged = overdue.map((task) => byId.get(task.taskId) as readonly LoggedEvent<TaskEvent>[]);
   const recordOf = (taskId: string) => records.find((entry) => entry.taskId === taskId) as TaskRecord;
@@ -256,7 +270,12 @@ export function buildOverdueTasksReferral(input: OverdueTasksReferralInput): Ref
     return state.status === 'none' ? null : state.documentNumber;
   };
 
-  const mitigations = mitigationsOf({ ...input, objective: [] }, flagged, { unitId, personIds, year: year ?? Number(input.asOf.slice(0, 4)), asOf: input.asOf });
+  // The cause claims of the objectives measuring the flagged tasks (none confirmed, or the tasks would be excused).
+  const flaggedIds = new Set(overdue.map((task) => task.taskId));
+  const causeEvents = objectives
+    .filter(({ state }) => state.taskIds.some((taskId) => flaggedIds.has(taskId)))
+    .flatMap(({ events }) => events.filter((event) => dateOf(event.data.at) <= input.asOf && CAUSE_EVENTS.has(event.type)));
+  const mitigations = mitigationsOf({ ...input, objective: causeEvents }, flagged, { unitId, personIds, year: year ?? Number(input.asOf.slice(0, 4)), asOf: input.asOf });
   return {
     jurisdiction: input.ruleSet.jurisdiction,
     reasons: ['tasks_overdue'],
@@ -287,14 +306,17 @@ export function buildOverdueTasksReferral(input: OverdueTasksReferralInput): Ref
       eventIds: unique([
         ...flaggedDirectiveIds.flatMap((directiveId) => (directives.get(directiveId) ?? []).filter((event) => event.type === 'DirectiveIssued').map((event) => event.id)),
         ...chronology.events().map((event) => event.id),
+        ...mitigations.causes.flatMap((cause) => cause.eventIds),
         ...mitigations.extensions.flatMap((extension) => extension.eventIds),
         ...priorEventIds(mitigations),
       ]),
-      evidenceHashes: unique(evidenceOf(chronology.events())),
+      evidenceHashes: unique(evidenceOf([...chronology.events(), ...causeEvents])),
       ruleSetId: input.ruleSet.id,
     },
   };
 }
+
+const CAUSE_EVENTS: ReadonlySet<string> = new Set(['ObjectiveCauseClaimed', 'ObjectiveCauseConfirmed', 'ObjectiveCauseRejected']);
 
 // ── Subject ────────────────────────────────────────────────────────────────────────────────────────────────────
 
