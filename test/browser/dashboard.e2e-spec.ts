@@ -104,7 +104,7 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     const five = page.getByTestId('five-clear');
     await expectText(five, /District Head C/);
     await expectText(five, /31 Oct 2018/);
-    await expectText(page.getByTestId('timeline'), /ReminderIssued/);
+    await expectText(page.getByTestId('timeline'), /Reminder issued \(催办\)/);
     // A staff member reports; verification and sign-off belong to others.
     await page.getByTestId('progress-form').waitFor();
     expect(await page.getByRole('group', { name: 'Verify completion' }).count()).toBe(0);
@@ -123,7 +123,7 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
 
     await form.getByLabel('Percent done').fill('60');
     await form.getByRole('button', { name: 'Submit' }).click();
-    await expectText(page.getByTestId('timeline'), /ProgressReported/);
+    await expectText(page.getByTestId('timeline'), /Progress reported/);
     const task = await callers.get('p-zh-staff')!.get('/v1/tasks/t4-zh');
     expect(task.body).toMatchObject({ status: 'in_progress', percent: 60 });
     await screenshot(page, '04-task-progress-recorded');

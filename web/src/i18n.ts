@@ -551,6 +551,61 @@ export const PACE: Record<string, Labels> = {
   behind: { en: 'behind', vi: 'chậm tiến độ', zh: '滞后于进度' },
 };
 
+/** What happened to a task (its events), in the words of the 督查督办 practice. */
+export const TASK_EVENTS: Record<string, Labels> = {
+  TaskRegistered: { en: 'Registered', vi: 'Đăng ký nhiệm vụ', zh: '立项' },
+  TaskAssigned: { en: 'Assigned', vi: 'Giao nhiệm vụ', zh: '交办' },
+  TaskAcknowledged: { en: 'Acknowledged', vi: 'Xác nhận đã nhận', zh: '签收' },
+  ProgressReported: { en: 'Progress reported', vi: 'Báo cáo tiến độ', zh: '反馈进展' },
+  CompletionReported: { en: 'Completion reported', vi: 'Báo cáo hoàn thành', zh: '报告办结' },
+  CompletionVerified: { en: 'Completion verified', vi: 'Xác nhận hoàn thành', zh: '确认办结' },
+  TaskReturnedForRedo: { en: 'Returned for redo', vi: 'Trả lại để làm lại', zh: '退回重办' },
+  ReminderIssued: { en: 'Reminder issued (催办)', vi: 'Đôn đốc', zh: '催办' },
+  ExtensionRequested: { en: 'Extension requested', vi: 'Đề nghị gia hạn', zh: '申请延期' },
+  ExtensionGranted: { en: 'Extension granted', vi: 'Chấp thuận gia hạn', zh: '批准延期' },
+  ExtensionDenied: { en: 'Extension denied', vi: 'Từ chối gia hạn', zh: '驳回延期' },
+  DeadlinePassed: { en: 'Deadline passed', vi: 'Quá thời hạn', zh: '超过时限' },
+  TaskCancelled: { en: 'Cancelled', vi: 'Hủy nhiệm vụ', zh: '撤销' },
+  TaskClosed: { en: 'Closed', vi: 'Kết thúc', zh: '销号' },
+  TaskTransferred: { en: 'Transferred', vi: 'Chuyển giao', zh: '转办' },
+};
+
+/** The steps of a referral's chronology. */
+export const CHRONOLOGY: Record<string, Labels> = {
+  assignment: { en: 'Assignment', vi: 'Giao nhiệm vụ', zh: '交办' },
+  acknowledgement: { en: 'Acknowledgement', vi: 'Xác nhận đã nhận', zh: '签收' },
+  progress_report: { en: 'Progress report', vi: 'Báo cáo tiến độ', zh: '反馈进展' },
+  completion_report: { en: 'Completion report', vi: 'Báo cáo hoàn thành', zh: '报告办结' },
+  reminder: { en: 'Reminder (催办)', vi: 'Đôn đốc', zh: '催办' },
+  extension_request: { en: 'Extension request', vi: 'Đề nghị gia hạn', zh: '申请延期' },
+  extension_granted: { en: 'Extension granted', vi: 'Chấp thuận gia hạn', zh: '批准延期' },
+  extension_denied: { en: 'Extension denied', vi: 'Từ chối gia hạn', zh: '驳回延期' },
+  inspection_notice: { en: 'Inspection notice (通报)', vi: 'Thông báo kiểm tra', zh: '督查通报' },
+  interview: { en: 'Interview (约谈)', vi: 'Làm việc, chất vấn', zh: '约谈' },
+  evaluation: { en: 'Evaluation', vi: 'Đánh giá chỉ tiêu', zh: '目标评定' },
+};
+
+export const CYCLE_STATUS: Record<string, Labels> = {
+  open: { en: 'open', vi: 'đang mở', zh: '已启动' },
+  scored: { en: 'scored', vi: 'đã chấm điểm', zh: '已评分' },
+  moderated: { en: 'moderated', vi: 'đã điều chỉnh tỷ lệ', zh: '已比例调整' },
+  approved: { en: 'approved', vi: 'đã phê duyệt', zh: '已签批' },
+  published: { en: 'published', vi: 'đã công bố', zh: '已公布' },
+  appealed: { en: 'appealed', vi: 'có khiếu nại', zh: '已申诉' },
+  final: { en: 'final', vi: 'chính thức', zh: '已定等' },
+};
+
+export const CASE_STATUS: Record<string, Labels> = {
+  referred: { en: 'referred', vi: 'đã chuyển', zh: '已移送' },
+  investigating: { en: 'investigating', vi: 'đang xem xét', zh: '调查中' },
+  statement_taken: { en: 'statement taken', vi: 'đã lấy tường trình', zh: '已谈话' },
+  decided: { en: 'decided', vi: 'đã quyết định', zh: '已决定' },
+  executed: { en: 'executed', vi: 'đã thi hành', zh: '已执行' },
+  closed: { en: 'closed', vi: 'đã kết thúc', zh: '已结案' },
+  dismissed: { en: 'dismissed', vi: 'đã bác', zh: '已撤销' },
+  exempted: { en: 'exempted (error tolerance)', vi: 'được miễn trách nhiệm', zh: '容错免责' },
+};
+
 export const CHANNELS: Record<string, Labels> = {
   official_document: { en: 'Official document', vi: 'Văn bản', zh: '督办函' },
   meeting: { en: 'Meeting', vi: 'Cuộc họp', zh: '会议' },

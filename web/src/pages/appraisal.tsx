@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ruleSetById } from '@ledger/domain/appraisal/rule-sets';
 import { can } from '../can';
+import { CYCLE_STATUS, label } from '../i18n';
 import { signingChoice, SigningKeyField } from '../signing';
 
 /** Who may export evidence bundles (the API's evidence export: auditors, administrators, the discipline commission). */
@@ -33,7 +34,7 @@ interface Cycle {
 }
 
 function Cycles({ version }: { version: number }) {
-  const { api } = useSession();
+  const { api, lang } = useSession();
   const t = useT();
   const list = useLoad(() => api.get<{ items: Cycle[] }>('/v1/appraisals'), [api, version]);
   if (list.error) return <ErrorNote error={list.error} />;
@@ -46,7 +47,10 @@ function Cycles({ version }: { version: number }) {
           <a href={`#/appraisal/${encodeURIComponent(c.cycleId)}`}>
             {c.year} · {c.peerGroup}
           </a>{' '}
-          <span class="badge">{c.status}</span> <span class="muted">{c.ruleSetId}</span>
+          <span class="badge" data-status={c.status}>
+            {label(CYCLE_STATUS, c.status, lang)}
+          </span>{' '}
+          <span class="muted">{c.ruleSetId}</span>
         </li>
       ))}
     </ul>
@@ -89,8 +93,8 @@ function CycleView({ cycleId, onChanged }: { cycleId: string; onChanged: () => v
         {t('cycle')} {c.year} · {t('peerGroup')} {c.peerGroup}
       </h2>
       <p>
-        <span class="badge" data-testid="cycle-status">
-          {c.status}
+        <span class="badge" data-testid="cycle-status" data-status={c.status}>
+          {label(CYCLE_STATUS, c.status, lang)}
         </span>{' '}
         {t('ruleSet')}: <span class="mono">{c.ruleSetId}</span> · {t('preparedBy')}: {c.preparedBy.join(', ') || '—'} · {unitName(c.ownerUnitId)}
       </p>

@@ -1,4 +1,4 @@
-import { label, OUTCOME, RESPONSIBILITY } from '../i18n';
+import { CASE_STATUS, CHRONOLOGY, label, OUTCOME, RESPONSIBILITY } from '../i18n';
 import { DownloadButton, ErrorNote, Loading, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
 
 interface Case {
@@ -48,7 +48,7 @@ export function DisciplinePage() {
         return (
           <article class="card" aria-labelledby={`case-${c.caseId}`} data-testid="case">
             <h3 id={`case-${c.caseId}`}>
-              {unitName(c.subjectUnitId)} <span class="mono small">{c.caseId}</span> <span class="badge">{c.status}</span>
+              {unitName(c.subjectUnitId)} <span class="mono small">{c.caseId}</span> <span class="badge" data-status={c.status}>{label(CASE_STATUS, c.status, lang)}</span>
             </h3>
             <p>
               {t('referredOn')}: {f.dateTime(c.referredOn)} · {c.referredBy}
@@ -109,7 +109,7 @@ export function DisciplinePage() {
                   {c.referral.chronology.map((entry) => (
                     <li class={entry.beforeDeadline ? '' : 'after'}>
                       <time dateTime={entry.at}>{f.date(entry.on)}</time>
-                      <strong>{entry.kind}</strong>
+                      <strong data-kind={entry.kind}>{label(CHRONOLOGY, entry.kind, lang)}</strong>
                       <span>{entry.summary}</span>
                       <span class="muted small">{entry.beforeDeadline ? t('beforeDeadline') : t('afterDeadline')}</span>
                     </li>

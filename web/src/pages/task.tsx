@@ -1,6 +1,6 @@
 import { can } from '../can';
 import { signingChoice, SigningKeyField } from '../signing';
-import { CHANNELS, label, TASK_STATUS, TIMELINESS } from '../i18n';
+import { CHANNELS, label, TASK_EVENTS, TASK_STATUS, TIMELINESS } from '../i18n';
 import { CommandForm, ErrorNote, Field, Loading, lines, num, str, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
 
 interface Task {
@@ -149,7 +149,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
             {(timeline.data?.items ?? []).map((item) => (
               <li>
                 <time dateTime={item.occurredAt}>{f.dateTime(item.occurredAt)}</time>
-                <strong>{item.type}</strong>
+                <strong data-type={item.type}>{label(TASK_EVENTS, item.type, lang)}</strong>
                 <span>
                   {item.actor.id} ({item.actor.role}, {unitName(item.actor.unit)})
                 </span>
