@@ -276,6 +276,15 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     await screenshot(page, '12-audit');
   });
 
+  it('goes back to the sign-in page when the token is revoked while the tab is open', async () => {
+    await signIn('p-hd-staff');
+    const me = await callers.get('p-hd-staff')!.get('/v1/me');
+    expectStatus(await callers.get('admin')!.post(`/v1/users/p-hd-staff/tokens/${me.body.tokenId}/revoke`, { reason: 'Laptop lost' }), 200);
+    await page.getByRole('link', { name: 'Objectives' }).click();
+    await page.locator('#token').waitFor();
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('ledger.token')")).toBeNull();
+  });
+
   it('made no request to another origin and broke no Content-Security-Policy rule', () => {
     expect(browser.foreignRequests).toEqual([]);
     expect(browser.problems).toEqual([]);

@@ -78,6 +78,8 @@ export class Api {
       parsed = undefined;
     }
     if (!res.ok) {
+      // A token revoked or deactivated while the tab was open: back to the sign-in page.
+      if (res.status === 401 && this.token) dispatchEvent(new CustomEvent('ledger:unauthorized'));
       throw new ApiFailure(res.status, parsed?.code ?? `HTTP.${res.status}`, parsed?.message ?? (text || res.statusText), Array.isArray(parsed?.fields) ? parsed.fields : []);
     }
     return parsed as T;

@@ -189,6 +189,15 @@ function App() {
     );
   }, [api]);
 
+  useEffect(() => {
+    const signOut = () => {
+      setApi((a) => a.withToken(null));
+      setMe(undefined);
+    };
+    addEventListener('ledger:unauthorized', signOut);
+    return () => removeEventListener('ledger:unauthorized', signOut);
+  }, []);
+
   const org = useMemo<OrgUnits>(() => Object.fromEntries(units.map((u) => [u.unitId, { id: u.unitId, parentId: u.parentId, kind: u.kind as never, dissolved: u.status !== 'active' }])), [units]);
 
   if (!checked) return <p class="boot">{MESSAGES[lang].loading}</p>;
