@@ -3,11 +3,14 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describeStore, storeConfigFromEnv } from '@ledger/event-store';
 import { drainingHttpAdapter, installHttpOperations } from '../../api/src/operations/operations.module';
+import { answerClientErrors } from '../../api/src/shared/client-error';
 import { ProjectorModule } from './projector.module';
 
 async function bootstrap(): Promise<void> {
   const config = storeConfigFromEnv();
   const app = await NestFactory.create(ProjectorModule, drainingHttpAdapter(), { bufferLogs: true });
+  // Probes and scrapers get the same {code, message, fields} body as API clients for requests the parser refuses.
+  answerClientErrors(app.getHttpServer());
   installHttpOperations(app, true);
   // SIGTERM: stop the probes' server, let a deadline sweep in progress finish, stop the subscription, close the store.
   app.enableShutdownHooks();
