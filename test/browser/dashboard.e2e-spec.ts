@@ -228,6 +228,25 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     await screenshot(page, '13-reports');
   });
 
+  it('downloads the annual appraisal report and an inspection notice as PDF, and the tasks as CSV', async () => {
+    const save = async (click: () => Promise<void>, name: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+      const file = join(ARTIFACTS, name);
+      await download.saveAs(file);
+      return readFile(file);
+    };
+    await page.getByLabel('Year').fill('2019');
+    const appraisal = page.getByTestId('appraisal-report');
+    const pdf = await save(() => appraisal.getByRole('button', { name: 'PDF' }).click(), 'appraisal-2019-districts.pdf');
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const notice = page.getByRole('row', { name: /DEMO-衡督通〔2018〕10号/ });
+    const noticePdf = await save(() => notice.getByRole('button', { name: 'PDF' }).click(), 'notice-n-2018-10.pdf');
+    expect(noticePdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const csv = (await save(() => page.getByRole('button', { name: 'Tasks (CSV)' }).click(), 'tasks.csv')).toString('utf8');
+    expect(csv.split('\n')[0]).toContain('record');
+    expect(csv).toContain('t4-zh');
+  });
+
   it('shows the discipline register: Zhuhui, District Head C with main responsibility, the chronology, and downloads the evidence bundle', async () => {
     await signIn('p-commission-secretary');
     await page.goto(`${ledger.baseUrl}/#/discipline`);
