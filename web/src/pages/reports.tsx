@@ -53,7 +53,7 @@ export function ReportsPage() {
                 <tr>
                   <th scope="col">{t('documentNumber')}</th>
                   <th scope="col">{t('title')}</th>
-                  <th scope="col">{t('issuedOn')}</th>
+                  <th scope="col">{t('publishedOn')}</th>
                   <th scope="col">{t('download')}</th>
                 </tr>
               </thead>
