@@ -138,7 +138,7 @@ function CycleView({ cycleId, onChanged }: { cycleId: string; onChanged: () => v
                       label={`${t('evidenceBundle')} (${f.number(r.evidenceEventIds.length)})`}
                     />
                   ) : (
-                    <span title={r.evidenceEventIds.join(' ')}>{r.evidenceEventIds.length ? `${f.number(r.evidenceEventIds.length)} events` : '—'}</span>
+                    <span title={r.evidenceEventIds.join(' ')}>{r.evidenceEventIds.length ? `${f.number(r.evidenceEventIds.length)} ${t('events')}` : '—'}</span>
                   )}
                 </td>
               </tr>

@@ -100,7 +100,7 @@ export function DisciplinePage() {
                   <DownloadButton path={evidencePath} fileName={`evidence-${c.caseId}.json`} label={t('downloadEvidence')} class="primary" />
                 </p>
                 <p class="muted small">
-                  {t('ruleSet')}: {c.referral.integrity.ruleSetId} · {f.number(c.referral.integrity.eventIds.length)} events
+                  {t('ruleSet')}: {c.referral.integrity.ruleSetId} · {f.number(c.referral.integrity.eventIds.length)} {t('events')}
                 </p>
               </section>
               <section>
