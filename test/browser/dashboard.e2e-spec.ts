@@ -181,6 +181,21 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     expect(unlabelled).toEqual([]);
   });
 
+  it('offers the inspection office a reminder, not the unit\'s own reports, and records it', async () => {
+    await signIn('p-director-of-inspection');
+    await page.goto(`${ledger.baseUrl}/#/tasks/t4-hd`);
+    const remind = page.getByRole('group', { name: 'Issue a reminder (催办)' });
+    await remind.waitFor();
+    expect(await page.getByTestId('progress-form').count()).toBe(0);
+    expect(await page.getByRole('group', { name: 'Acknowledge' }).count()).toBe(0);
+    await remind.getByLabel('Message').fill('Report the flooded parcels by Friday');
+    await remind.getByLabel('Channel').selectOption('phone');
+    await remind.getByRole('button', { name: 'Submit' }).click();
+    await expectText(page.getByTestId('timeline'), /phone: Report the flooded parcels by Friday/);
+    const task = await callers.get('admin')!.get('/v1/tasks/t4-hd');
+    expect(task.body.reminders).toContainEqual({ on: '2019-01-05', by: 'p-director-of-inspection' });
+  });
+
   it('charts the objectives: target and actual, ratio to plan against the share of the year elapsed', async () => {
     await signIn('p-mayor');
     await page.goto(`${ledger.baseUrl}/#/objectives`);
