@@ -1,14 +1,15 @@
 import { List } from 'immutable';
 
 /**
- * A sorted set of strings made of Immutable.js Lists only (so a model holding it stays plain data for a codec):
- * an outer List of chunks, each a sorted, non-empty List of at most CHUNK_MAX keys, every key of a chunk below
- * every key of the next. Insert and remove touch one chunk (plus the outer List's path to it); a range is found by
- * binary search over the chunks' first keys, then inside one chunk.
+ * A sorted set of strings as an Immutable.js List of chunks, each a sorted, non-empty plain array of at most
+ * CHUNK_MAX keys (a JSON value, never mutated once in the List: an insert or remove copies its chunk), every key of
+ * a chunk below every key of the next. Insert and remove copy one small chunk and the outer List's path to it; a
+ * range is found by binary search over the chunks' first keys, then inside one chunk. So a model holding it stays
+ * Immutable collections and plain JSON values, as the read-model codec wants.
  *
  * Keys compare as JavaScript strings (UTF-16 code units), as the task list's sort did.
  */
-export type SortedKeys = List<List<string>>;
+export type SortedKeys = List<readonly string[]>;
 
 export const EMPTY_KEYS: SortedKeys = List();
 
@@ -20,36 +21,34 @@ function chunkIndex(keys: SortedKeys, key: string): number {
   let hi = keys.size - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (keys.get(mid)!.get(0)! <= key) lo = mid;
+    if (keys.get(mid)![0] <= key) lo = mid;
     else hi = mid - 1;
   }
   return lo;
 }
 
 /** First position in `chunk` whose key is ≥ key. */
-function lowerBound(chunk: List<string>, key: string): number {
+function lowerBound(chunk: readonly string[], key: string): number {
   let lo = 0;
-  let hi = chunk.size;
+  let hi = chunk.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (chunk.get(mid)! < key) lo = mid + 1;
+    if (chunk[mid] < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 export function insertKey(keys: SortedKeys, key: string): SortedKeys {
-  if (keys.size === 0) return List([List([key])]);
+  if (keys.size === 0) return List([[key]]);
   const ci = chunkIndex(keys, key);
   const chunk = keys.get(ci)!;
   const at = lowerBound(chunk, key);
-  if (chunk.get(at) === key) return keys;
-  // Chunks are small: rebuilding one from an array is cheaper than List.insert (a splice through concat).
-  const grown = chunk.toArray();
-  grown.splice(at, 0, key);
-  if (grown.length <= CHUNK_MAX) return keys.set(ci, List(grown));
+  if (chunk[at] === key) return keys;
+  const grown = [...chunk.slice(0, at), key, ...chunk.slice(at)];
+  if (grown.length <= CHUNK_MAX) return keys.set(ci, grown);
   const half = grown.length >> 1;
-  return keys.splice(ci, 1, List(grown.slice(0, half)), List(grown.slice(half)));
+  return keys.splice(ci, 1, grown.slice(0, half), grown.slice(half));
 }
 
 export function removeKey(keys: SortedKeys, key: string): SortedKeys {
@@ -57,24 +56,22 @@ export function removeKey(keys: SortedKeys, key: string): SortedKeys {
   const ci = chunkIndex(keys, key);
   const chunk = keys.get(ci)!;
   const at = lowerBound(chunk, key);
-  if (chunk.get(at) !== key) return keys;
-  if (chunk.size === 1) return keys.delete(ci);
-  const shrunk = chunk.toArray();
-  shrunk.splice(at, 1);
-  return keys.set(ci, List(shrunk));
+  if (chunk[at] !== key) return keys;
+  if (chunk.length === 1) return keys.delete(ci);
+  return keys.set(ci, [...chunk.slice(0, at), ...chunk.slice(at + 1)]);
 }
 
 export function hasKey(keys: SortedKeys, key: string): boolean {
   if (keys.size === 0) return false;
   const chunk = keys.get(chunkIndex(keys, key))!;
-  return chunk.get(lowerBound(chunk, key)) === key;
+  return chunk[lowerBound(chunk, key)] === key;
 }
 
 /** How many keys are < `bound` (all of them for undefined). */
 function rank(keys: SortedKeys, bound: string | undefined): number {
   let n = 0;
   for (const chunk of keys) {
-    if (bound === undefined || chunk.last()! < bound) n += chunk.size;
+    if (bound === undefined || chunk[chunk.length - 1] < bound) n += chunk.length;
     else return n + lowerBound(chunk, bound);
   }
   return n;
@@ -113,13 +110,13 @@ export class KeyCursor {
 
   private read(): string | undefined {
     let chunk = this.keys.get(this.ci);
-    while (chunk !== undefined && this.pi >= chunk.size) {
+    while (chunk !== undefined && this.pi >= chunk.length) {
       this.ci++;
       this.pi = 0;
       chunk = this.keys.get(this.ci);
     }
     if (chunk === undefined) return undefined;
-    const key = chunk.get(this.pi)!;
+    const key = chunk[this.pi];
     return this.hi !== undefined && key >= this.hi ? undefined : key;
   }
 

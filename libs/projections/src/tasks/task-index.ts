@@ -7,24 +7,29 @@ import type { TaskView } from './tasks.projection';
  * Indexes of the tasks read model, kept by the projection as each event is folded, so a task list touches an index
  * walk and the page it serves instead of every task:
  *
- * - `partitions`: `*` (every task), `l:<unit>` (tasks the unit leads now), `c:<unit>` (tasks it is a co-unit of);
- *   in each, one bucket per `<status> <timeliness class>`, holding the tasks' sort keys in list order (deadline in
- *   force, then task id). The timeliness class is what the task's timeliness is whatever the day (done on time,
- *   done late, cancelled, not assigned) or `open`: not done, so within its deadline up to the deadline day and
- *   overdue after — a range of the deadline order.
+ * - `partitions`: `*|<deadline>` (every task, by its deadline in force; `*|9999-99-99` without one), `l:<unit>` (tasks the unit leads now), `c:<unit>` (tasks it is a co-unit of); in each, one bucket per
+ *   `<status> <timeliness class>`, holding the tasks' sort keys in list order (deadline in force, then task id).
+ *   The timeliness class is what the task's timeliness is whatever the day (done on time, done late, cancelled,
+ *   not assigned) or `open`: not done, so within its deadline up to the deadline day and overdue after — a range
+ *   of the deadline order.
+ * - `deadlines`: the deadlines that have a `*|` partition, in order (so a list of every task walks them in order and
+ *   stops once its page is full).
  * - `byDirective`: the tasks of each directive.
  * - `lastDay`: the latest day (`at`) of any task event. On a day not before it, a task's timeliness is its current
  *   record's (no event is left out by `timelinessOn`), which is what lets the buckets answer a timeliness filter.
  *
- * Immutable.js collections and strings only: the model stays plain data.
+ * Immutable.js collections, strings and arrays of strings only, and no partition holds more than a day of deadlines
+ * or a unit's tasks: persisted by the read-model codec, each partition and each directive is a document of its own
+ * (the codec splits top-level Maps), so a flush rewrites only the partitions that changed.
  */
 export type TaskIndex = {
   readonly partitions: IMap<string, IMap<string, SortedKeys>>;
+  readonly deadlines: SortedKeys;
   readonly byDirective: IMap<string, ISet<string>>;
   readonly lastDay: string;
 };
 
-export const EMPTY_TASK_INDEX: TaskIndex = { partitions: IMap(), byDirective: IMap(), lastDay: '' };
+export const EMPTY_TASK_INDEX: TaskIndex = { partitions: IMap(), deadlines: EMPTY_KEYS, byDirective: IMap(), lastDay: '' };
 
 /** A task without a deadline (not yet assigned) sorts after every dated one, as the list always did. */
 export const NO_DEADLINE = '9999-99-99';
@@ -71,7 +76,7 @@ type Entry = { readonly key: string; readonly bucket: string; readonly partition
 
 function entryOf(view: TaskView): Entry {
   const { record } = view;
-  const partitions = ['*'];
+  const partitions = [`*|${record.deadline ?? NO_DEADLINE}`];
   if (record.assignment) {
     partitions.push(`l:${record.assignment.leadUnitId}`);
     for (const co of new Set(record.assignment.coUnitIds)) partitions.push(`c:${co}`);
@@ -97,10 +102,14 @@ export function reindexTask(index: TaskIndex, before: TaskView | undefined, afte
   const lastDay = after.lastDay > index.lastDay ? after.lastDay : index.lastDay;
   const old = before === undefined ? undefined : entryOf(before);
   const next = entryOf(after);
-  let { partitions, byDirective } = index;
+  let { partitions, deadlines, byDirective } = index;
   if (old === undefined || !sameEntry(old, next)) {
     if (old !== undefined) for (const p of old.partitions) partitions = withKey(partitions, p, old.bucket, old.key, false);
     for (const p of next.partitions) partitions = withKey(partitions, p, next.bucket, next.key, true);
+    for (const p of [...(old?.partitions.slice(0, 1) ?? []), next.partitions[0]]) {
+      const deadline = p.slice(2);
+      deadlines = partitions.has(p) ? insertKey(deadlines, deadline) : removeKey(deadlines, deadline);
+    }
   }
   const directiveId = after.record.directiveId;
   if (before?.record.directiveId !== directiveId) {
@@ -108,7 +117,7 @@ export function reindexTask(index: TaskIndex, before: TaskView | undefined, afte
     byDirective = byDirective.update(directiveId, (s) => (s ?? ISet<string>()).add(after.taskId));
   }
   if (partitions === index.partitions && byDirective === index.byDirective && lastDay === index.lastDay) return index;
-  return { partitions, byDirective, lastDay };
+  return { partitions, deadlines, byDirective, lastDay };
 }
 
 /** A task list request, as the index answers it (the API's `GET /v1/tasks` filters, resolved). */
@@ -199,32 +208,44 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
   const bucketTimeliness = spec.timeliness !== undefined && spec.asOf >= index.lastDay;
   const perCandidate = spec.accept !== undefined || (spec.timeliness !== undefined && !bucketTimeliness);
 
-  const partitions: Array<{ name: string; co: boolean }> = [];
-  if (spec.units === null) partitions.push({ name: '*', co: false });
-  else
-    for (const unit of spec.units) {
-      if (spec.unitRole !== 'co') partitions.push({ name: `l:${unit}`, co: false });
-      if (spec.unitRole !== 'lead') partitions.push({ name: `c:${unit}`, co: true });
-    }
-  const sequences: Sequence[] = [];
-  for (const { name, co } of partitions) {
-    const buckets = index.partitions.get(name);
-    if (!buckets) continue;
-    for (const [bucket, keys] of buckets) {
-      const space = bucket.indexOf(' ');
-      const status = bucket.slice(0, space);
-      const cls = bucket.slice(space + 1);
-      if (spec.status !== undefined && status !== spec.status) continue;
-      let [sLo, sHi] = [lo, hi];
-      if (bucketTimeliness && cls !== spec.timeliness) {
-        if (cls !== 'open') continue;
-        if (spec.timeliness === 'not_done_within_deadline') sLo = maxOf(sLo, spec.asOf);
-        else if (spec.timeliness === 'not_done_overdue') sHi = minOf(sHi, spec.asOf);
-        else continue;
+  // Groups of sequences, disjoint and in list order: one per deadline walked (every task), or one for the units.
+  const sequencesOf = (names: ReadonlyArray<{ name: string; co: boolean }>): Sequence[] => {
+    const out: Sequence[] = [];
+    for (const { name, co } of names) {
+      const buckets = index.partitions.get(name);
+      if (!buckets) continue;
+      for (const [bucket, keys] of buckets) {
+        const space = bucket.indexOf(' ');
+        const status = bucket.slice(0, space);
+        const cls = bucket.slice(space + 1);
+        if (spec.status !== undefined && status !== spec.status) continue;
+        let [sLo, sHi] = [lo, hi];
+        if (bucketTimeliness && cls !== spec.timeliness) {
+          if (cls !== 'open') continue;
+          if (spec.timeliness === 'not_done_within_deadline') sLo = maxOf(sLo, spec.asOf);
+          else if (spec.timeliness === 'not_done_overdue') sHi = minOf(sHi, spec.asOf);
+          else continue;
+        }
+        if (sLo !== undefined && sHi !== undefined && sHi <= sLo) continue;
+        out.push({ keys, lo: sLo, hi: sHi, co });
       }
-      if (sLo !== undefined && sHi !== undefined && sHi <= sLo) continue;
-      sequences.push({ keys, lo: sLo, hi: sHi, co });
     }
+    return out;
+  };
+  const groups: Sequence[][] = [];
+  if (spec.units === null) {
+    // Every task: one group per deadline in range, in order (a deadline's sort keys all start with it).
+    for (const cursor = new KeyCursor(index.deadlines, lo, hi); cursor.current !== undefined; cursor.advance()) {
+      const group = sequencesOf([{ name: `*|${cursor.current}`, co: false }]);
+      if (group.length > 0) groups.push(group);
+    }
+  } else {
+    const names: Array<{ name: string; co: boolean }> = [];
+    for (const unit of spec.units) {
+      if (spec.unitRole !== 'co') names.push({ name: `l:${unit}`, co: false });
+      if (spec.unitRole !== 'lead') names.push({ name: `c:${unit}`, co: true });
+    }
+    groups.push(sequencesOf(names));
   }
 
   const check = (view: TaskView): boolean =>
@@ -237,7 +258,7 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
     const views: TaskView[] = [];
     let next: string | null = null;
     let lastKept: string | null = null;
-    for (const key of merged(sequences, undefined)) {
+    for (const key of mergedGroups(groups, undefined)) {
       const view = tasks.get(taskIdOfSortKey(key))!;
       if (!check(view)) continue;
       total++;
@@ -255,7 +276,7 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
   // once (a task with two co-units in the set, or led from inside the set too).
   let total = 0;
   const coTasks = new Set<string>();
-  for (const s of sequences) {
+  for (const s of groups.flat()) {
     if (!s.co) {
       total += countRange(s.keys, s.lo, s.hi);
       continue;
@@ -271,7 +292,7 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
   const views: TaskView[] = [];
   let skipped = 0;
   let next: string | null = null;
-  for (const key of merged(sequences, spec.after)) {
+  for (const key of mergedGroups(groups, spec.after)) {
     if (skipped < spec.offset) {
       skipped++;
       continue;
@@ -283,6 +304,11 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
     views.push(tasks.get(taskIdOfSortKey(key))!);
   }
   return { views, total, next };
+}
+
+/** The keys of each group in turn (groups disjoint and in order), each once, after `after` when given. */
+function* mergedGroups(groups: Iterable<Sequence[]>, after: string | undefined): Generator<string> {
+  for (const group of groups) yield* merged(group, after);
 }
 
 /** The keys of every sequence in order, each once, after `after` (exclusive) when given. */

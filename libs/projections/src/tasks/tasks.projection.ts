@@ -31,7 +31,7 @@ export type TaskView = {
 };
 
 /** Every task by id, and the indexes the task list walks (task-index.ts). */
-export type TasksModel = { readonly tasks: IMap<string, TaskView>; readonly index: TaskIndex };
+export type TasksModel = { readonly tasks: IMap<string, TaskView> } & TaskIndex;
 
 /** The task stream's view from its own events only. */
 export function evolveTaskView(view: TaskView | undefined, event: RecordedEvent): TaskView | undefined {
@@ -52,13 +52,14 @@ export function evolveTaskView(view: TaskView | undefined, event: RecordedEvent)
 export const TasksProjection: Projection<TasksModel> = {
   name: 'tasks',
   eventTypes: new Set(TASK_EVENT_TYPES),
-  initialState: () => ({ tasks: IMap(), index: EMPTY_TASK_INDEX }),
+  initialState: () => ({ tasks: IMap(), ...EMPTY_TASK_INDEX }),
   evolve: (model, event) => {
     const { taskId } = event.data as { taskId: string };
     const before = model.tasks.get(taskId);
     const view = evolveTaskView(before, event);
     if (view === undefined || view === before) return model;
-    return { tasks: model.tasks.set(taskId, view), index: reindexTask(model.index, before, view) };
+    const { partitions, deadlines, byDirective, lastDay } = reindexTask(model, before, view);
+    return { tasks: model.tasks.set(taskId, view), partitions, deadlines, byDirective, lastDay };
   },
 };
 
