@@ -8,6 +8,11 @@
  * same process reads the log again without folding (the store's decoding alone), and the parent reads the same rows
  * from the raw engine without decoding: the floor a rebuild cannot beat.
  *
+ * Then, in another fresh process, the durable path: every durable read model folded by a `ProjectionWorker` from
+ * position 0 into an empty read-model store (SQLite file beside the log, or the schema's PostgreSQL read-model
+ * schema) with the projector's flush settings (while catching up, a flush every 50,000 positions), followed by `ledger rebuild`'s compare (fold again into the shadow
+ * tables, compare every document with the live ones). Its events/s and peak RSS are reported separately.
+ *
  * Target: ≥ 100,000 events/s. Missed targets are reported, not fatal; a rebuild that does not reach the head, or a
  * crash, exits non-zero.
  */
@@ -19,7 +24,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { Client } from 'pg';
 import { STREAM_KINDS } from '@ledger/domain';
 import { openStore, PollingSubscription, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
-import { emptyReadModels, foldReadModels } from '@ledger/projections';
+import { DURABLE_READ_MODELS, emptyReadModels, foldReadModels } from '@ledger/projections';
+import { openReadModelStore, ProjectionWorker, readStoreConfigFrom, rebuildReadModels, type AnyProjection } from '@ledger/read-store';
 import type { StoreKind } from '../test/pressure/support/api-process';
 import { DATABASE_URL, dropSchema, freshSchemaName } from '../test/pressure/support/postgres';
 import { envNumber, load, mb, round, runSuite } from '../test/pressure/support/report';
@@ -94,9 +100,46 @@ async function worker(config: WorkerConfig): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-function runWorker(config: WorkerConfig): Promise<WorkerResult> {
+interface StoreWorkerResult {
+  readonly head: number;
+  readonly storeRebuildSeconds: number;
+  readonly documents: number;
+  readonly compareSeconds: number;
+  readonly identical: boolean;
+  readonly maxRssBytes: number;
+  readonly readStore: string;
+}
+
+/** In the child: every durable read model into an empty read-model store by the worker, then rebuild's compare. */
+async function storeWorker(config: WorkerConfig): Promise<void> {
+  const log = await open(config);
+  const storeConfig = storeConfigFromEnv(storeEnv(config));
+  const readStore = await openReadModelStore(readStoreConfigFrom(storeConfig, {}));
+  const projections = Object.values(DURABLE_READ_MODELS) as AnyProjection[];
+  const head = await log.headPosition();
+  const started = performance.now();
+  // As the projector runs it (default flush settings: while catching up, a flush every 50,000 positions).
+  const worker = new ProjectionWorker({ store: readStore, log, projections, owner: 'bench', batchSize: 1000 });
+  while ((await worker.runOnce()) > 0);
+  await worker.flushAll();
+  await worker.stop();
+  const storeRebuildSeconds = (performance.now() - started) / 1000;
+  let documents = 0;
+  for (const p of projections) documents += (await readStore.load(p.name)).documents.length;
+  const t = performance.now();
+  const report = await rebuildReadModels({ store: readStore, log, projections });
+  const compareSeconds = (performance.now() - t) / 1000;
+  const out: StoreWorkerResult = { head, storeRebuildSeconds, documents, compareSeconds, identical: report.identical, maxRssBytes: process.resourceUsage().maxRSS * 1024, readStore: readStore.description };
+  await readStore.close();
+  await log.close();
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function runWorker(config: WorkerConfig): Promise<WorkerResult>;
+function runWorker(config: WorkerConfig, mode: '--store-worker'): Promise<StoreWorkerResult>;
+function runWorker(config: WorkerConfig, mode = '--rebuild-worker'): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', __filename, '--rebuild-worker', JSON.stringify(config)], {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', __filename, mode, JSON.stringify(config)], {
       cwd: process.cwd(),
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, NODE_OPTIONS: '' },
@@ -146,8 +189,8 @@ async function rawRead(config: WorkerConfig): Promise<{ rows: number; seconds: n
   return { rows, seconds: (performance.now() - t) / 1000 };
 }
 
-if (process.argv[2] === '--rebuild-worker') {
-  worker(JSON.parse(process.argv[3]) as WorkerConfig).catch((e: unknown) => {
+if (process.argv[2] === '--rebuild-worker' || process.argv[2] === '--store-worker') {
+  (process.argv[2] === '--store-worker' ? storeWorker : worker)(JSON.parse(process.argv[3]) as WorkerConfig).catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });
@@ -191,9 +234,22 @@ if (process.argv[2] === '--rebuild-worker') {
       report.check(rebuilt.position === rebuilt.head && rebuilt.head === log.events, 'the rebuild reaches the head of the log', rebuilt);
       report.check(rebuilt.tasks === log.tasks && rebuilt.units === log.units, 'every task and unit is in the rebuilt models', { tasks: [rebuilt.tasks, log.tasks], units: [rebuilt.units, log.units] });
       report.check(raw.rows === log.events, 'the raw read sees every row');
+
+      const durable = await runWorker(config, '--store-worker');
+      const durableRate = durable.head / durable.storeRebuildSeconds;
+      report.figure(`rebuild into the read-model store (ProjectionWorker from 0, ${durable.readStore})`, durableRate, 'events/s');
+      report.figure('rebuild into the read-model store: time', durable.storeRebuildSeconds, 's');
+      report.figure('documents written', durable.documents);
+      report.figure('ledger rebuild compare (fold again into shadow tables, compare every document)', durable.compareSeconds, 's');
+      report.figure('peak RSS of the read-model-store rebuild process (maxRSS, worker + compare)', mb(durable.maxRssBytes), 'MB');
+      report.detail('store worker', durable);
+      report.check(durable.identical, 'the read-model store is identical to a rebuild from 0', durable);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
-      if (config.schema) await dropSchema(config.schema).catch((e) => console.error(`dropping ${config.schema}: ${e}`));
+      if (config.schema) {
+        await dropSchema(config.schema).catch((e) => console.error(`dropping ${config.schema}: ${e}`));
+        await dropSchema(`${config.schema}_read_models`).catch((e) => console.error(`dropping ${config.schema}_read_models: ${e}`));
+      }
     }
   });
 }

@@ -49,6 +49,12 @@ export interface ProjectionWorkerOptions {
   readonly flushEveryEvents?: number;
   /** ...or once this long has passed with something folded (default 1000 ms). */
   readonly flushIntervalMs?: number;
+  /**
+   * While catching up (reading full pages), flush only every this many positions (default 50,000): a flush rewrites
+   * every document that changed, so far behind the head fewer, larger flushes cost much less, and a crash then
+   * only means folding those positions again.
+   */
+  readonly catchUpFlushEvents?: number;
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
   /** How often to try for projections nobody owns (default 1000 ms) and to renew held leases (default 2000 ms). */
@@ -151,9 +157,10 @@ export class ProjectionWorker {
     }
     if (this.owned.size === 0) return 0;
     const from = Math.min(...[...this.owned.values()].map((s) => s.position)) + 1;
-    const events = await this.options.log.readAll({ fromPosition: from, limit: this.options.batchSize ?? 1000 });
+    const batchSize = this.options.batchSize ?? 1000;
+    const events = await this.options.log.readAll({ fromPosition: from, limit: batchSize });
     this.handle(events);
-    await this.flushDue(force);
+    await this.flushDue(force, events.length === batchSize);
     return events.length;
   }
 
@@ -180,14 +187,16 @@ export class ProjectionWorker {
     for (const state of [...this.owned.values()]) await this.flush(state);
   }
 
-  private async flushDue(force: boolean): Promise<void> {
+  private async flushDue(force: boolean, catchingUp: boolean): Promise<void> {
     const now = Date.now();
     const every = this.options.flushEveryEvents ?? 1000;
     const interval = this.options.flushIntervalMs ?? 1000;
+    const catchUpEvery = Math.max(every, this.options.catchUpFlushEvents ?? 50_000);
     for (const state of [...this.owned.values()]) {
       const pending = state.position - state.flushedPosition;
       if (pending <= 0) continue;
-      if (force || pending >= every || now - state.lastFlushAt >= interval) await this.flush(state);
+      const due = catchingUp ? pending >= catchUpEvery : pending >= every || now - state.lastFlushAt >= interval;
+      if (force || due) await this.flush(state);
     }
   }
 

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     owner: `child-${process.pid}`,
     batchSize: 100,
     flushEveryEvents,
+    catchUpFlushEvents: flushEveryEvents,
     flushIntervalMs: 60_000,
     pollIntervalMs: 20,
     acquireIntervalMs: 50,
