@@ -104,7 +104,7 @@ export function foldReadModels(models: LedgerReadModels, events: readonly Record
 }
 
 function foldSince(models: LedgerReadModels, events: readonly RecordedEvent[], since: ReadModelPositions): LedgerReadModels {
-  const out: Record<string, unknown> = { position: events[events.length - 1].position };
+  const out: Record<string, unknown> = { ...models, position: events[events.length - 1].position };
   for (const [field, projection] of Object.entries(PROJECTION_BY_FIELD) as Array<[keyof ReadModelPositions, Projection<unknown>]>) {
     const position = since[field];
     const page = position === undefined || position < events[0].position ? events : events.filter((event) => event.position > position);
