@@ -50,15 +50,34 @@ export class PostgresReadModelStore implements ReadModelStore {
     this.description = `PostgreSQL schema ${this.schema}`;
   }
 
+  /**
+   * Opens the store. The schema and tables are created on the first write (a worker's lease, a rebuild), so a
+   * process that only reads them (an API beside projectors) needs no DDL rights and leaves nothing behind; until
+   * then reads find nothing.
+   */
   static async open(options: PostgresReadModelStoreOptions): Promise<PostgresReadModelStore> {
-    const store = new PostgresReadModelStore(options);
+    return new PostgresReadModelStore(options);
+  }
+
+  private migration: Promise<void> | undefined;
+
+  private ensureTables(): Promise<void> {
+    this.migration ??= this.migrate().catch((error: unknown) => {
+      this.migration = undefined;
+      throw error;
+    });
+    return this.migration;
+  }
+
+  /** Reads before any process created the tables: nothing there yet. */
+  private async orNothing<T>(read: () => Promise<T>, nothing: T): Promise<T> {
     try {
-      await store.migrate();
+      return await read();
     } catch (error) {
-      await store.pool.end();
+      const code = (error as { code?: string }).code;
+      if (code === '42P01' || code === '3F000') return nothing;
       throw error;
     }
-    return store;
   }
 
   private table(name: 'checkpoint' | 'document', tables: TableSet = 'live'): string {
@@ -125,6 +144,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async acquire(projection: string, owner: string): Promise<Lease | null> {
+    await this.ensureTables();
     const session = await this.sessionClient();
     if (!this.held.has(projection)) {
       const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS locked', this.lockKey(projection));
@@ -197,6 +217,10 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async load(projection: string, tables: TableSet = 'live'): Promise<ProjectionSnapshot> {
+    return this.orNothing(() => this.loadSnapshot(projection, tables), { checkpoint: null, documents: [] });
+  }
+
+  private async loadSnapshot(projection: string, tables: TableSet): Promise<ProjectionSnapshot> {
     return this.inTransaction(
       async (client) => {
         const { rows } = await client.query<CheckpointRow>(`SELECT * FROM ${this.table('checkpoint', tables)} WHERE projection = $1`, [projection]);
@@ -212,11 +236,14 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async checkpoints(tables: TableSet = 'live'): Promise<ProjectionCheckpoint[]> {
-    const { rows } = await this.pool.query<CheckpointRow>(`SELECT * FROM ${this.table('checkpoint', tables)} ORDER BY projection COLLATE "C"`);
-    return rows.map(toCheckpoint);
+    return this.orNothing(async () => {
+      const { rows } = await this.pool.query<CheckpointRow>(`SELECT * FROM ${this.table('checkpoint', tables)} ORDER BY projection COLLATE "C"`);
+      return rows.map(toCheckpoint);
+    }, []);
   }
 
   async writeShadow(projection: string, checkpoint: { position: number; eventId: string | null; definition: string }, documents: readonly ModelDocument[]): Promise<void> {
+    await this.ensureTables();
     await this.inTransaction(async (client) => {
       await client.query(`DELETE FROM ${this.table('document', 'shadow')} WHERE projection = $1`, [projection]);
       for (let i = 0; i < documents.length; i += 5000) {

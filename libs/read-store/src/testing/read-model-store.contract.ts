@@ -81,6 +81,13 @@ export function readModelStoreContract(name: string, harness: () => Promise<Read
     });
 
     describe('leases and fenced flushes', () => {
+      it('finds nothing in a store nobody has written yet (a reader needs no tables, and creates none)', async () => {
+        const store = await open();
+        expect(await store.load('p')).toEqual({ checkpoint: null, documents: [] });
+        expect(await store.checkpoints()).toEqual([]);
+        expect(await store.checkpoints('shadow')).toEqual([]);
+      });
+
       it('writes documents and checkpoint together, and reads them back as one snapshot', async () => {
         const store = await open();
         const lease = (await store.acquire('p', 'w1'))!;
