@@ -117,14 +117,16 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     const rebuiltSha256 = dumpSha256(definition, position, shadow.documents);
     const note =
       snapshot.checkpoint === null ? 'no live tables yet' : snapshot.checkpoint.definition !== definition ? `live tables are of another definition (${snapshot.checkpoint.definition})` : undefined;
+    // An empty log and no live tables: nothing to differ.
+    const identical = liveSha256 === rebuiltSha256 || (snapshot.checkpoint === null && position === 0);
     comparisons.push({
       projection: p.name,
       position,
       liveSha256,
       rebuiltSha256,
       documents: shadow.documents.length,
-      identical: liveSha256 === rebuiltSha256,
-      firstDifference: liveSha256 === rebuiltSha256 ? undefined : firstDifference(liveDocs, shadow.documents),
+      identical,
+      firstDifference: identical ? undefined : firstDifference(liveDocs, shadow.documents),
       ...(note ? { note } : {}),
     });
     live.delete(p.name);

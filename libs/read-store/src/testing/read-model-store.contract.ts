@@ -258,6 +258,16 @@ export function readModelStoreContract(name: string, harness: () => Promise<Read
       });
     });
 
+    describe('rebuild', () => {
+      it('finds nothing to differ on an empty log with no live tables, and a difference once the log has events the live tables lack', async () => {
+        const store = await open();
+        expect((await rebuildReadModels({ store, log: arrayLog([]), projections: [HitsProjection] })).identical).toBe(true);
+        const report = await rebuildReadModels({ store, log: arrayLog(hitEvents(10)), projections: [HitsProjection] });
+        expect(report.identical).toBe(false);
+        expect(report.projections[0]).toMatchObject({ position: 10, note: 'no live tables yet', firstDifference: { collection: 'byKey', live: null } });
+      });
+    });
+
     describe('every read model over a real log', () => {
       it('flushes documents that decode to the models folded in memory, and rebuilds them byte for byte', async () => {
         const eventStore = await SqliteEventStore.open({ path: ':memory:', policy: { streamKinds: new Set(STREAM_KINDS) } });
