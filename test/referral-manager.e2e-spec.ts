@@ -135,17 +135,21 @@ describeOnEachStore('referral manager: overdue tasks, prior grades and decisions
     const w1Grade = (finalized.data as { grades: { unitId: string; grade: string; headGrade: string }[] }).grades.find((entry) => entry.unitId === 'w1')!;
     const decided = (await ledger.ledgerStore().readStream('case-ref-tasks-w1-2026')).find((event) => event.type === 'CaseDecided')!;
 
-    // 2027: a new cycle and a new task, overdue by April.
+    // 2027: a new cycle and a new task, overdue by April; the commission refers it itself before the manager runs.
     await ok(who.appraiser.post('/v1/appraisals', { year: 2027, peerGroup: 'wards', ownerUnitId: 'city', ruleSetId: 'vn-2026', unitIds: ['w1'] }), 201);
     await ok(who.leader.post('/v1/directives', { directiveId: 'd-2027', documentNumber: 'W-2027/1', kind: 'notice', issuedOn: '2027-01-10', title: 'Backlog 2027', body: 'Clear it', tasks: [task('t-w1-c', 'w1', '2027-02-28')] }), 201);
     ledger.at(at('2027-04-15'));
+    const manual = await ok(who.commissioner.post('/v1/cases/overdue-tasks', { unitId: 'w1', year: 2027 }), 201);
+    expect(manual.body).toMatchObject({ id: 'ref-tasks-w1-2027', streamId: 'case-ref-tasks-w1-2027', events: ['CaseReferred'] });
     await ledger.ticker.fire();
     await settle();
     await ledger.ticker.fire();
     await settle();
+    expect(await ledger.ledgerStore().readStream('case-ref-tasks-w1-2027')).toHaveLength(1);
 
     const all = await cases();
     expect(all.map((entry) => entry.caseId)).toEqual(['ref-tasks-w1-2026', 'ref-tasks-w1-2027']);
+    expect(all[1].referredBy).toBe('r-commissioner');
     const referral = all[1].referral;
     expect(referral.failure.tasks.map((t: { taskId: string }) => t.taskId)).toEqual(['t-w1-c']);
     expect(referral.mitigations.priorGrades).toEqual([
@@ -163,6 +167,19 @@ describeOnEachStore('referral manager: overdue tasks, prior grades and decisions
     expect((await cases()).filter((entry) => entry.subjectUnitId !== 'w1')).toEqual([]);
     const listed = (await ok(ledger.admin.get('/v1/tasks?unitId=w3&asOf=2026-05-15'))).body.items;
     expect(listed.map((item: { taskId: string; timeliness: string }) => [item.taskId, item.timeliness])).toEqual([['t-w3-a', 'not_done_overdue']]);
+  });
+
+  it('lets only the commission (or an administrator) refer overdue tasks by hand, once per unit and year, when the threshold is reached', async () => {
+    const again = await who.commissioner.post('/v1/cases/overdue-tasks', { unitId: 'w1', year: 2026 });
+    expect([again.status, again.body.code]).toEqual([409, 'CASE.ALREADY_REFERRED']);
+    const notReferable = await who.commissioner.post('/v1/cases/overdue-tasks', { unitId: 'w2', year: 2026 });
+    expect([notReferable.status, notReferable.body.code]).toEqual([422, 'REFERRAL.TASKS_NOT_OVERDUE']);
+    const excused = await who.commissioner.post('/v1/cases/overdue-tasks', { unitId: 'w3', year: 2026 });
+    expect([excused.status, excused.body.code]).toEqual([422, 'REFERRAL.TASKS_NOT_OVERDUE']);
+    expect((await who.staff.post('/v1/cases/overdue-tasks', { unitId: 'w1', year: 2028 })).status).toBe(403);
+    const invalid = await who.commissioner.post('/v1/cases/overdue-tasks', { unitId: 'w1', year: 'last' });
+    expect([invalid.status, [...new Set(invalid.body.fields.map((f: { field: string }) => f.field))]]).toEqual([400, ['year']]);
+    expect((await who.commissioner.post('/v1/cases/overdue-tasks', { unitId: 'nowhere', year: 2026 })).status).toBe(404);
   });
 
   it('refuses to grade 2018 under cn-2019 with a 422 naming the rule set’s period (DOMAIN.md: a grade is computed by a dated rule set)', async () => {

@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Module, Param, Post, Query, UseInterce
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { caseDecider, caseStreamId, domainError, EXEMPTION_BASES, type CaseCommand, type CaseState, type ExemptionBasis } from '@ledger/domain';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { caseDecider, caseStreamId, dateOf, domainError, EXEMPTION_BASES, type CaseCommand, type CaseState, type ExemptionBasis } from '@ledger/domain';
 import { disciplineRegister } from '@ledger/projections';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -16,12 +16,22 @@ import { EntityId, PersonId, Text } from '../shared/dto';
 import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { onRecord, requireApprovingSignOff } from '../shared/record-commands';
 import { caseRepresentation } from '../read-models/representations';
-import { ReferCaseCommand } from './refer-case.command';
+import { LedgerTime } from '../shared/ledger-time';
+import { ReferCaseCommand, ReferOverdueTasksCommand } from './refer-case.command';
 
 /** Accountability cases (问责 / xem xét trách nhiệm): the discipline commission's steps after a referral. */
 export class ReferRequestDto {
   @EntityId({ example: 'o-2018-zh-t4', description: 'The missed objective; the ledger builds the referral.' })
   objectiveId!: string;
+}
+export class ReferOverdueTasksRequestDto {
+  @EntityId({ example: 'zh', description: 'The lead unit whose tasks are overdue; the ledger builds the referral.' })
+  unitId!: string;
+  @ApiProperty({ example: 2018, description: 'The period referred: the year of the tasks\' deadlines in force.' })
+  @IsInt()
+  @Min(1000)
+  @Max(9999)
+  year!: number;
 }
 export class NoteDto {
   @Text(5000, { example: 'Inquiry opened' }, true)
@@ -181,6 +191,7 @@ export class CasesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly context: QueryContext,
+    private readonly time: LedgerTime,
   ) {}
 
   private send(caseId: string, request: CaseUse, ctx: CommandContext) {
@@ -191,6 +202,13 @@ export class CasesController {
   @ApiCommand({ summary: 'Refer a missed objective (the commission; the process manager does this by itself)', created: true, example: accepted(['CaseReferred'], 1), errors: [404, 422], codes: { 422: 'REFERRAL.NOT_FLAGGED' } })
   refer(@Body() body: ReferRequestDto, @Ctx() ctx: CommandContext) {
     return this.commands.execute(new ReferCaseCommand(body.objectiveId, ctx));
+  }
+
+  @Post('overdue-tasks')
+  @ApiCommand({ summary: 'Refer a unit for tasks overdue beyond the threshold of its year\'s rule set (the commission; the process manager does this by itself), judged on today (or X-Occurred-At)', created: true, example: accepted(['CaseReferred'], 1), errors: [404, 409, 422], codes: { 409: 'CASE.ALREADY_REFERRED', 422: 'REFERRAL.TASKS_NOT_OVERDUE' } })
+  referOverdueTasks(@Body() body: ReferOverdueTasksRequestDto, @Ctx() ctx: CommandContext) {
+    const asOf = ctx.occurredAt === null ? this.time.today() : dateOf(this.time.inJurisdiction(ctx.occurredAt));
+    return this.commands.execute(new ReferOverdueTasksCommand(body.unitId, body.year, asOf, ctx));
   }
 
   @Post(':caseId/investigation') @HttpCode(200) @ApiCommand({ summary: 'Start the inquiry', example: accepted(['CaseInvestigationStarted'], 2), errors: [404] })

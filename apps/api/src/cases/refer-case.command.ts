@@ -27,7 +27,7 @@ import {
 import type { LedgerStore } from '@ledger/event-store';
 import { cycleCovering, loggedEventsOf, type LedgerReadModels } from '@ledger/projections';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
-import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
+import { CommandRunner, requireRole, type CommandAccepted } from '../shared/command-runner';
 import type { CommandContext } from '../shared/command-context';
 import { onRecord } from '../shared/record-commands';
 
@@ -90,6 +90,8 @@ export class ReferCaseHandler implements ICommandHandler<ReferCaseCommand> {
   ) {}
 
   async execute({ objectiveId, ctx }: ReferCaseCommand): Promise<CommandAccepted> {
+    // The role first: building the referral would tell a caller who may not refer whether the objective flags.
+    requireRole('ReferCase', ctx.actor);
     const referral = await this.referralFor(objectiveId);
     const caseId = caseIdForObjective(objectiveId);
     return this.runner.run(
@@ -157,6 +159,7 @@ export class ReferOverdueTasksHandler implements ICommandHandler<ReferOverdueTas
   ) {}
 
   async execute({ unitId, year, asOf, ctx }: ReferOverdueTasksCommand): Promise<CommandAccepted> {
+    requireRole('ReferCase', ctx.actor);
     const referral = await this.referralFor(unitId, year, asOf);
     const caseId = caseIdForOverdueTasks(unitId, year);
     return this.runner.run(
