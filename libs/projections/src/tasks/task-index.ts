@@ -88,13 +88,34 @@ function sameEntry(a: Entry, b: Entry): boolean {
   return a.key === b.key && a.bucket === b.bucket && a.partitions.length === b.partitions.length && a.partitions.every((p, i) => p === b.partitions[i]);
 }
 
-function withKey(partitions: TaskIndex['partitions'], partition: string, bucket: string, key: string, add: boolean): TaskIndex['partitions'] {
-  const buckets = partitions.get(partition) ?? IMap<string, SortedKeys>();
-  const before = buckets.get(bucket) ?? EMPTY_KEYS;
-  const after = add ? insertKey(before, key) : removeKey(before, key);
-  if (after === before) return partitions;
-  const nextBuckets = after.size === 0 ? buckets.delete(bucket) : buckets.set(bucket, after);
-  return nextBuckets.size === 0 ? partitions.delete(partition) : partitions.set(partition, nextBuckets);
+/** Applies removals and insertions of sort keys, touching each partition's Map once. */
+function withKeys(
+  partitions: TaskIndex['partitions'],
+  changes: ReadonlyArray<{ readonly partition: string; readonly bucket: string; readonly key: string; readonly add: boolean }>,
+): TaskIndex['partitions'] {
+  const byPartition = new Map<string, typeof changes[number][]>();
+  for (const change of changes) {
+    const list = byPartition.get(change.partition);
+    if (list) list.push(change);
+    else byPartition.set(change.partition, [change]);
+  }
+  return partitions.withMutations((all) => {
+    for (const [partition, list] of byPartition) {
+      const before = all.get(partition) ?? IMap<string, SortedKeys>();
+      const buckets = before.withMutations((map) => {
+        for (const { bucket, key, add } of list) {
+          const keys = map.get(bucket) ?? EMPTY_KEYS;
+          const next = add ? insertKey(keys, key) : removeKey(keys, key);
+          if (next === keys) continue;
+          if (next.size === 0) map.delete(bucket);
+          else map.set(bucket, next);
+        }
+      });
+      if (buckets === before) continue;
+      if (buckets.size === 0) all.delete(partition);
+      else all.set(partition, buckets);
+    }
+  });
 }
 
 /** The index after `before` became `after` (same task). */
@@ -104,8 +125,10 @@ export function reindexTask(index: TaskIndex, before: TaskView | undefined, afte
   const next = entryOf(after);
   let { partitions, deadlines, byDirective } = index;
   if (old === undefined || !sameEntry(old, next)) {
-    if (old !== undefined) for (const p of old.partitions) partitions = withKey(partitions, p, old.bucket, old.key, false);
-    for (const p of next.partitions) partitions = withKey(partitions, p, next.bucket, next.key, true);
+    partitions = withKeys(partitions, [
+      ...(old === undefined ? [] : old.partitions.map((partition) => ({ partition, bucket: old.bucket, key: old.key, add: false }))),
+      ...next.partitions.map((partition) => ({ partition, bucket: next.bucket, key: next.key, add: true })),
+    ]);
     for (const p of [...(old?.partitions.slice(0, 1) ?? []), next.partitions[0]]) {
       const deadline = p.slice(2);
       deadlines = partitions.has(p) ? insertKey(deadlines, deadline) : removeKey(deadlines, deadline);
