@@ -153,12 +153,19 @@ export class PinnedKeyError extends Error {
 export async function readPinnedKey(file: string): Promise<string> {
   let text: string;
   try {
-    text = (await readFile(file, 'utf8')).trim();
+    text = await readFile(file, 'utf8');
   } catch (error) {
     throw new PinnedKeyError(`cannot read the pinned key file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
+  return parsePinnedKey(text, file);
+}
+
+/** The base64 raw Ed25519 public key in the text of a pinned-key file; `file` names it in errors. */
+export function parsePinnedKey(content: string, file: string): string {
+  const text = content.trim();
+  // Canonical standard base64 of exactly 32 bytes (the form `ledger checkpoints --public-key` prints).
   const rawBase64 = (candidate: unknown): string | undefined =>
-    typeof candidate === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(candidate) && Buffer.from(candidate, 'base64').length === 32 ? candidate : undefined;
+    typeof candidate === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(candidate) && Buffer.from(candidate, 'base64').toString('base64') === candidate ? candidate : undefined;
   if (text.startsWith('-----BEGIN PUBLIC KEY-----')) {
     try {
       const key = createPublicKey({ key: text, format: 'pem' });
