@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { drainingHttpAdapter, installHttpOperations } from './operations/operations.module';
 import { answerClientErrors } from './shared/client-error';
+import { rejectNonJsonBody } from './shared/validation-content-type';
 
 /** A compiled module to build the application from instead of AppModule (a `TestingModule` with overrides). */
 export interface CompiledLedgerModule {
@@ -29,6 +30,7 @@ export async function createLedgerApp(options: { logger?: false; module?: Compil
   answerClientErrors(app.getHttpServer());
   installHttpOperations(app, options.logger !== false);
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(rejectNonJsonBody);
   app.use(rejectDeepJson);
   app.enableShutdownHooks();
   app.disable('x-powered-by');

@@ -2,7 +2,19 @@
 export interface ApiErrorBody {
   readonly code: string;
   readonly message: string;
-  readonly fields: ReadonlyArray<{ readonly field: string; readonly reason: string }>;
+  readonly fields: ReadonlyArray<ApiErrorField>;
+}
+
+/**
+ * A field at fault: its path and the reason in the caller's language; request-shape refusals add the check's
+ * stable `code` and its `params`. `reasons` (every language) stays on the server: the filter picks one.
+ */
+export interface ApiErrorField {
+  readonly field: string;
+  readonly reason: string;
+  readonly code?: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+  readonly reasons?: { readonly en: string; readonly vi: string; readonly zh: string };
 }
 
 /** An error the application layer raises itself (authentication, preconditions), mapped like a domain error. */

@@ -4,6 +4,7 @@ import { DomainError, type ErrorKind } from '@ledger/domain';
 import { EventStoreError, InvalidAppendError, WrongExpectedVersionError } from '@ledger/event-store';
 import { ApiError, type ApiErrorBody } from './api-error';
 import { preferredLanguage } from './language';
+import { bodyError, localizedBody } from './validation-errors';
 
 /** Domain error kinds to HTTP statuses: the one place this mapping lives. */
 const STATUS_BY_KIND: { readonly [K in ErrorKind]: number } = {
@@ -44,9 +45,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     // The Express adapter wraps body-parser's errors (malformed JSON, too large) in an HttpException: unwrap them.
     const cause = thrown instanceof HttpException ? (thrown.cause as { type?: unknown } | undefined) : undefined;
     const error = typeof cause?.type === 'string' ? cause : thrown;
-    if (error instanceof ApiError) {
-      return { status: error.status, body: { code: error.code, message: error.messages?.[language] ?? error.message, fields: error.fields } };
-    }
+    if (error instanceof ApiError) return { status: error.status, body: localizedBody(error, language) };
     if (error instanceof DomainError) {
       return {
         status: STATUS_BY_KIND[error.kind],
@@ -75,14 +74,17 @@ export class HttpErrorFilter implements ExceptionFilter {
       const message = typeof response === 'string' ? response : ((response as { message?: string | string[] }).message ?? error.message);
       return { status, body: { code: codeForStatus(status), message: Array.isArray(message) ? message.join('; ') : message, fields: [] } };
     }
-    // Body-parser errors (malformed JSON, too large) carry a status and expose=true.
-    const e = error as { status?: number; statusCode?: number; expose?: boolean; type?: string; message?: string };
+    // Body-parser errors (malformed JSON, too large, an encoding it cannot read) carry a status and a type.
+    const e = error as { status?: number; statusCode?: number; type?: string; limit?: number; charset?: string; encoding?: string };
     const status = e.status ?? e.statusCode;
     if (status && status >= 400 && status < 500) {
-      return {
-        status,
-        body: { code: e.type === 'entity.too.large' ? 'REQUEST.TOO_LARGE' : 'REQUEST.MALFORMED', message: e.expose && e.message ? e.message : 'malformed request', fields: [{ field: 'body', reason: e.message ?? 'malformed' }] },
-      };
+      const refusal =
+        e.type === 'entity.too.large'
+          ? bodyError(413, 'REQUEST.TOO_LARGE', { limit: typeof e.limit === 'number' ? `${e.limit} bytes` : '1 MB' })
+          : e.type === 'charset.unsupported' || e.type === 'encoding.unsupported'
+            ? bodyError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', { type: `application/json; ${e.charset ? `charset=${e.charset}` : `encoding=${e.encoding ?? '?'}`}` })
+            : bodyError(status, 'REQUEST.MALFORMED');
+      return { status: refusal.status, body: localizedBody(refusal, language) };
     }
     return { status: 500, body: { code: 'INTERNAL', message: 'internal error', fields: [] } };
   }

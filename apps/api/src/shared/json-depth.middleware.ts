@@ -1,4 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
+import { preferredLanguage } from './language';
+import { bodyError, localizedBody } from './validation-errors';
 
 /** Deeper than any request this API defines; deeper bodies are refused before validation walks them recursively. */
 export const MAX_JSON_DEPTH = 32;
@@ -21,11 +23,8 @@ export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): num
 /** Refuses a request body nested deeper than MAX_JSON_DEPTH with the API's error shape (400). */
 export function rejectDeepJson(req: Request, res: Response, next: NextFunction): void {
   if (jsonDepth(req.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    res.status(400).json({
-      code: 'REQUEST.TOO_DEEP',
-      message: `the request body is nested more than ${MAX_JSON_DEPTH} levels deep`,
-      fields: [{ field: 'body', reason: `nested more than ${MAX_JSON_DEPTH} levels` }],
-    });
+    const refusal = bodyError(400, 'REQUEST.TOO_DEEP', { max: MAX_JSON_DEPTH });
+    res.status(400).json(localizedBody(refusal, preferredLanguage(req.headers?.['accept-language'])));
     return;
   }
   next();
