@@ -8,6 +8,7 @@ import type { ObjectiveEvent, ObjectiveEventType } from './objective/events';
 import type { ResponsibilityLetterEvent, ResponsibilityLetterEventType } from './responsibility-letter/events';
 import type { DocumentNumberEvent, DocumentNumberEventType } from './document-number/events';
 import type { UserEvent, UserEventType } from './identity/events';
+import type { RuleSetEvent, RuleSetEventType } from './rule-set/events';
 import type { StreamKind } from './shared/streams';
 import type { SignOffEvent, SignOffEventType } from './signoff/events';
 import type { TaskEvent, TaskEventType } from './task/events';
@@ -132,6 +133,7 @@ export const CASE_EVENT_TYPES = everyMemberOf<CaseEventType>()([
   'CaseAppealed',
   'CaseAppealDecided',
 ]);
+export const RULE_SET_EVENT_TYPES = everyMemberOf<RuleSetEventType>()(['RuleSetPublished', 'RuleSetWithdrawn']);
 
 export const EVENT_TYPES_BY_STREAM_KIND: { readonly [K in StreamKind]: readonly string[] } = {
   unit: UNIT_EVENT_TYPES,
@@ -148,6 +150,7 @@ export const EVENT_TYPES_BY_STREAM_KIND: { readonly [K in StreamKind]: readonly 
   interview: INTERVIEW_EVENT_TYPES,
   appraisal: APPRAISAL_EVENT_TYPES,
   case: CASE_EVENT_TYPES,
+  ruleset: RULE_SET_EVENT_TYPES,
 };
 
 /** Every event this library defines. */
@@ -163,7 +166,8 @@ export type LedgerEvent =
   | InspectionEvent
   | InterviewEvent
   | AppraisalEvent
-  | CaseEvent;
+  | CaseEvent
+  | RuleSetEvent;
 export type LedgerEventType = LedgerEvent['type'];
 
 type Typed = { readonly type: string };
@@ -185,3 +189,4 @@ export const isInspectionEvent = guard<InspectionEvent>(INSPECTION_EVENT_TYPES);
 export const isInterviewEvent = guard<InterviewEvent>(INTERVIEW_EVENT_TYPES);
 export const isAppraisalEvent = guard<AppraisalEvent>(APPRAISAL_EVENT_TYPES);
 export const isCaseEvent = guard<CaseEvent>(CASE_EVENT_TYPES);
+export const isRuleSetEvent = guard<RuleSetEvent>(RULE_SET_EVENT_TYPES);

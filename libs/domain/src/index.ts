@@ -66,6 +66,8 @@ export * from './appraisal/engine';
 export * from './appraisal/events';
 export * from './appraisal/commands';
 export * from './appraisal/decider';
+// Rule sets published in the ledger as data
+export * from './rule-set';
 
 // Referrals to the discipline commission and accountability cases
 export * from './referral/referral';

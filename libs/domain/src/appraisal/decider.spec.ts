@@ -10,7 +10,8 @@ import { scoreUnit } from './engine';
 import type { AppraisalCycleOpened, AppraisalEvent, AppraisalModerated, AppraisalScored } from './events';
 import type { AppraisalFacts } from './facts';
 import { facts, task } from './facts.fixtures';
-import { VN_2026 } from './rule-sets';
+import { ruleSetHash, type RuleSet } from './rule-set';
+import { CN_2019, VN_2026 } from './rule-sets';
 
 const CYCLE = '2026-districts';
 const appraiser: Actor = { id: 'p-org-appraiser', role: 'appraiser', unit: 'city' };
@@ -43,7 +44,16 @@ const open: AppraisalCommand = {
 };
 const opened: AppraisalCycleOpened = {
   type: 'AppraisalCycleOpened',
-  data: { ...recorded(appraiser, '2027-01-05'), year: 2026, peerGroup: 'districts', ownerUnitId: 'city', ruleSetId: 'vn-2026', unitIds: UNITS },
+  data: {
+    ...recorded(appraiser, '2027-01-05'),
+    year: 2026,
+    peerGroup: 'districts',
+    ownerUnitId: 'city',
+    ruleSetId: 'vn-2026',
+    unitIds: UNITS,
+    ruleSetHash: ruleSetHash(VN_2026),
+    ruleSet: VN_2026,
+  },
 };
 const scoreCommand: AppraisalCommand = { ...envelope(appraiser, '2027-01-10'), type: 'ScoreAppraisal', facts: unitFacts };
 const scored: AppraisalScored = {
@@ -103,6 +113,72 @@ describe('appraisal cycle decider', () => {
       spec.given([]).when({ ...open, unitIds: [] }).thenThrows('APPRAISAL.NO_UNITS');
       spec.given([]).when({ ...open, cycleId: 'districts' }).thenThrows('COMMON.ID_INVALID');
       spec.given([opened]).when(open).thenThrows('APPRAISAL.ALREADY_OPEN');
+    });
+
+    // A rule set published in the ledger: the application reads it and passes it in as data.
+    const hengyang2018: RuleSet = { ...CN_2019, id: 'cn-hengyang-2018', effective: { from: '2018-01-01', to: '2018-12-31' } };
+    const open2018: AppraisalCommand = {
+      ...envelope(appraiser, '2019-01-05'),
+      cycleId: '2018-districts',
+      type: 'OpenAppraisalCycle',
+      year: 2018,
+      peerGroup: 'districts',
+      ownerUnitId: 'city',
+      ruleSetId: 'cn-hengyang-2018',
+      unitIds: UNITS,
+      ruleSet: hengyang2018,
+      ruleSetWithdrawn: false,
+    };
+
+    it('opens a cycle under a rule set given as data, recording it whole with its canonical hash', () => {
+      const [event] = spec.given([]).when(open2018).then([
+        {
+          type: 'AppraisalCycleOpened',
+          data: {
+            cycleId: '2018-districts',
+            at: at('2019-01-05'),
+            by: by(appraiser),
+            year: 2018,
+            peerGroup: 'districts',
+            ownerUnitId: 'city',
+            ruleSetId: 'cn-hengyang-2018',
+            unitIds: UNITS,
+            ruleSetHash: ruleSetHash(hengyang2018),
+            ruleSet: hengyang2018,
+          },
+        },
+      ]);
+      // The hash is of the canonical form: key order does not change it, a changed figure does.
+      const reordered = Object.fromEntries(Object.entries(hengyang2018).reverse()) as RuleSet;
+      expect(ruleSetHash(reordered)).toBe((event as AppraisalCycleOpened).data.ruleSetHash);
+      expect(ruleSetHash({ ...hengyang2018, bands: hengyang2018.bands.slice(1) })).not.toBe(ruleSetHash(hengyang2018));
+    });
+
+    it('refuses a withdrawn rule set, one the ledger does not know, one named differently, one that is not usable', () => {
+      spec.given([]).when({ ...open2018, ruleSetWithdrawn: true }).thenThrows('APPRAISAL.RULE_SET_WITHDRAWN', { field: 'ruleSetId' });
+      spec.given([]).when({ ...open2018, ruleSet: null }).thenThrows('APPRAISAL.RULE_SET_UNKNOWN');
+      spec.given([]).when({ ...open2018, ruleSetId: 'cn-2019' }).thenThrows('APPRAISAL.RULE_SET_UNKNOWN');
+      spec.given([]).when({ ...open2018, ruleSet: { ...hengyang2018, bands: [] } }).thenThrows('RULESET.INVALID', { field: 'ruleSet.bands[0]' });
+      spec.given([]).when({ ...open2018, ruleSet: { ...hengyang2018, effective: { from: '2019-01-01', to: null } } }).thenThrows('APPRAISAL.RULE_SET_NOT_EFFECTIVE');
+    });
+
+    it('grades by the rule set it recorded, whatever the command of a later step carries', () => {
+      const [event] = appraisalDecider.decide(open2018, appraisalDecider.initialState());
+      const state = fold(appraisalDecider, [event]) as AppraisalRecord;
+      expect(state.ruleSet).toEqual(hengyang2018);
+      expect(state.ruleSetHash).toBe(ruleSetHash(hengyang2018));
+      const facts2018 = unitFacts.map((entry) => ({ ...entry, year: 2018 }));
+      const [scoredEvent] = appraisalDecider.decide({ ...scoreCommand, cycleId: '2018-districts', facts: facts2018 }, state);
+      expect((scoredEvent as AppraisalScored).data.ruleSetId).toBe('cn-hengyang-2018');
+      expect((scoredEvent as AppraisalScored).data.results.map((entry) => entry.result.ruleSetId)).toEqual(UNITS.map(() => 'cn-hengyang-2018'));
+    });
+
+    it('still reads cycles recorded before rule sets were data (a built-in id, no rule set in the event)', () => {
+      const { ruleSet: _ruleSet, ruleSetHash: _hash, ...legacy } = opened.data;
+      const state = fold(appraisalDecider, [{ type: 'AppraisalCycleOpened', data: legacy }]) as AppraisalRecord;
+      expect(state.ruleSet).toBe(VN_2026);
+      expect(state.ruleSetHash).toBe(ruleSetHash(VN_2026));
+      spec.given([{ type: 'AppraisalCycleOpened', data: legacy }]).when(scoreCommand).then([scored]);
     });
   });
 

@@ -18,7 +18,7 @@ import type {
 import { type AppraisalFacts, checkFacts } from './facts';
 import { type GradeMove, headGradeFor, moderate, quotaFor, quotaRespected, scoreUnit, type UnitGrade, type UnitScore } from './engine';
 import type { AppraisalEvent, ScoredUnit } from './events';
-import { gradeRank, governsYear, type RuleSet } from './rule-set';
+import { gradeRank, governsYear, type RuleSet, ruleSetHash, ruleSetIssues } from './rule-set';
 import { ruleSetById } from './rule-sets';
 
 /**
@@ -41,6 +41,10 @@ export type AppraisalRecord = {
   peerGroup: string;
   ownerUnitId: string;
   ruleSetId: string;
+  /** The rule set the cycle grades by, as recorded when it was opened (null only for an unknown legacy id). */
+  ruleSet: RuleSet | null;
+  /** SHA-256 of its canonical form (`ruleSetHash`). */
+  ruleSetHash: string | null;
   unitIds: string[];
   /** The latest scoring. */
   results: UnitScore[];
@@ -117,10 +121,10 @@ function at(state: AppraisalState, command: AppraisalCommand, allowed: readonly 
   return state;
 }
 
+/** The rule set recorded when the cycle was opened: a later withdrawal or correction does not change it. */
 function ruleSetOf(cycle: AppraisalRecord): RuleSet {
-  const ruleSet = ruleSetById(cycle.ruleSetId);
-  if (ruleSet === null) throw domainError('APPRAISAL.RULE_SET_UNKNOWN', { ruleSet: cycle.ruleSetId });
-  return ruleSet;
+  if (cycle.ruleSet === null) throw domainError('APPRAISAL.RULE_SET_UNKNOWN', { ruleSet: cycle.ruleSetId });
+  return cycle.ruleSet;
 }
 
 function open(command: OpenAppraisalCycle, state: AppraisalState, recorded: Recorded): AppraisalEvent[] {
@@ -131,8 +135,15 @@ function open(command: OpenAppraisalCycle, state: AppraisalState, recorded: Reco
   const expected = `${year}-${peerGroup}`;
   if (command.cycleId !== expected) throw domainError('APPRAISAL.CYCLE_ID_MISMATCH', { field: 'cycleId', cycle: command.cycleId, expected });
   const ownerUnitId = requireId(command.ownerUnitId, 'ownerUnitId');
-  const ruleSet = ruleSetById(String(command.ruleSetId));
-  if (ruleSet === null) throw domainError('APPRAISAL.RULE_SET_UNKNOWN', { field: 'ruleSetId', ruleSet: String(command.ruleSetId) });
+  const ruleSetId = String(command.ruleSetId);
+  // The application passes the rule set as data (built-in or published in the ledger); without it, a built-in.
+  const ruleSet = command.ruleSet === undefined ? ruleSetById(ruleSetId) : command.ruleSet;
+  if (ruleSet === null || ruleSet.id !== ruleSetId) throw domainError('APPRAISAL.RULE_SET_UNKNOWN', { field: 'ruleSetId', ruleSet: ruleSetId });
+  if (command.ruleSetWithdrawn === true) throw domainError('APPRAISAL.RULE_SET_WITHDRAWN', { field: 'ruleSetId', ruleSet: ruleSetId });
+  const issues = ruleSetIssues(ruleSet);
+  if (issues.length > 0) {
+    throw domainError('RULESET.INVALID', { field: `ruleSet.${issues[0].path}`, problem: issues[0].message, count: issues.length });
+  }
   if (!governsYear(ruleSet, year)) {
     throw domainError('APPRAISAL.RULE_SET_NOT_EFFECTIVE', {
       field: 'ruleSetId',
@@ -145,7 +156,13 @@ function open(command: OpenAppraisalCycle, state: AppraisalState, recorded: Reco
   }
   const unitIds = requireIdList(command.unitIds, 'unitIds');
   if (unitIds.length === 0) throw domainError('APPRAISAL.NO_UNITS', { field: 'unitIds' });
-  return [{ type: 'AppraisalCycleOpened', data: { ...recorded, year, peerGroup, ownerUnitId, ruleSetId: ruleSet.id, unitIds } }];
+  const recordedRuleSet = cloneJson(ruleSet as unknown as JsonValue) as unknown as RuleSet;
+  return [
+    {
+      type: 'AppraisalCycleOpened',
+      data: { ...recorded, year, peerGroup, ownerUnitId, ruleSetId: ruleSet.id, unitIds, ruleSetHash: ruleSetHash(recordedRuleSet), ruleSet: recordedRuleSet },
+    },
+  ];
 }
 
 /**
@@ -324,6 +341,8 @@ function requireCycleId(value: unknown): string {
 function evolve(state: AppraisalState, event: AppraisalEvent): AppraisalState {
   if (event.type === 'AppraisalCycleOpened') {
     const { cycleId, year, peerGroup, ownerUnitId, ruleSetId, unitIds } = event.data;
+    // Cycles recorded before rule sets were data name a built-in one.
+    const ruleSet = event.data.ruleSet ?? ruleSetById(ruleSetId);
     return {
       status: 'open',
       cycleId,
@@ -331,6 +350,8 @@ function evolve(state: AppraisalState, event: AppraisalEvent): AppraisalState {
       peerGroup,
       ownerUnitId,
       ruleSetId,
+      ruleSet,
+      ruleSetHash: event.data.ruleSetHash ?? (ruleSet === null ? null : ruleSetHash(ruleSet)),
       unitIds,
       results: [],
       preparedBy: [],

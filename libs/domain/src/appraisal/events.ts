@@ -3,6 +3,7 @@ import type { IsoInstant } from '../shared/dates';
 import type { DomainEvent } from '../shared/decider';
 import type { GradeMove, QuotaOutcome, UnitGrade, UnitScore } from './engine';
 import type { AppraisalFacts } from './facts';
+import type { RuleSet } from './rule-set';
 
 /**
  * An appraisal cycle (đánh giá, xếp loại / 考核) for one year and one peer group, in `appraisal-<year>-<peerGroup>`:
@@ -14,9 +15,22 @@ import type { AppraisalFacts } from './facts';
  */
 type Recorded = { cycleId: string; at: IsoInstant; by: ActorRef };
 
+/**
+ * `ruleSet` is the rule set whole and `ruleSetHash` the SHA-256 of its canonical form (`ruleSetHash`): the cycle
+ * keeps the exact rules it grades by, whatever later happens to the rule set (withdrawn, superseded). Both are
+ * absent from cycles recorded before rule sets were data; those name a built-in rule set.
+ */
 export type AppraisalCycleOpened = DomainEvent<
   'AppraisalCycleOpened',
-  Recorded & { year: number; peerGroup: string; ownerUnitId: string; ruleSetId: string; unitIds: string[] }
+  Recorded & {
+    year: number;
+    peerGroup: string;
+    ownerUnitId: string;
+    ruleSetId: string;
+    unitIds: string[];
+    ruleSetHash?: string;
+    ruleSet?: RuleSet;
+  }
 >;
 
 /** One result per unit: the facts it was computed from and what `scoreUnit` made of them. */

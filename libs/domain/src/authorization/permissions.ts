@@ -1,5 +1,6 @@
 import type { CaseCommandType } from '../accountability/commands';
 import type { AppraisalCommandType } from '../appraisal/commands';
+import type { RuleSetCommandType } from '../rule-set/commands';
 import type { InspectionCommandType } from '../inspection/commands';
 import type { InterviewCommandType } from '../inspection/interview-commands';
 import type { ObjectiveCommandType } from '../objective/commands';
@@ -25,6 +26,7 @@ export type CommandType =
   | InspectionCommandType
   | InterviewCommandType
   | AppraisalCommandType
+  | RuleSetCommandType
   | CaseCommandType;
 
 /**
@@ -172,6 +174,10 @@ export const AUTHORIZATION: { readonly [C in CommandType]: CommandPermission } =
   AppealAppraisal: { target: 'unit', allow: { unit_head: 'unit-subtree' } },
   DecideAppraisalAppeal: { target: 'owner-unit', allow: { leader: 'unit-subtree', appraiser: 'jurisdiction' } },
   FinalizeAppraisal: { target: 'owner-unit', allow: { appraiser: 'jurisdiction' } },
+  // Rule sets (data, not code): set by the organisation department (appraisers) and administrators. A rule set
+  // belongs to no unit: the target is the publishing actor's own unit.
+  PublishRuleSet: { target: 'unit', allow: { ...anyAdministrator, appraiser: 'jurisdiction' } },
+  WithdrawRuleSet: { target: 'unit', allow: { ...anyAdministrator, appraiser: 'jurisdiction' } },
 
   // Accountability cases: only the discipline commission acts; the referral process manager runs as the system
   // account (administrator role), like the deadline watcher.

@@ -1427,6 +1427,68 @@ export const ERROR_MESSAGES = {
     vi: 'Khi chấp nhận khiếu nại phải nêu mức xếp loại mới.',
     zh: '支持申诉时须写明新的等次。',
   },
+  'APPRAISAL.RULE_SET_WITHDRAWN': {
+    kind: 'rule',
+    en: 'Rule set {ruleSet} was withdrawn; open the cycle under the rule set that replaces it.',
+    vi: 'Bộ tiêu chí {ruleSet} đã bị thu hồi; hãy mở kỳ đánh giá theo bộ tiêu chí thay thế.',
+    zh: '考核规则 {ruleSet} 已撤回；请按替代它的考核规则启动考核。',
+  },
+
+  // ── Rule sets published as data (bộ tiêu chí / 考核规则) ─────────────────────────────────────────────────────
+  'RULESET.INVALID': {
+    kind: 'validation',
+    en: 'The rule set is not usable ({count} problem(s)): {field} {problem}.',
+    vi: 'Bộ tiêu chí không dùng được ({count} lỗi): {field} {problem}.',
+    zh: '考核规则不可用（{count} 处问题）：{field} {problem}。',
+  },
+  'RULESET.ID_INVALID': {
+    kind: 'validation',
+    en: '{field} must be a rule-set id <jurisdiction>[-<name>]-<year>[.<n>], such as cn-2019.1; got "{value}".',
+    vi: '{field} phải là mã bộ tiêu chí <quốc gia>[-<tên>]-<năm>[.<n>], ví dụ cn-2019.1; nhận được "{value}".',
+    zh: '{field} 必须是 <辖区>[-<名称>]-<年度>[.<n>] 形式的考核规则编号，例如 cn-2019.1；实际为"{value}"。',
+  },
+  'RULESET.ID_MISMATCH': {
+    kind: 'validation',
+    en: 'The rule set says its id is {ruleSet}, not {expected}.',
+    vi: 'Bộ tiêu chí ghi mã {ruleSet}, không phải {expected}.',
+    zh: '考核规则的编号为 {ruleSet}，而非 {expected}。',
+  },
+  'RULESET.ROLE_NOT_ALLOWED': {
+    kind: 'forbidden',
+    en: 'The role {role} may not run {command}: rule sets are set by the organisation department and administrators.',
+    vi: 'Vai trò {role} không được thực hiện {command}: bộ tiêu chí do cơ quan tổ chức và quản trị viên ban hành.',
+    zh: '角色 {role} 无权执行 {command}：考核规则由组织部门和管理员制定。',
+  },
+  'RULESET.BUILT_IN': {
+    kind: 'conflict',
+    en: 'Rule set {ruleSet} is built into the ledger; publish a correction under a new id (such as {ruleSet}.1) that supersedes it.',
+    vi: 'Bộ tiêu chí {ruleSet} có sẵn trong sổ cái; hãy ban hành bản sửa đổi với mã mới (ví dụ {ruleSet}.1) thay thế nó.',
+    zh: '考核规则 {ruleSet} 为账本内置；请以新编号（例如 {ruleSet}.1）发布更正并声明替代它。',
+  },
+  'RULESET.ALREADY_PUBLISHED': {
+    kind: 'conflict',
+    en: 'Rule set {ruleSet} is already published; a correction is a new id that supersedes it.',
+    vi: 'Bộ tiêu chí {ruleSet} đã được ban hành; bản sửa đổi phải có mã mới thay thế nó.',
+    zh: '考核规则 {ruleSet} 已发布；更正须使用新编号并声明替代它。',
+  },
+  'RULESET.SUPERSEDES_UNKNOWN': {
+    kind: 'rule',
+    en: 'The rule set it supersedes, {ruleSet}, is neither built in nor published.',
+    vi: 'Bộ tiêu chí được thay thế, {ruleSet}, không có sẵn và chưa được ban hành.',
+    zh: '被替代的考核规则 {ruleSet} 既非内置也未发布。',
+  },
+  'RULESET.NOT_FOUND': {
+    kind: 'not-found',
+    en: 'Rule set {ruleSet} has not been published in the ledger.',
+    vi: 'Bộ tiêu chí {ruleSet} chưa được ban hành trong sổ cái.',
+    zh: '考核规则 {ruleSet} 未在账本中发布。',
+  },
+  'RULESET.ALREADY_WITHDRAWN': {
+    kind: 'conflict',
+    en: 'Rule set {ruleSet} is already withdrawn.',
+    vi: 'Bộ tiêu chí {ruleSet} đã bị thu hồi.',
+    zh: '考核规则 {ruleSet} 已撤回。',
+  },
 
   // ── Accountability cases (xem xét trách nhiệm, kỷ luật / 问责) ────────────────────────────────────────────────
   'CASE.NOT_FOUND': {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isRuleSetId } from '../appraisal/rule-set';
 import { domainError } from './domain-error';
 import { ID_PATTERN, requireId } from './validate';
 
@@ -26,6 +27,8 @@ export const STREAM_KINDS = [
   'interview',
   'appraisal',
   'case',
+  // Grading rule sets published as data (`ruleset-<id>`, libs/domain/src/rule-set); the built-in ones have no stream.
+  'ruleset',
 ] as const;
 export type StreamKind = (typeof STREAM_KINDS)[number];
 
@@ -61,6 +64,14 @@ export const appraisalStreamId = (year: number, peerGroup: string): string => {
   return `appraisal-${requireId(`${year}-${requireId(peerGroup, 'peerGroup')}`, 'peerGroup')}`;
 };
 export const caseStreamId = (caseId: string): string => `case-${requireId(caseId, 'caseId')}`;
+/**
+ * A published rule set: `ruleset-<id>`, the version's dot spelled `-v` (`cn-2019.1` → `ruleset-cn-2019-v1`). One to
+ * one: a rule-set id ends in its year or `.<n>`, never in `-v<n>`.
+ */
+export const ruleSetStreamId = (ruleSetId: string): string => {
+  if (!isRuleSetId(ruleSetId)) throw domainError('RULESET.ID_INVALID', { field: 'id', value: String(ruleSetId) });
+  return `ruleset-${ruleSetId.replace('.', '-v')}`;
+};
 /** The one stream of signed checkpoints; the name is fixed by @ledger/event-store (`CHECKPOINT_STREAM_ID`). */
 export const checkpointStreamId = (): string => 'checkpoint-ledger';
 
@@ -91,6 +102,7 @@ export const streamIds = {
   interview: interviewStreamId,
   appraisal: appraisalStreamId,
   case: caseStreamId,
+  ruleset: ruleSetStreamId,
 } as const satisfies { readonly [K in StreamKind]: (...args: never[]) => string };
 
 // ── Document numbers ────────────────────────────────────────────────────────────────────────────────────────────

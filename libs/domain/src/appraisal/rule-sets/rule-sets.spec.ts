@@ -1,5 +1,5 @@
 import { isJsonValue } from '../../shared/json';
-import { governsYear, gradeLabels, ruleSetProblems, type RuleSet } from '../rule-set';
+import { governsYear, gradeLabels, ruleSetIssues, ruleSetProblems, type RuleSet } from '../rule-set';
 import { CN_2019, RULE_SET_IDS, RULE_SETS, ruleSetById, VN_2020, VN_2026 } from './index';
 
 describe('the shipped rule sets', () => {
@@ -8,6 +8,7 @@ describe('the shipped rule sets', () => {
     expect(isJsonValue(ruleSet)).toBe(true);
     expect(JSON.parse(JSON.stringify(ruleSet))).toEqual(ruleSet);
     expect(ruleSetProblems(ruleSet)).toEqual([]);
+    expect(ruleSetIssues(JSON.parse(JSON.stringify(ruleSet)))).toEqual([]);
     expect(ruleSet.id).toBe(id);
     expect(ruleSetById(id)).toBe(ruleSet);
     for (const grade of [...ruleSet.scales.unit, ...ruleSet.scales.cadre]) expect(Object.keys(grade.labels).sort()).toEqual(['en', 'vi', 'zh']);
