@@ -13,7 +13,7 @@ export type SortedKeys = List<readonly string[]>;
 
 export const EMPTY_KEYS: SortedKeys = List();
 
-const CHUNK_MAX = 128;
+const CHUNK_MAX = 32;
 
 /** The chunk `key` belongs in: the last whose first key is ≤ key (0 when key precedes everything). */
 function chunkIndex(keys: SortedKeys, key: string): number {

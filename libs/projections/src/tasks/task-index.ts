@@ -72,20 +72,38 @@ export function viewTimelinessOn(view: TaskView, asOf: IsoDate): Timeliness {
   return timelinessOn(view.timeline as unknown as TaskEvent[], asOf);
 }
 
-type Entry = { readonly key: string; readonly bucket: string; readonly partitions: readonly string[] };
+/** Where a task's sort key sits: one (partition, bucket) per place. */
+type Slot = { readonly partition: string; readonly bucket: string; readonly key: string };
 
-function entryOf(view: TaskView): Entry {
-  const { record } = view;
-  const partitions = [`*|${record.deadline ?? NO_DEADLINE}`];
+/**
+ * A task's places in the index. The every-task partitions are bucketed by timeliness class only (`* <class>`), so
+ * a change of status alone (acknowledged, progress, completion reported, returned) leaves them as they are; the
+ * unit partitions by status and class.
+ */
+function slotsOf(record: TaskRecord): Slot[] {
+  const key = taskSortKey(record);
+  const cls = timelinessClassOf(record);
+  const bucket = `${record.status} ${cls}`;
+  const slots: Slot[] = [{ partition: `*|${record.deadline ?? NO_DEADLINE}`, bucket: `* ${cls}`, key }];
   if (record.assignment) {
-    partitions.push(`l:${record.assignment.leadUnitId}`);
-    for (const co of new Set(record.assignment.coUnitIds)) partitions.push(`c:${co}`);
+    slots.push({ partition: `l:${record.assignment.leadUnitId}`, bucket, key });
+    for (const co of new Set(record.assignment.coUnitIds)) slots.push({ partition: `c:${co}`, bucket, key });
   }
-  return { key: taskSortKey(record), bucket: `${record.status} ${timelinessClassOf(record)}`, partitions };
+  return slots;
 }
 
-function sameEntry(a: Entry, b: Entry): boolean {
-  return a.key === b.key && a.bucket === b.bucket && a.partitions.length === b.partitions.length && a.partitions.every((p, i) => p === b.partitions[i]);
+const sameSlot = (a: Slot, b: Slot) => a.partition === b.partition && a.bucket === b.bucket && a.key === b.key;
+
+/** Whether the index can see a difference between two records of a task (what `slotsOf` reads). */
+function indexedChange(before: TaskRecord, after: TaskRecord): boolean {
+  return (
+    before.status !== after.status ||
+    before.deadline !== after.deadline ||
+    before.assignment !== after.assignment ||
+    before.completion !== after.completion ||
+    before.verification !== after.verification ||
+    before.taskId !== after.taskId
+  );
 }
 
 /** Applies removals and insertions of sort keys, touching each partition's Map once. */
@@ -121,17 +139,19 @@ function withKeys(
 /** The index after `before` became `after` (same task). */
 export function reindexTask(index: TaskIndex, before: TaskView | undefined, after: TaskView): TaskIndex {
   const lastDay = after.lastDay > index.lastDay ? after.lastDay : index.lastDay;
-  const old = before === undefined ? undefined : entryOf(before);
-  const next = entryOf(after);
   let { partitions, deadlines, byDirective } = index;
-  if (old === undefined || !sameEntry(old, next)) {
-    partitions = withKeys(partitions, [
-      ...(old === undefined ? [] : old.partitions.map((partition) => ({ partition, bucket: old.bucket, key: old.key, add: false }))),
-      ...next.partitions.map((partition) => ({ partition, bucket: next.bucket, key: next.key, add: true })),
-    ]);
-    for (const p of [...(old?.partitions.slice(0, 1) ?? []), next.partitions[0]]) {
-      const deadline = p.slice(2);
-      deadlines = partitions.has(p) ? insertKey(deadlines, deadline) : removeKey(deadlines, deadline);
+  if (before === undefined || indexedChange(before.record, after.record)) {
+    const old = before === undefined ? [] : slotsOf(before.record);
+    const next = slotsOf(after.record);
+    const removed = old.filter((slot) => !next.some((n) => sameSlot(n, slot)));
+    const added = next.filter((slot) => !old.some((o) => sameSlot(o, slot)));
+    if (removed.length > 0 || added.length > 0) {
+      partitions = withKeys(partitions, [...removed.map((slot) => ({ ...slot, add: false })), ...added.map((slot) => ({ ...slot, add: true }))]);
+      for (const slot of [...removed, ...added]) {
+        if (!slot.partition.startsWith('*|')) continue;
+        const deadline = slot.partition.slice(2);
+        deadlines = partitions.has(slot.partition) ? insertKey(deadlines, deadline) : removeKey(deadlines, deadline);
+      }
     }
   }
   const directiveId = after.record.directiveId;
@@ -229,7 +249,9 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
   const hi = dated ? minOf(spec.deadlineTo === undefined ? undefined : `${spec.deadlineTo}\u0001`, NO_DEADLINE) : undefined;
   // Timeliness from the buckets when no task has an event after asOf; otherwise judged per candidate.
   const bucketTimeliness = spec.timeliness !== undefined && spec.asOf >= index.lastDay;
-  const perCandidate = spec.accept !== undefined || (spec.timeliness !== undefined && !bucketTimeliness);
+  // The every-task partitions do not split by status: a status filter without units is checked per candidate.
+  const statusPerCandidate = spec.units === null && spec.status !== undefined;
+  const perCandidate = spec.accept !== undefined || (spec.timeliness !== undefined && !bucketTimeliness) || statusPerCandidate;
 
   // Groups of sequences, disjoint and in list order: one per deadline walked (every task), or one for the units.
   const sequencesOf = (names: ReadonlyArray<{ name: string; co: boolean }>): Sequence[] => {
@@ -241,7 +263,7 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
         const space = bucket.indexOf(' ');
         const status = bucket.slice(0, space);
         const cls = bucket.slice(space + 1);
-        if (spec.status !== undefined && status !== spec.status) continue;
+        if (spec.status !== undefined && status !== '*' && status !== spec.status) continue;
         let [sLo, sHi] = [lo, hi];
         if (bucketTimeliness && cls !== spec.timeliness) {
           if (cls !== 'open') continue;
@@ -272,6 +294,7 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
   }
 
   const check = (view: TaskView): boolean =>
+    (!statusPerCandidate || view.record.status === spec.status) &&
     (spec.accept === undefined || spec.accept(view)) && (spec.timeliness === undefined || bucketTimeliness || viewTimelinessOn(view, spec.asOf) === spec.timeliness);
 
   if (perCandidate) {
