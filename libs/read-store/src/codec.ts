@@ -176,22 +176,25 @@ export function decodeModel<Model>(initial: Model, documents: Iterable<ModelDocu
  * intervals, not per event.
  */
 export function diffModels(before: unknown, after: unknown): DocumentChange[] {
-  if (before === after) return [];
-  const changes: DocumentChange[] = [];
+  return [...changesBetween(before, after)];
+}
+
+/** `diffModels` one document at a time, so a large flush can give the event loop a turn between documents. */
+export function* changesBetween(before: unknown, after: unknown): Generator<DocumentChange> {
+  if (before === after) return;
   const previous = new globalThis.Map(fieldsOf(before));
   for (const [collection, value] of fieldsOf(after)) {
     const old = previous.get(collection);
     if (old === value) continue;
     if (isSplit(value) && isSplit(old)) {
       for (const [key, item] of value) {
-        if (old.get(key) !== item) changes.push({ collection, key: docKey(key, collection), doc: text(item) });
+        if (old.get(key) !== item) yield { collection, key: docKey(key, collection), doc: text(item) };
       }
-      for (const key of old.keys()) if (!value.has(key)) changes.push({ collection, key: docKey(key, collection), doc: null });
+      for (const key of old.keys()) if (!value.has(key)) yield { collection, key: docKey(key, collection), doc: null };
     } else if (isSplit(value)) {
-      for (const [key, item] of value) changes.push({ collection, key: docKey(key, collection), doc: text(item) });
+      for (const [key, item] of value) yield { collection, key: docKey(key, collection), doc: text(item) };
     } else {
-      changes.push({ collection, key: WHOLE, doc: text(value) });
+      yield { collection, key: WHOLE, doc: text(value) };
     }
   }
-  return changes;
 }

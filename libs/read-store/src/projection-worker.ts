@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RecordedEvent } from '@ledger/event-store';
-import { decodeModel, diffModels, encodeModel } from './codec';
+import { changesBetween, decodeModel, encodeModel, type DocumentChange } from './codec';
 import type { Lease, ReadModelStore } from './port';
 
 /** What the worker folds: the shape of `Projection` in @ledger/projections (structural, so this lib stays generic). */
@@ -83,6 +83,9 @@ export interface ProjectionStatus {
   readonly position: number | null;
   readonly flushedPosition: number | null;
 }
+
+const YIELD_EVERY_BYTES = 1 << 20;
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const silent: WorkerLogger = { log: () => undefined, warn: () => undefined };
 
@@ -202,7 +205,18 @@ export class ProjectionWorker {
 
   private async flush(state: Owned): Promise<void> {
     if (state.position === state.flushedPosition) return;
-    const changes = diffModels(state.flushedModel, state.model);
+    // Encoding is synchronous work proportional to what changed: in a process that also serves requests (the API in
+    // embedded mode), give the event loop a turn every few hundred documents.
+    const changes: DocumentChange[] = [];
+    let bytes = 0;
+    for (const change of changesBetween(state.flushedModel, state.model)) {
+      changes.push(change);
+      bytes += change.doc?.length ?? 0;
+      if (bytes > YIELD_EVERY_BYTES) {
+        bytes = 0;
+        await yieldToEventLoop();
+      }
+    }
     const ok = await this.options.store.flush(state.lease, {
       expectedPosition: state.flushedPosition,
       position: state.position,

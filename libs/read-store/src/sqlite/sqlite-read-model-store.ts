@@ -35,6 +35,9 @@ function ddl(t: { checkpoint: string; document: string }): string {
     ) STRICT, WITHOUT ROWID;`;
 }
 
+/** Documents written between two turns of the event loop in a large flush. */
+const SLICE = 500;
+
 type CheckpointRow = { projection: string; position: number; event_id: string | null; definition: string; updated_at: string; owner: string | null; lease_expires_at: number | null };
 
 const toCheckpoint = (row: CheckpointRow): ProjectionCheckpoint => ({
@@ -119,6 +122,9 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async flush(lease: Lease, request: FlushRequest): Promise<boolean> {
+    // node:sqlite is synchronous: a large flush (a worker catching up) is written in slices, each inside the one
+    // transaction, with the event loop's turn in between. Only this process's worker writes on this connection.
+    if (request.changes.length > SLICE) return this.flushInSlices(lease, request);
     return this.transaction(true, () => {
       const cas = this.stmt(
         `UPDATE ${TABLES.live.checkpoint} SET position = ?, event_id = ?, definition = ?, updated_at = ?, lease_expires_at = ? WHERE projection = ? AND position = ? AND owner = ?`,
@@ -134,6 +140,34 @@ export class SqliteReadModelStore implements ReadModelStore {
       }
       return true;
     });
+  }
+
+  private async flushInSlices(lease: Lease, request: FlushRequest): Promise<boolean> {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const cas = this.stmt(
+        `UPDATE ${TABLES.live.checkpoint} SET position = ?, event_id = ?, definition = ?, updated_at = ?, lease_expires_at = ? WHERE projection = ? AND position = ? AND owner = ?`,
+      ).run(request.position, request.eventId, request.definition, this.stamp(), this.now() + this.leaseMs, lease.projection, request.expectedPosition, lease.owner);
+      if (Number(cas.changes) !== 1) {
+        this.db.exec('ROLLBACK');
+        return false;
+      }
+      const upsert = this.stmt(
+        `INSERT INTO ${TABLES.live.document} (projection, collection, doc_key, doc, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT (projection, collection, doc_key) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
+      );
+      const remove = this.stmt(`DELETE FROM ${TABLES.live.document} WHERE projection = ? AND collection = ? AND doc_key = ?`);
+      for (let i = 0; i < request.changes.length; i++) {
+        const change = request.changes[i];
+        if (change.doc === null) remove.run(lease.projection, change.collection, change.key);
+        else upsert.run(lease.projection, change.collection, change.key, change.doc, request.position);
+        if (i % SLICE === SLICE - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      this.db.exec('COMMIT');
+      return true;
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   async reset(lease: Lease, definition: string): Promise<boolean> {

@@ -104,6 +104,18 @@ export function readModelStoreContract(name: string, harness: () => Promise<Read
         ]);
       });
 
+      it('writes a large flush (thousands of documents, written in slices) whole, or refuses it whole', async () => {
+        const store = await open();
+        const lease = (await store.acquire('p', 'w1'))!;
+        await store.reset(lease, 'p@1');
+        const changes = Array.from({ length: 2345 }, (_, i) => ({ collection: 'c', key: `k${String(i).padStart(5, '0')}`, doc: String(i) }));
+        expect(await store.flush(lease, { expectedPosition: 0, position: 9, eventId: 'e-9', definition: 'p@1', changes })).toBe(true);
+        expect(await store.flush(lease, { expectedPosition: 0, position: 10, eventId: 'e-10', definition: 'p@1', changes: changes.map((c) => ({ ...c, doc: 'x' })) })).toBe(false);
+        const snapshot = await store.load('p');
+        expect(snapshot.checkpoint!.position).toBe(9);
+        expect(snapshot.documents).toEqual(changes);
+      });
+
       it('refuses a flush whose expected position is not the checkpoint (a redelivered batch writes nothing)', async () => {
         const store = await open();
         const lease = (await store.acquire('p', 'w1'))!;
