@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AppraisalsModule } from './appraisals/appraisals';
+import { RuleSetsModule } from './rule-sets/rule-sets';
 import { AuditModule } from './audit/audit.module';
 import { CasesModule } from './cases/cases';
 import { InspectionsModule } from './inspections/inspections.controller';
@@ -38,6 +39,7 @@ import { WebModule } from './web/web.module';
     ObjectivesModule,
     InspectionsModule,
     AppraisalsModule,
+    RuleSetsModule,
     CasesModule,
     KeysModule,
     AuditQueriesModule,

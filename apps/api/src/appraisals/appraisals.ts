@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Module, Param, Post, UseInterceptors }
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { appraisalDecider, appraisalStreamId, domainError, RULE_SET_IDS, type AppraisalCommand, type AppraisalState } from '@ledger/domain';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { appraisalDecider, appraisalStreamId, domainError, RULE_SET_ID_PATTERN, RULE_SET_IDS, type AppraisalCommand, type AppraisalState } from '@ledger/domain';
 import { appraisalFactsOf, cadreAppraisal, unitAppraisal } from '@ledger/projections';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -14,6 +14,7 @@ import { Ctx, type CommandContext } from '../shared/command-context';
 import { EntityId, EntityIdList, Text } from '../shared/dto';
 import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { onRecord, recordRepresentation, requireApprovingSignOff, viewOr404 } from '../shared/record-commands';
+import { RuleSetRegistry } from '../rule-sets/rule-sets';
 
 /** Appraisal cycles (đánh giá, xếp loại / 考核): open → scored → moderated → approved → published → appealed → final. */
 export class OpenCycleRequestDto {
@@ -30,8 +31,10 @@ export class OpenCycleRequestDto {
   @EntityId({ example: 'city' })
   ownerUnitId!: string;
 
-  @ApiProperty({ enum: RULE_SET_IDS, example: 'cn-2019' })
-  @IsIn(RULE_SET_IDS)
+  @ApiProperty({ example: 'cn-hengyang-2018', description: `A rule set the ledger knows: built in (${RULE_SET_IDS.join(', ')}) or published (GET /v1/rule-sets). The cycle records it whole, with its canonical hash.` })
+  @IsString()
+  @MaxLength(100)
+  @Matches(RULE_SET_ID_PATTERN)
   ruleSetId!: string;
 
   @EntityIdList({ example: ['zx', 'sg', 'zh', 'hn', 'hd'] })
@@ -119,9 +122,12 @@ function streamOf(cycleId: string): string {
 
 @CommandHandler(AppraisalCommandMessage)
 export class AppraisalCommandHandler implements ICommandHandler<AppraisalCommandMessage> {
-  constructor(private readonly runner: CommandRunner) {}
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly ruleSets: RuleSetRegistry,
+  ) {}
 
-  execute({ cycleId, request, ctx }: AppraisalCommandMessage): Promise<CommandAccepted> {
+  async execute({ cycleId, request, ctx }: AppraisalCommandMessage): Promise<CommandAccepted> {
     const owner = (state: AppraisalState) => (state.status === 'none' ? null : state.ownerUnitId);
     const streamId = streamOf(cycleId);
     const run = (commandType: AppraisalCommand['type'], build: (state: AppraisalState, e: Envelope) => AppraisalCommand, target = owner, creates = false) =>
@@ -130,7 +136,9 @@ export class AppraisalCommandHandler implements ICommandHandler<AppraisalCommand
     switch (request.use) {
       case 'open': {
         const b = request.body;
-        return run('OpenAppraisalCycle', (_s, e) => ({ type: 'OpenAppraisalCycle', ...e, ...id, year: b.year, peerGroup: b.peerGroup, ownerUnitId: b.ownerUnitId, ruleSetId: b.ruleSetId, unitIds: b.unitIds }), () => b.ownerUnitId, true);
+        // The rule set the cycle names, as data: built in, or published in the ledger (read from the log).
+        const entry = await this.ruleSets.find(b.ruleSetId);
+        return run('OpenAppraisalCycle', (_s, e) => ({ type: 'OpenAppraisalCycle', ...e, ...id, year: b.year, peerGroup: b.peerGroup, ownerUnitId: b.ownerUnitId, ruleSetId: b.ruleSetId, unitIds: b.unitIds, ruleSet: entry?.ruleSet ?? null, ruleSetWithdrawn: entry?.status === 'withdrawn' }), () => b.ownerUnitId, true);
       }
       case 'score':
         // The facts come from the appraisal read model, never from the client.
@@ -264,5 +272,5 @@ export class AppraisalsController {
   }
 }
 
-@Module({ controllers: [AppraisalsController], providers: [AppraisalCommandHandler, QueryContext] })
+@Module({ controllers: [AppraisalsController], providers: [AppraisalCommandHandler, QueryContext, RuleSetRegistry] })
 export class AppraisalsModule {}

@@ -32,7 +32,8 @@ const PUBLISHED = new Set(['published', 'appealed', 'final']);
 export function appraisalReportView(ctx: ReportContext, cycle: RecordView<AppraisalRecord>): AppraisalReportView {
   const { models, scope } = ctx;
   const record = cycle.record;
-  const ruleSet = ruleSetById(record.ruleSetId);
+  // The rule set the cycle recorded (a published one is known to no code registry); older records name a built-in one.
+  const ruleSet = record.ruleSet ?? ruleSetById(record.ruleSetId);
   const inForce = (unitId: string) => record.grades.find((entry) => entry.unitId === unitId)?.grade ?? null;
   const units = record.unitIds.map((unitId) => {
     const result = record.results.find((score) => score.unitId === unitId) ?? null;

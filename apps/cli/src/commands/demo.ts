@@ -14,7 +14,8 @@ import { createLedgerApp } from '../../../api/src/bootstrap';
 import { DEADLINE_TICKER, type Ticker } from '../../../api/src/deadlines/ticker';
 import { CLOCK, STORE_CONFIG } from '../../../api/src/infrastructure/ledger-store.module';
 import { API_CONFIG, apiConfigFromEnv } from '../../../api/src/shared/api-config';
-import { loadHengyang2018, type Role, type ScenarioResponse } from '../demo/hengyang-2018';
+import { CN_HENGYANG_2018 } from '../demo/cn-hengyang-2018';
+import { APPRAISAL_CYCLE, appraiseHengyang2018, loadHengyang2018, type Role, type ScenarioDriver, type ScenarioResponse } from '../demo/hengyang-2018';
 
 /** What `ledger demo` loaded, as the API reports it afterwards. */
 export interface DemoSummary {
@@ -22,6 +23,14 @@ export interface DemoSummary {
   readonly tasks: number;
   readonly objectives: Array<{ unitId: string; outcome: string | null }>;
   readonly referrals: Array<{ caseId: string; subjectUnitId: string; objectiveId: string | null; persons: string[] }>;
+  /** The 2018 appraisal of the districts and counties, as published. */
+  readonly appraisal: {
+    cycleId: string;
+    status: string;
+    ruleSetId: string;
+    ruleSetHash: string | null;
+    grades: Array<{ unitId: string; score: number | null; proposedGrade: string | null; grade: string }>;
+  };
 }
 
 export class LedgerNotEmptyError extends Error {
@@ -91,28 +100,46 @@ export async function loadDemo(config: StoreConfig, log: (line: string) => void 
       return r;
     };
 
-    await loadHengyang2018(
-      {
-        at: (instant) => clock.set(instant),
-        user: async (id: string, role: Role, unitId: string, name: string) => {
-          if (tokens.has(id)) return id;
-          await must(call('admin', 'POST', '/v1/users', { id, displayName: name, role, unitId }), `user ${id}`);
-          tokens.set(id, (await must(call('admin', 'POST', `/v1/users/${id}/tokens`, { label: 'demo' }), `token ${id}`)).body.token);
-          return id;
-        },
-        post: (who, path, body) => call(who, 'POST', path, body ?? {}),
-        tick: () => ticker.fire(),
+    const driver: ScenarioDriver = {
+      at: (instant) => clock.set(instant),
+      user: async (id: string, role: Role, unitId: string, name: string) => {
+        if (tokens.has(id)) return id;
+        await must(call('admin', 'POST', '/v1/users', { id, displayName: name, role, unitId }), `user ${id}`);
+        tokens.set(id, (await must(call('admin', 'POST', `/v1/users/${id}/tokens`, { label: 'demo' }), `token ${id}`)).body.token);
+        return id;
       },
-      log,
-    );
+      post: (who, path, body) => call(who, 'POST', path, body ?? {}),
+      tick: () => ticker.fire(),
+    };
+    const cast = await loadHengyang2018(driver, log);
+    // The year's results feed the annual appraisal: its rule set published as data, then the cycle to publication.
+    await appraiseHengyang2018(driver, cast, CN_HENGYANG_2018, log);
 
     const units = (await must(call('admin', 'GET', '/v1/units'), 'units')).body.items.length as number;
     const tasks = (await must(call('admin', 'GET', '/v1/tasks?pageSize=1'), 'tasks')).body.total as number;
     const dashboard = (await must(call('admin', 'GET', '/v1/objectives/dashboard?year=2018&asOf=2018-12-31'), 'objectives')).body.items as Array<{ unitId: string; outcome: string | null }>;
     const cases = (await must(call('admin', 'GET', '/v1/cases'), 'cases')).body.items as Array<{ caseId: string; subjectUnitId: string; objectiveId: string | null; referral: { subject: { persons: Array<{ name: string }> } } }>;
+    const cycle = (await must(call('admin', 'GET', `/v1/appraisals/${APPRAISAL_CYCLE}`), 'appraisal')).body as {
+      cycleId: string;
+      status: string;
+      ruleSetId: string;
+      ruleSetHash: string | null;
+      results: Array<{ unitId: string; score: number | null; proposedGrade: string }>;
+      grades: Array<{ unitId: string; grade: string }>;
+    };
     return {
       units,
       tasks,
+      appraisal: {
+        cycleId: cycle.cycleId,
+        status: cycle.status,
+        ruleSetId: cycle.ruleSetId,
+        ruleSetHash: cycle.ruleSetHash,
+        grades: cycle.grades.map(({ unitId, grade }) => {
+          const result = cycle.results.find((entry) => entry.unitId === unitId);
+          return { unitId, score: result?.score ?? null, proposedGrade: result?.proposedGrade ?? null, grade };
+        }),
+      },
       objectives: dashboard.map(({ unitId, outcome }) => ({ unitId, outcome })),
       referrals: cases.map((c) => ({ caseId: c.caseId, subjectUnitId: c.subjectUnitId, objectiveId: c.objectiveId, persons: c.referral.subject.persons.map((p) => p.name) })),
     };
@@ -134,6 +161,9 @@ export function registerDemoCommand(program: Command): void {
         console.log(`Loaded the Hengyang 2018 year: ${summary.units} units, ${summary.tasks} tasks, ${summary.objectives.length} objectives`);
         console.log(`Objectives at year close: ${summary.objectives.map((o) => `${o.unitId} ${o.outcome ?? 'open'}`).join(', ')}`);
         for (const r of summary.referrals) console.log(`Referral ${r.caseId}: ${r.subjectUnitId} (objective ${r.objectiveId}), naming ${r.persons.join(', ')}`);
+        const a = summary.appraisal;
+        console.log(`Appraisal ${a.cycleId} (${a.status}, rule set ${a.ruleSetId}): ${a.grades.map((g) => `${g.unitId} ${g.score ?? '-'} ${g.grade}`).join(', ')}`);
+        console.log(`Annual appraisal report: GET /v1/reports/appraisal/2018/districts.pdf?lang=zh (an appraiser's, auditor's or administrator's token)`);
       } catch (error) {
         if (!(error instanceof LedgerNotEmptyError)) throw error;
         console.error(`ledger demo: ${error.message}`);

@@ -25,6 +25,9 @@ export interface ScenarioDriver {
 }
 
 export const DOCNO = 'DEMO-衡督〔2018〕1号';
+/** The 2018 appraisal of the five districts and counties (`appraiseHengyang2018`). */
+export const APPRAISAL_PEER_GROUP = 'districts';
+export const APPRAISAL_CYCLE = `2018-${APPRAISAL_PEER_GROUP}`;
 export const UNITS = ['zx', 'sg', 'zh', 'hn', 'hd'] as const;
 export type Unit = (typeof UNITS)[number];
 export const HEADS: Record<Unit, { name: string; postTitle: string }> = {
@@ -70,18 +73,19 @@ export async function loadHengyang2018(d: ScenarioDriver, log: (line: string) =>
     log(`${instant.slice(0, 10)}  ${what}`);
   };
   await step(hengyang('2018-01-02'), 'units and heads');
-  const units: Array<[string, string, string, string | null, string]> = [
-    ['city', 'Hengyang Municipal Government', '衡阳市人民政府', null, 'city'],
-    ['insp', 'Municipal Inspection and Supervision Office', '市政府督查室', 'city', 'office'],
-    ['disc', 'Municipal Discipline Inspection and Supervision Commission', '市纪委监委', 'city', 'commission'],
-    ['land', 'Municipal Natural Resources Bureau', '市自然资源和规划局', 'city', 'department'],
-    ['zx', 'Zhengxiang District', '蒸湘区', 'city', 'district'],
-    ['sg', 'Shigu District', '石鼓区', 'city', 'district'],
-    ['zh', 'Zhuhui District', '珠晖区', 'city', 'district'],
-    ['hn', 'Hengnan County', '衡南县', 'city', 'county'],
-    ['hd', 'Hengdong County', '衡东县', 'city', 'county'],
+  // Names in every working language (en / vi / zh), so each language of the dashboard shows them in its own.
+  const units: Array<[string, string, string, string, string | null, string]> = [
+    ['city', 'Hengyang Municipal Government', 'Ủy ban nhân dân thành phố Hành Dương', '衡阳市人民政府', null, 'city'],
+    ['insp', 'Municipal Inspection and Supervision Office', 'Phòng Thanh tra, giám sát thành phố', '市政府督查室', 'city', 'office'],
+    ['disc', 'Municipal Discipline Inspection and Supervision Commission', 'Ủy ban Kiểm tra kỷ luật và Giám sát thành phố', '市纪委监委', 'city', 'commission'],
+    ['land', 'Municipal Natural Resources Bureau', 'Sở Tài nguyên thiên nhiên và Quy hoạch thành phố', '市自然资源和规划局', 'city', 'department'],
+    ['zx', 'Zhengxiang District', 'Quận Chưng Tương', '蒸湘区', 'city', 'district'],
+    ['sg', 'Shigu District', 'Quận Thạch Cổ', '石鼓区', 'city', 'district'],
+    ['zh', 'Zhuhui District', 'Quận Châu Huy', '珠晖区', 'city', 'district'],
+    ['hn', 'Hengnan County', 'Huyện Hành Nam', '衡南县', 'city', 'county'],
+    ['hd', 'Hengdong County', 'Huyện Hành Đông', '衡东县', 'city', 'county'],
   ];
-  for (const [unitId, en, zh, parentId, kind] of units) await ok(d.post('admin', '/v1/units', { unitId, names: { en, zh }, kind, parentId }), `unit ${unitId}`);
+  for (const [unitId, en, vi, zh, parentId, kind] of units) await ok(d.post('admin', '/v1/units', { unitId, names: { en, vi, zh }, kind, parentId }), `unit ${unitId}`);
   const heads: Array<[string, string, string, string]> = [
     ['city', 'p-mayor', 'Mayor', 'Mayor of Hengyang'],
     ['insp', 'p-director-of-inspection', 'Director of Inspection', 'Director'],
@@ -234,4 +238,29 @@ export async function loadHengyang2018(d: ScenarioDriver, log: (line: string) =>
   for (const u of UNITS) await ok(d.post(cast.personnel, `/v1/objectives/${objectiveId(u)}/evaluation`, { basis: 'year_close' }), `year close ${u}`);
   await d.tick();
   return cast;
+}
+
+/**
+ * January 2019: the organisation department publishes the 2018 rule set (data, `POST /v1/rule-sets`), then runs the
+ * 2018 appraisal of the five districts and counties on it: opened, scored from the facts the ledger holds (the
+ * client sends none), moderated (the 优秀 quota), approved with the Mayor's sign-off, published. Runs after
+ * `loadHengyang2018`, once the referral process manager has run at year close.
+ */
+export async function appraiseHengyang2018(d: ScenarioDriver, cast: Cast, ruleSet: object, log: (line: string) => void = () => undefined): Promise<void> {
+  const step = async (instant: string, what: string) => {
+    await d.at(instant);
+    log(`${instant.slice(0, 10)}  ${what}`);
+  };
+  await step(hengyang('2019-01-03'), 'the organisation department publishes the 2018 appraisal rule set (data)');
+  await ok(d.post(cast.personnel, '/v1/rule-sets', ruleSet), 'rule set');
+  await step(hengyang('2019-01-07'), 'the 2018 appraisal of the districts and counties: opened and scored');
+  await ok(d.post(cast.personnel, '/v1/appraisals', { year: 2018, peerGroup: APPRAISAL_PEER_GROUP, ownerUnitId: 'city', ruleSetId: (ruleSet as { id: string }).id, unitIds: [...UNITS] }), 'open cycle');
+  await ok(d.post(cast.personnel, `/v1/appraisals/${APPRAISAL_CYCLE}/scoring`), 'scoring');
+  await step(hengyang('2019-01-10'), 'moderated (the 优秀 quota)');
+  await ok(d.post(cast.personnel, `/v1/appraisals/${APPRAISAL_CYCLE}/moderation`, {}), 'moderation');
+  await step(hengyang('2019-01-15'), 'approved with the Mayor\'s sign-off');
+  const signOff = await ok(d.post(cast.mayor, '/v1/signoffs', { record: { streamId: `appraisal-${APPRAISAL_CYCLE}` }, decision: 'approve', comment: 'Approved by the municipal appraisal committee' }), 'sign-off');
+  await ok(d.post(cast.mayor, `/v1/appraisals/${APPRAISAL_CYCLE}/approval`, { signOffId: signOff.body.id }), 'approval');
+  await step(hengyang('2019-01-18'), 'published');
+  await ok(d.post(cast.personnel, `/v1/appraisals/${APPRAISAL_CYCLE}/publication`), 'publication');
 }

@@ -205,7 +205,9 @@ export function cadreAppraisal(models: LedgerReadModels, personId: string, year:
     year,
     posts: posts.map(({ unit, tenure }) => {
       const appraisal = unitAppraisal(models, unit.unitId, year);
-      const ruleSet = appraisal.ruleSetId === null ? null : ruleSetById(appraisal.ruleSetId);
+      // The rule set the cycle recorded (published ones are known to no code registry); older records name a built-in one.
+      const recorded = cycleCovering(models, unit.unitId, year)?.record.ruleSet ?? null;
+      const ruleSet = recorded ?? (appraisal.ruleSetId === null ? null : ruleSetById(appraisal.ruleSetId));
       const unitGrade = appraisal.finalGrade ?? appraisal.proposedGrade;
       return {
         unitId: unit.unitId,
