@@ -158,6 +158,29 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     await expectText(page.getByRole('navigation').first(), /Directives and tasks/);
   });
 
+  it('shows the server\'s validation error in Vietnamese beside its field, and names people in the timeline', async () => {
+    await setLanguage('vi');
+    const form = page.getByTestId('progress-form');
+    await form.locator('[name=percent]').fill('150');
+    await form.locator('[name=narrative]').fill('Vượt kế hoạch');
+    await form.getByRole('button', { name: 'Gửi' }).click();
+    const error = form.locator('.field-error[data-field=percent]');
+    await expectText(error, /^percent không được lớn hơn 100\.$/);
+    expect(await form.locator('[name=percent]').getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, '14-task-validation-error-vi');
+    // A known head is shown as "name (post title, unit)", the id kept in the title attribute.
+    const named = await page.getByTestId('timeline').locator('[data-person]').evaluateAll((els) =>
+      els.map((el) => ({ id: el.getAttribute('title'), text: (el as unknown as { textContent: string }).textContent })),
+    );
+    expect(named.length).toBeGreaterThan(0);
+    for (const { id, text } of named) {
+      expect(id).toMatch(/^p-/);
+      expect(text).not.toContain(id);
+      expect(text).toMatch(/\(.+, .+\)$/);
+    }
+    await setLanguage('en');
+  });
+
   it('works on a narrow screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${ledger.baseUrl}/#/tasks/t4-zh`);
@@ -208,6 +231,47 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     const drawn = await page.getByTestId('chart-pace').evaluate((canvas) => (canvas as unknown as { width: number }).width > 0);
     expect(drawn).toBe(true);
     await screenshot(page, '08-objectives');
+  });
+
+  it('fits the objectives table within its card at 1280 px', async () => {
+    const wrap = page.getByTestId('objectives-table').locator('xpath=..');
+    const [scrollWidth, clientWidth] = await wrap.evaluate((el) => [(el as unknown as { scrollWidth: number }).scrollWidth, (el as unknown as { clientWidth: number }).clientWidth]);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+  });
+
+  it('shows a directive with its document number, issuer, meeting, text and its tasks, in three languages', async () => {
+    await page.goto(`${ledger.baseUrl}/#/tasks`);
+    const link = page.getByTestId('directive-link').first();
+    await link.waitFor();
+    const documentNumber = await link.innerText();
+    await link.click();
+    const directivePage = page.getByTestId('directive-page');
+    await directivePage.waitFor();
+    expect(await page.getByTestId('document-number').innerText()).toBe(documentNumber);
+    const issuer = page.getByTestId('issuer').locator('.person');
+    expect(await issuer.getAttribute('title')).toMatch(/^p-/);
+    await expectText(issuer, /^Mayor.*\(.+, Hengyang Municipal Government\)$/);
+    expect((await page.getByTestId('directive-text').innerText()).length).toBeGreaterThan(10);
+    const rows = page.getByTestId('directive-tasks').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThan(0);
+    await expectText(rows.first(), /(Assigned|Acknowledged|In progress|Completion reported|Verified|Returned|Overdue|On time|Late)/);
+    await screenshot(page, 'directive-en');
+    await setLanguage('vi');
+    await expectText(page.getByTestId('directive-facts'), /Số văn bản/);
+    await screenshot(page, 'directive-vi');
+    await setLanguage('zh');
+    await expectText(page.getByTestId('directive-facts'), /文号/);
+    await expectText(page.getByTestId('directive-tasks'), /第一责任人/);
+    await screenshot(page, 'directive-zh');
+    await setLanguage('en');
+    // From a task of the directive, back to its page.
+    await rows.first().getByRole('link').click();
+    await page.getByTestId('five-clear').waitFor();
+    const back = page.getByTestId('task-directive-link');
+    await expectText(back, new RegExp(documentNumber.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await back.click();
+    await directivePage.waitFor();
   });
 
   it('approves the 2019 district grades with a sign-off (a leader who did not prepare them)', async () => {

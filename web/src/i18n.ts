@@ -42,6 +42,10 @@ const en = {
   publishedOn: 'Published on',
   meeting: 'Meeting',
   issuer: 'Issuer',
+  kind: 'Kind',
+  amendments: 'Amendments',
+  directiveText: 'Text of the directive',
+  openDirective: 'Open the directive',
   tasks: 'Tasks',
   task: 'Task',
   title: 'Title',
@@ -212,6 +216,10 @@ const vi: Dictionary = {
   publishedOn: 'Ngày công bố',
   meeting: 'Cuộc họp',
   issuer: 'Người ban hành',
+  kind: 'Loại văn bản',
+  amendments: 'Số lần sửa đổi',
+  directiveText: 'Nội dung chỉ đạo',
+  openDirective: 'Mở chỉ đạo',
   tasks: 'Nhiệm vụ',
   task: 'Nhiệm vụ',
   title: 'Tiêu đề',
@@ -379,6 +387,10 @@ const zh: Dictionary = {
   publishedOn: '通报日期',
   meeting: '会议',
   issuer: '签发人',
+  kind: '文种',
+  amendments: '修改次数',
+  directiveText: '指示正文',
+  openDirective: '查看指示',
   tasks: '督办事项',
   task: '督办事项',
   title: '标题',
@@ -622,6 +634,16 @@ export const CHANNELS: Record<string, Labels> = {
 };
 
 /** A label in the language, or the code itself when the table has none. */
+/** Kinds of directive (DOMAIN.md: kết luận / 结论, kế hoạch / 方案, thông báo / 通知, chỉ thị / 指示) and its statuses. */
+export const DIRECTIVE_KIND: Record<string, Labels> = {
+  conclusion: { en: 'Conclusion', vi: 'Kết luận', zh: '结论' },
+  plan: { en: 'Plan', vi: 'Kế hoạch', zh: '方案' },
+  notice: { en: 'Notice', vi: 'Thông báo', zh: '通知' },
+  directive: { en: 'Directive', vi: 'Chỉ thị', zh: '指示' },
+  'status:issued': { en: 'Issued', vi: 'Đã ban hành', zh: '已签发' },
+  'status:withdrawn': { en: 'Withdrawn', vi: 'Đã thu hồi', zh: '已撤回' },
+};
+
 export function label(table: Record<string, Labels>, code: string | null | undefined, lang: Lang): string {
   if (code == null) return '—';
   return table[code]?.[lang] ?? code;

@@ -5,6 +5,7 @@ import { Api, type Me } from './api';
 import { LANGUAGE_NAMES, LANGUAGES, MESSAGES, storedLanguage, type Lang } from './i18n';
 import { AppraisalPage } from './pages/appraisal';
 import { AuditPage } from './pages/audit';
+import { DirectivePage } from './pages/directive';
 import { DisciplinePage } from './pages/discipline';
 import { ObjectivesPage } from './pages/objectives';
 import { ReportsPage } from './pages/reports';
@@ -107,11 +108,14 @@ function Shell({ session, onLang, onSignOut }: { session: Session; onLang: (l: L
     if (first.current) first.current = false;
     else main.current?.focus();
   }, [route.join('/')]);
-  const allowed = pages.some((p) => p.path === page);
+  // A directive's page belongs with the tasks (#/directives/<id>), for whoever may read the tasks.
+  const allowed = pages.some((p) => p.path === page || (page === 'directives' && p.path === 'tasks'));
   let content;
   if (!allowed) content = <p role="alert">{t.notAllowed}</p>;
   else if (page === 'tasks' && rest[0]) content = <TaskPage taskId={rest[0]} />;
   else if (page === 'tasks') content = <TasksPage />;
+  else if (page === 'directives' && rest[0]) content = <DirectivePage directiveId={rest[0]} />;
+  else if (page === 'directives') content = <TasksPage />;
   else if (page === 'objectives') content = <ObjectivesPage />;
   else if (page === 'appraisal') content = <AppraisalPage cycleId={rest[0]} />;
   else if (page === 'discipline') content = <DisciplinePage />;
@@ -128,7 +132,7 @@ function Shell({ session, onLang, onSignOut }: { session: Session; onLang: (l: L
           <ul>
             {pages.map((p) => (
               <li>
-                <a href={`#/${p.path}`} aria-current={p.path === page ? 'page' : undefined}>
+                <a href={`#/${p.path}`} aria-current={p.path === page || (p.path === 'tasks' && page === 'directives') ? 'page' : undefined}>
                   {t[p.key]}
                 </a>
               </li>

@@ -19,6 +19,7 @@ export interface UnitView {
   readonly kind: string;
   readonly parentId: string | null;
   readonly status: string;
+  readonly currentHead?: { readonly personId: string; readonly name: string; readonly postTitle: string } | null;
 }
 
 export const SessionContext = createContext<Session | null>(null);
@@ -248,4 +249,65 @@ export function DownloadButton(props: { path: string; fileName: string; label: s
       <ErrorNote error={error} />
     </span>
   );
+}
+
+/** A person the page can name: from the units' heads in post and from event data (`responsible`, `issuer`, …). */
+export interface PersonView {
+  readonly personId: string;
+  readonly name: string;
+  readonly postTitle?: string;
+  readonly unitId?: string;
+}
+
+export type People = ReadonlyMap<string, PersonView>;
+
+/**
+ * Everyone named in `sources` (objects carrying `personId` and `name`, at any depth, e.g. a task's `responsible`
+ * or a directive's `issuer`) and the heads in post of the session's units.
+ */
+export function collectPeople(units: readonly UnitView[], ...sources: unknown[]): People {
+  const people = new Map<string, PersonView>();
+  const add = (p: PersonView) => {
+    const known = people.get(p.personId);
+    people.set(p.personId, { ...known, ...Object.fromEntries(Object.entries(p).filter(([, v]) => v != null && v !== '')) } as PersonView);
+  };
+  for (const unit of units) if (unit.currentHead) add({ ...unit.currentHead, unitId: unit.unitId });
+  const stack: Array<[unknown, number]> = sources.map((s) => [s, 0]);
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object' || depth > 8) continue;
+    const v = value as Record<string, unknown>;
+    if (typeof v.personId === 'string' && typeof v.name === 'string') {
+      add({ personId: v.personId, name: v.name, postTitle: typeof v.postTitle === 'string' ? v.postTitle : undefined, unitId: typeof v.unitId === 'string' ? v.unitId : undefined });
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return people;
+}
+
+/** "name (post title, unit name)" when the person is known, else the id (with the unit acted for); the id in `title`. */
+export function Person({ id, unitId, people }: { id: string; unitId?: string | null; people: People }) {
+  const name = useUnitName();
+  const person = people.get(id);
+  if (!person) {
+    return (
+      <span class="person" title={id}>
+        <span class="mono">{id}</span>
+        {unitId ? ` (${name(unitId)})` : ''}
+      </span>
+    );
+  }
+  const details = [person.postTitle, name(person.unitId ?? unitId ?? null)].filter((d) => d && d !== '—');
+  return (
+    <span class="person" title={id} data-person={id}>
+      {person.name}
+      {details.length > 0 ? ` (${details.join(', ')})` : ''}
+    </span>
+  );
+}
+
+/** Text in which known person ids are shown by name (the id kept in each name's `title`). */
+export function WithNames({ text, people }: { text: string; people: People }) {
+  const parts = text.split(/\b(p-[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\b/);
+  return <>{parts.map((part, i) => (i % 2 === 1 && people.has(part) ? <Person id={part} people={people} /> : part))}</>;
 }

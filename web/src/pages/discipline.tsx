@@ -1,5 +1,5 @@
 import { CASE_STATUS, CHRONOLOGY, label, OUTCOME, RESPONSIBILITY } from '../i18n';
-import { DownloadButton, ErrorNote, Loading, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
+import { collectPeople, DownloadButton, ErrorNote, Loading, Person, useFormats, useLoad, useSession, useT, useUnitName, WithNames } from '../ui';
 
 interface Case {
   caseId: string;
@@ -29,11 +29,13 @@ interface Case {
 }
 
 export function DisciplinePage() {
-  const { api, lang } = useSession();
+  const session = useSession();
+  const { api, lang } = session;
   const t = useT();
   const f = useFormats();
   const unitName = useUnitName();
   const cases = useLoad(() => api.get<{ items: Case[] }>('/v1/cases'), [api]);
+  const people = collectPeople(session.units, cases.data);
   return (
     <section aria-labelledby="disc-h">
       <h1 id="disc-h">{t('navDiscipline')}</h1>
@@ -51,7 +53,7 @@ export function DisciplinePage() {
               {unitName(c.subjectUnitId)} <span class="mono small">{c.caseId}</span> <span class="badge" data-status={c.status}>{label(CASE_STATUS, c.status, lang)}</span>
             </h3>
             <p>
-              {t('referredOn')}: {f.dateTime(c.referredOn)} · {c.referredBy}
+              {t('referredOn')}: {f.dateTime(c.referredOn)} · <Person id={c.referredBy} people={people} />
             </p>
             <div class="two">
               <section>
@@ -110,7 +112,9 @@ export function DisciplinePage() {
                     <li class={entry.beforeDeadline ? '' : 'after'}>
                       <time dateTime={entry.at}>{f.date(entry.on)}</time>
                       <strong data-kind={entry.kind}>{label(CHRONOLOGY, entry.kind, lang)}</strong>
-                      <span>{entry.summary}</span>
+                      <span>
+                        <WithNames text={entry.summary} people={people} />
+                      </span>
                       <span class="muted small">{entry.beforeDeadline ? t('beforeDeadline') : t('afterDeadline')}</span>
                     </li>
                   ))}

@@ -116,7 +116,7 @@ export function ObjectivesPage() {
             </figure>
           </div>
           <div class="table-wrap">
-            <table data-testid="objectives-table">
+            <table data-testid="objectives-table" class="fit">
               <caption class="muted">
                 {t('asOfDate')}: {f.date(dashboard.data!.asOf)}
               </caption>

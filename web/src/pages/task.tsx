@@ -1,7 +1,7 @@
 import { can } from '../can';
 import { signingChoice, SigningKeyField } from '../signing';
 import { CHANNELS, label, TASK_EVENTS, TASK_STATUS, TIMELINESS } from '../i18n';
-import { CommandForm, ErrorNote, Field, Loading, lines, num, str, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
+import { collectPeople, CommandForm, ErrorNote, Field, Loading, lines, num, Person, str, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
 
 interface Task {
   taskId: string;
@@ -78,9 +78,11 @@ export function TaskPage({ taskId }: { taskId: string }) {
     task.reload();
     timeline.reload();
   };
+  const directive = useLoad(() => (task.data ? api.get<{ issuer: unknown; documentNumber: string }>(`/v1/directives/${encodeURIComponent(task.data.directiveId)}`) : Promise.resolve(null)), [api, task.data?.directiveId]);
   if (task.error) return <ErrorNote error={task.error} />;
   if (!task.data) return <Loading />;
   const data = task.data;
+  const people = collectPeople(session.units, data, directive.data, timeline.data);
   const lead = data.assignment?.leadUnitId ?? null;
   const path = `/v1/tasks/${encodeURIComponent(taskId)}`;
   const open = OPEN.includes(data.status);
@@ -100,7 +102,9 @@ export function TaskPage({ taskId }: { taskId: string }) {
   return (
     <article aria-labelledby="task-h">
       <p>
-        <a href="#/tasks">← {t('navTasks')}</a>
+        <a href="#/tasks">← {t('navTasks')}</a> · <a href={`#/directives/${encodeURIComponent(data.directiveId)}`} data-testid="task-directive-link">
+          {t('directive')} {directive.data?.documentNumber ?? data.directiveId}
+        </a>
       </p>
       <h1 id="task-h">
         <span class="mono">{data.taskId}</span> {data.title}
@@ -150,8 +154,8 @@ export function TaskPage({ taskId }: { taskId: string }) {
               <li>
                 <time dateTime={item.occurredAt}>{f.dateTime(item.occurredAt)}</time>
                 <strong data-type={item.type}>{label(TASK_EVENTS, item.type, lang)}</strong>
-                <span>
-                  {item.actor.id} ({item.actor.role}, {unitName(item.actor.unit)})
+                <span data-testid="actor">
+                  <Person id={item.actor.id} unitId={item.actor.unit} people={people} />
                 </span>
                 {summary(item) && <span class="muted">{summary(item)}</span>}
                 {Date.parse(item.recordedAt) - Date.parse(item.occurredAt) > 3600_000 && (

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { query } from '../api';
 import { label, TASK_STATUS, TIMELINESS } from '../i18n';
-import { ErrorNote, Field, Loading, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
+import { collectPeople, ErrorNote, Field, Loading, Person, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
 
 interface TaskRow {
   taskId: string;
@@ -12,7 +12,7 @@ interface TaskRow {
   documentNumber?: string;
   directiveId: string;
   percent: number | null;
-  assignment: { leadUnitId: string; responsible: { name: string } | null } | null;
+  assignment: { leadUnitId: string; responsible: { personId: string; name: string; postTitle: string; unitId: string } | null } | null;
 }
 
 interface Directive {
@@ -22,7 +22,7 @@ interface Directive {
   issuedOn: string;
   kind: string;
   status: string;
-  issuer: { name: string; unitId: string };
+  issuer: { personId: string; name: string; postTitle: string; unitId: string };
   meeting: { name: string; date: string } | null;
   taskIds: string[];
 }
@@ -30,7 +30,8 @@ interface Directive {
 type Filters = { unitId?: string; status?: string; timeliness?: string; deadlineFrom?: string; deadlineTo?: string; directiveId?: string };
 
 export function TasksPage() {
-  const { api, units, lang } = useSession();
+  const session = useSession();
+  const { api, units, lang } = session;
   const t = useT();
   const f = useFormats();
   const unitName = useUnitName();
@@ -53,6 +54,7 @@ export function TasksPage() {
     setFilters(next);
     setPage(1);
   };
+  const people = collectPeople(session.units, directives.data, tasks.data);
   const pages = tasks.data ? Math.max(1, Math.ceil(tasks.data.total / pageSize)) : 1;
 
   return (
@@ -76,7 +78,11 @@ export function TasksPage() {
             <tbody>
               {directives.data.items.map((d) => (
                 <tr>
-                  <td>{d.documentNumber}</td>
+                  <td>
+                    <a href={`#/directives/${encodeURIComponent(d.directiveId)}`} data-testid="directive-link">
+                      {d.documentNumber}
+                    </a>
+                  </td>
                   <td>
                     <button type="button" class="link" onClick={() => (setFilters({ directiveId: d.directiveId }), setPage(1))}>
                       {d.title}
@@ -84,7 +90,7 @@ export function TasksPage() {
                   </td>
                   <td>{f.date(d.issuedOn)}</td>
                   <td>
-                    {d.issuer.name} · {unitName(d.issuer.unitId)}
+                    <Person id={d.issuer.personId} unitId={d.issuer.unitId} people={people} />
                   </td>
                   <td>{d.meeting ? `${d.meeting.name} (${f.date(d.meeting.date)})` : '—'}</td>
                   <td>{f.number(d.taskIds.length)}</td>
@@ -177,10 +183,14 @@ export function TasksPage() {
                       <a href={`#/tasks/${encodeURIComponent(task.taskId)}`}>
                         <span class="mono">{task.taskId}</span> {task.title}
                       </a>
-                      {task.documentNumber && <div class="muted small">{task.documentNumber}</div>}
+                      <div class="muted small">
+                        <a href={`#/directives/${encodeURIComponent(task.directiveId)}`} title={t('openDirective')}>
+                          {task.documentNumber ?? task.directiveId}
+                        </a>
+                      </div>
                     </td>
                     <td>{unitName(task.assignment?.leadUnitId)}</td>
-                    <td>{task.assignment?.responsible?.name ?? '—'}</td>
+                    <td>{task.assignment?.responsible ? <Person id={task.assignment.responsible.personId} people={people} /> : '—'}</td>
                     <td>{f.date(task.deadline)}</td>
                     <td>{label(TASK_STATUS, task.status, lang)}</td>
                     <td>
