@@ -1,4 +1,4 @@
-import { AUTHORIZATION, READ_SCOPE, ROLES, type CommandType, type Role } from '@ledger/domain';
+import { AUTHORIZATION, CN_2019, READ_SCOPE, ROLES, type CommandType, type Role, type RuleSet } from '@ledger/domain';
 import { Caller, expectStatus, LedgerTestApp, type HttpResponse } from './support/ledger-test-app';
 
 /**
@@ -475,6 +475,19 @@ const COMMANDS: CommandCase[] = [
   { command: 'DecideAppraisalAppeal', route: 'POST /v1/appraisals/:id/appeals/:appealId/decision', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/appraisals/${(await cycle(unit, 'appealed')).cycleId}/appeals/ap/decision`, body: { decision: 'rejected', reason: 'Counted as reported' } }) },
   { command: 'FinalizeAppraisal', route: 'POST /v1/appraisals/:id/finalization', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/appraisals/${(await cycle(unit, 'published')).cycleId}/finalization` }) },
 
+  // Rule sets (data): the role alone decides, a rule set belongs to no unit
+  { command: 'PublishRuleSet', route: 'POST /v1/rule-sets', status: 201, prepare: async () => ({ method: 'POST', path: '/v1/rule-sets', body: ruleSet() }) },
+  {
+    command: 'WithdrawRuleSet',
+    route: 'POST /v1/rule-sets/:id/withdrawal',
+    status: 200,
+    prepare: async () => {
+      const body = ruleSet();
+      await ok(fx.appraiser.post('/v1/rule-sets', body), 201);
+      return { method: 'POST', path: `/v1/rule-sets/${body.id}/withdrawal`, body: { reason: 'Superseded' } };
+    },
+  },
+
   // Accountability cases
   { command: 'ReferCase', route: 'POST /v1/cases', status: 201, prepare: async (unit) => ({ method: 'POST', path: '/v1/cases', body: { objectiveId: (await objective(unit, 'missed')).objectiveId } }) },
   { command: 'StartCaseInvestigation', route: 'POST /v1/cases/:id/investigation', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/cases/${(await accountabilityCase(unit, 'referred')).caseId}/investigation`, body: { note: 'Opened' } }) },
@@ -495,6 +508,11 @@ const COMMANDS: CommandCase[] = [
   { command: 'AppealCaseDecision', route: 'POST /v1/cases/:id/appeals', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/cases/${(await accountabilityCase(unit, 'decided')).caseId}/appeals`, body: { appealId: 'ap2', personId: null, reason: 'The flood' } }) },
   { command: 'DecideCaseAppeal', route: 'POST /v1/cases/:id/appeals/:appealId/decision', status: 200, prepare: async (unit) => ({ method: 'POST', path: `/v1/cases/${(await accountabilityCase(unit, 'appealed')).caseId}/appeals/ap/decision`, body: { decision: 'rejected', reason: 'Decision stands' } }) },
 ];
+
+/** A fresh, valid rule set (cn-2019's rules under a new id). */
+function ruleSet(): RuleSet {
+  return { ...CN_2019, id: `cn-m${++counter}-2019` };
+}
 
 /** One fixture per target for the reads: a task with a sign-off, and a directive, in the target unit. */
 const readFixture = {} as Record<Target, { taskId: string; directiveId: string; signOffId: string }>;
@@ -605,6 +623,16 @@ describe('authorization matrix: every endpoint × every role × in / out of scop
         }
       }
     });
+  });
+
+  it('lets every role read the rule sets (they belong to no unit): GET /v1/rule-sets and GET /v1/rule-sets/:id', async () => {
+    for (const role of ROLES) {
+      const list = await callers[role].get('/v1/rule-sets');
+      expect([role, list.status, list.body.items.some((entry: { ruleSetId: string }) => entry.ruleSetId === 'cn-2019')]).toEqual([role, 200, true]);
+      expect([role, (await callers[role].get('/v1/rule-sets/cn-2019')).status]).toEqual([role, 200]);
+    }
+    const anonymous = ledger.anonymous();
+    expect([(await anonymous.get('/v1/rule-sets')).status, (await anonymous.get('/v1/rule-sets/cn-2019')).status]).toEqual([401, 401]);
   });
 
   it('lists in GET /v1/units exactly the units each role may read', async () => {

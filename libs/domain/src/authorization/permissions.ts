@@ -175,9 +175,10 @@ export const AUTHORIZATION: { readonly [C in CommandType]: CommandPermission } =
   DecideAppraisalAppeal: { target: 'owner-unit', allow: { leader: 'unit-subtree', appraiser: 'jurisdiction' } },
   FinalizeAppraisal: { target: 'owner-unit', allow: { appraiser: 'jurisdiction' } },
   // Rule sets (data, not code): set by the organisation department (appraisers) and administrators. A rule set
-  // belongs to no unit: the target is the publishing actor's own unit.
-  PublishRuleSet: { target: 'unit', allow: { ...anyAdministrator, appraiser: 'jurisdiction' } },
-  WithdrawRuleSet: { target: 'unit', allow: { ...anyAdministrator, appraiser: 'jurisdiction' } },
+  // belongs to no unit (it governs a jurisdiction's appraisals): the role alone decides; the target is the
+  // publishing actor's own unit.
+  PublishRuleSet: { target: 'unit', allow: { ...anyAdministrator, appraiser: 'anywhere' } },
+  WithdrawRuleSet: { target: 'unit', allow: { ...anyAdministrator, appraiser: 'anywhere' } },
 
   // Accountability cases: only the discipline commission acts; the referral process manager runs as the system
   // account (administrator role), like the deadline watcher.
