@@ -176,8 +176,8 @@ export class TasksController {
   @Get()
   @ApiQuery({
     summary: 'Tasks in the caller\'s read scope, with timeliness as of a day',
-    description: 'Filters: unit (lead or co-unit, optionally its subtree), status, timeliness on `asOf` (default today), deadline range, directive or document number; paged.',
-    example: { items: [{ ...taskExample, documentNumber: 'DEMO-衡督〔2018〕1号', asOf: '2018-11-01', timeliness: 'not_done_overdue' }], page: 1, pageSize: 50, total: 1, asOf: '2018-11-01' },
+    description: 'Filters: unit (lead or co-unit, optionally its subtree), status, timeliness on `asOf` (default today), deadline range, directive or document number. In deadline order, then by task id; paged by `page` or, stably, by `cursor` (the previous page\'s `nextCursor`, null on the last page).',
+    example: { items: [{ ...taskExample, documentNumber: 'DEMO-衡督〔2018〕1号', asOf: '2018-11-01', timeliness: 'not_done_overdue' }], page: 1, pageSize: 50, total: 1, asOf: '2018-11-01', nextCursor: null },
   })
   list(@CurrentActor() actor: AuthenticatedActor, @Query() query: TaskListQueryDto) {
     return this.queries.list(actor, query);
