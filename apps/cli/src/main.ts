@@ -8,6 +8,7 @@ import { registerDemoCommand } from './commands/demo';
 import { registerEvidenceCommand } from './commands/evidence';
 import { registerImportCommand } from './commands/import';
 import { registerRebuildCommand } from './commands/rebuild';
+import { registerRuleSetCommands } from './commands/rule-set';
 import { registerSignCommands } from './commands/sign';
 import { registerVerifyEvidenceCommand } from './commands/verify-evidence';
 import { registerUserCommands } from './commands/users';
@@ -85,6 +86,7 @@ registerVerifyEvidenceCommand(program);
 registerAuditCommands(program, withStore);
 registerSignCommands(program, withStore);
 registerDemoCommand(program);
+registerRuleSetCommands(program, withStore);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const e = error as { code?: string; message?: string };
