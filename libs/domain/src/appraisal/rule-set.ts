@@ -272,7 +272,9 @@ const boolean: Check = (value, path, out) => {
   if (typeof value !== 'boolean') out.push({ path, message: 'must be true or false' });
 };
 const date: Check = (value, path, out) => {
-  if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) out.push({ path, message: 'must be a date YYYY-MM-DD' });
+  // A calendar date that exists: 2018-02-30 does not (Date would roll it over to March).
+  const valid = typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  if (!valid) out.push({ path, message: 'must be a date YYYY-MM-DD' });
 };
 const oneOf = (allowed: readonly string[]): Check => (value, path, out) => {
   if (typeof value !== 'string' || !allowed.includes(value)) out.push({ path, message: `must be one of ${allowed.join(', ')}` });

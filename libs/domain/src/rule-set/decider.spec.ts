@@ -105,6 +105,7 @@ describe('rule sets received as JSON', () => {
         { path: 'headGrade.map.excellent', message: 'headGrade.map does not map "excellent" to a cadre grade' },
       ]),
     );
+    expect(ruleSetIssues({ ...HENGYANG, effective: { from: '2018-02-30', to: null } })).toEqual([{ path: 'effective.from', message: 'must be a date YYYY-MM-DD' }]);
     expect(ruleSetIssues(HENGYANG)).toEqual([]);
     expect(ruleSetIssues(JSON.parse(JSON.stringify(HENGYANG)))).toEqual([]);
   });
