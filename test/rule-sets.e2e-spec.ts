@@ -1,5 +1,6 @@
 import { CN_2019, ruleSetHash, type RuleSet } from '@ledger/domain';
 import { CN_HENGYANG_2018 } from '../apps/cli/src/demo/cn-hengyang-2018';
+import { flaggingRuleSetFor } from '../apps/api/src/cases/refer-case.command';
 import { Caller, describeOnEachStore, expectStatus, LedgerTestApp } from './support/ledger-test-app';
 
 /**
@@ -77,6 +78,8 @@ describeOnEachStore('rule sets published in the ledger', (store) => {
     expect(cycle.body).toMatchObject({ ruleSetId: 'cn-hengyang-2018', ruleSetHash: ruleSetHash(CN_HENGYANG_2018), ruleSet: CN_HENGYANG_2018 });
     const events = await ledger.ledgerStore().readStream('appraisal-2018-districts');
     expect(events[0].data).toMatchObject({ ruleSetId: 'cn-hengyang-2018', ruleSetHash: ruleSetHash(CN_HENGYANG_2018) });
+    // The referral manager flags the cycle's units by the rule set the cycle recorded.
+    expect(flaggingRuleSetFor(ledger.readModels().current(), 'zh', 2018)).toEqual(CN_HENGYANG_2018);
     // The shipped cn-2019 cannot grade 2018.
     const cn2019 = await personnel.post('/v1/appraisals', { year: 2018, peerGroup: 'counties', ownerUnitId: 'city', ruleSetId: 'cn-2019', unitIds: ['hn'] });
     expect([cn2019.status, cn2019.body.code]).toEqual([422, 'APPRAISAL.RULE_SET_NOT_EFFECTIVE']);

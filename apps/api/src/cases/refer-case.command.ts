@@ -66,8 +66,10 @@ function taskEventsOf(models: LedgerReadModels, taskId: string): LoggedEvent<Tas
 
 /** The rule set governing the unit's year: its appraisal cycle's, else the configured default. */
 export function flaggingRuleSetFor(models: LedgerReadModels, unitId: string, year: number): RuleSet {
-  const id = cycleCovering(models, unitId, year)?.record.ruleSetId ?? process.env.LEDGER_FLAGGING_RULE_SET ?? DEFAULT_FLAGGING_RULE_SET;
-  const ruleSet = ruleSetById(id);
+  const cycle = cycleCovering(models, unitId, year);
+  const id = cycle?.record.ruleSetId ?? process.env.LEDGER_FLAGGING_RULE_SET ?? DEFAULT_FLAGGING_RULE_SET;
+  // A cycle keeps the rule set it recorded (a published one is in no code registry); older records name a built-in.
+  const ruleSet = cycle?.record.ruleSet ?? ruleSetById(id);
   if (ruleSet === null) throw new Error(`unknown flagging rule set ${id}`);
   return ruleSet;
 }
