@@ -180,21 +180,30 @@ export function diffModels(before: unknown, after: unknown): DocumentChange[] {
 }
 
 /** `diffModels` one document at a time, so a large flush can give the event loop a turn between documents. */
-export function* changesBetween(before: unknown, after: unknown): Generator<DocumentChange> {
+export function* changesBetween(before: unknown, after: unknown, byText = false): Generator<DocumentChange> {
   if (before === after) return;
   const previous = new globalThis.Map(fieldsOf(before));
+  // By reference (the normal case: `after` was folded from `before`), or, when the two models were built apart (a
+  // model decoded from the store beside one folded elsewhere), by their documents' text.
+  const differs = (old: unknown, item: unknown): string | null => {
+    if (old === item) return null;
+    const doc = text(item);
+    return byText && old !== undefined && text(old) === doc ? null : doc;
+  };
   for (const [collection, value] of fieldsOf(after)) {
     const old = previous.get(collection);
     if (old === value) continue;
     if (isSplit(value) && isSplit(old)) {
       for (const [key, item] of value) {
-        if (old.get(key) !== item) yield { collection, key: docKey(key, collection), doc: text(item) };
+        const doc = differs(old.get(key), item);
+        if (doc !== null) yield { collection, key: docKey(key, collection), doc };
       }
       for (const key of old.keys()) if (!value.has(key)) yield { collection, key: docKey(key, collection), doc: null };
     } else if (isSplit(value)) {
       for (const [key, item] of value) yield { collection, key: docKey(key, collection), doc: text(item) };
     } else {
-      yield { collection, key: WHOLE, doc: text(value) };
+      const doc = differs(old, value);
+      if (doc !== null) yield { collection, key: WHOLE, doc };
     }
   }
 }

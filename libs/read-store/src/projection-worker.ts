@@ -39,8 +39,21 @@ export interface WorkerLogger {
   warn(message: string): void;
 }
 
+/**
+ * Models this process folds anyway (the API's own read models, in embedded mode): a worker given them folds
+ * nothing itself — it writes what they say at their position — so the process does not fold every event twice.
+ */
+export interface SharedModels {
+  /** The log position the models reflect and the id of the event there (null before any event). */
+  position(): { position: number; eventId: string | null };
+  /** The model of the projection named `projection` at that position. */
+  model(projection: string): unknown;
+}
+
 export interface ProjectionWorkerOptions {
   readonly store: ReadModelStore;
+  /** Fold nothing: flush these models instead (they must be folded by the same projections). */
+  readonly shared?: SharedModels;
   readonly log: LogSource;
   readonly projections: readonly AnyProjection[];
   /** This instance's name on the leases; default host:pid:random. */
@@ -74,6 +87,11 @@ interface Owned {
   flushedPosition: number;
   eventId: string | null;
   lastFlushAt: number;
+  /**
+   * `flushedModel` was decoded from the store while `model` is someone else's (shared models): the first flush
+   * compares documents by text, not by reference, so it writes only what really changed.
+   */
+  compareByText: boolean;
 }
 
 export interface ProjectionStatus {
@@ -128,6 +146,7 @@ export class ProjectionWorker {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    if (this.options.shared) this.adoptShared(this.options.shared);
     for (const state of [...this.owned.values()]) {
       await this.flush(state).catch(() => undefined);
       await this.options.store.release(state.lease).catch(() => undefined);
@@ -159,6 +178,11 @@ export class ProjectionWorker {
       await this.renewHeld();
     }
     if (this.owned.size === 0) return 0;
+    if (this.options.shared) {
+      this.adoptShared(this.options.shared);
+      await this.flushDue(force, false);
+      return 0;
+    }
     const from = Math.min(...[...this.owned.values()].map((s) => s.position)) + 1;
     const batchSize = this.options.batchSize ?? 1000;
     const events = await this.options.log.readAll({ fromPosition: from, limit: batchSize });
@@ -182,6 +206,17 @@ export class ProjectionWorker {
       state.model = model;
       state.position = last.position;
       state.eventId = last.id;
+    }
+  }
+
+  /** Takes the shared models' state for every owned projection they are ahead of. */
+  private adoptShared(shared: SharedModels): void {
+    const { position, eventId } = shared.position();
+    for (const state of this.owned.values()) {
+      if (position <= state.position) continue;
+      state.model = shared.model(state.projection.name);
+      state.position = position;
+      state.eventId = eventId;
     }
   }
 
@@ -209,7 +244,7 @@ export class ProjectionWorker {
     // embedded mode), give the event loop a turn every few hundred documents.
     const changes: DocumentChange[] = [];
     let bytes = 0;
-    for (const change of changesBetween(state.flushedModel, state.model)) {
+    for (const change of changesBetween(state.flushedModel, state.model, state.compareByText)) {
       changes.push(change);
       bytes += change.doc?.length ?? 0;
       if (bytes > YIELD_EVERY_BYTES) {
@@ -232,6 +267,7 @@ export class ProjectionWorker {
     state.flushedModel = state.model;
     state.flushedPosition = state.position;
     state.lastFlushAt = Date.now();
+    state.compareByText = false;
   }
 
   private async acquireFree(): Promise<void> {
@@ -271,7 +307,18 @@ export class ProjectionWorker {
     const model = decodeModel(projection.initialState(), snapshot.documents);
     const position = snapshot.checkpoint!.position;
     this.logger.log(`projection ${projection.name}: owned by ${this.owner} from position ${position}`);
-    return { projection, definition, lease, model, flushedModel: model, position, flushedPosition: position, eventId: snapshot.checkpoint!.eventId, lastFlushAt: Date.now() };
+    return {
+      projection,
+      definition,
+      lease,
+      model,
+      flushedModel: model,
+      position,
+      flushedPosition: position,
+      eventId: snapshot.checkpoint!.eventId,
+      lastFlushAt: Date.now(),
+      compareByText: this.options.shared !== undefined,
+    };
   }
 
   private async renewHeld(): Promise<void> {

@@ -1,11 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { EventStoreError, type LedgerStore } from '@ledger/event-store';
 import { DURABLE_READ_MODELS } from '@ledger/projections';
-import { ProjectionWorker, type AnyProjection, type ReadModelStore } from '@ledger/read-store';
+import { ProjectionWorker, type AnyProjection, type ReadModelStore, type SharedModels } from '@ledger/read-store';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import { API_CONFIG, type ApiConfig } from '../shared/api-config';
+import { READ_MODEL_STORE } from './read-model-store.token';
+import { ReadModelsService } from './read-models.service';
 
-export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');
+export { READ_MODEL_STORE };
 export const PROJECTION_WORKER_MODE = Symbol('PROJECTION_WORKER_MODE');
 export const PROJECTION_WORKER_SETTINGS = Symbol('PROJECTION_WORKER_SETTINGS');
 
@@ -56,7 +59,21 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(PROJECTION_WORKER_MODE) readonly mode: ProjectionWorkerMode,
     @Inject(PROJECTION_WORKER_SETTINGS) private readonly settings: ProjectionWorkerSettings,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  /**
+   * The read models this process folds anyway (the API's, and the projector's for its process managers), when it
+   * has them: the worker then writes those instead of folding every event a second time.
+   */
+  private sharedModels(): SharedModels | undefined {
+    if (process.env.LEDGER_PROJECTION_WORKER_FOLDS === 'own') return undefined;
+    try {
+      return this.moduleRef.get(ReadModelsService, { strict: false }).sharedModels();
+    } catch {
+      return undefined; // a process without in-memory read models (a bare worker): fold here
+    }
+  }
 
   get running(): boolean {
     return this.worker !== undefined;
@@ -75,16 +92,18 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
   /** Starts the worker (if it is not running). */
   start(): void {
     if (this.worker) return;
+    const shared = this.sharedModels();
     this.worker = new ProjectionWorker({
       store: this.readStore,
       log: this.store,
+      shared,
       projections: DURABLE_PROJECTIONS,
       flushEveryEvents: this.settings.flushEveryEvents,
       flushIntervalMs: this.settings.flushIntervalMs,
       pollIntervalMs: this.config.readModelPollMs,
       logger: { log: (m) => this.log.log(m), warn: (m) => this.log.warn(m) },
     }).start();
-    this.log.log(`projection worker ${this.worker.owner} on ${this.readStore.description}`);
+    this.log.log(`projection worker ${this.worker.owner} on ${this.readStore.description}${shared ? " (writing this process's read models)" : ''}`);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -10,10 +10,10 @@ import {
   type LedgerReadModels,
   type ReadModelPositions,
 } from '@ledger/projections';
-import { decodeModel, definitionOf, type ReadModelStore } from '@ledger/read-store';
+import { decodeModel, definitionOf, type ReadModelStore, type SharedModels } from '@ledger/read-store';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import { API_CONFIG, type ApiConfig } from '../shared/api-config';
-import { READ_MODEL_STORE } from './projection-worker.service';
+import { READ_MODEL_STORE } from './read-model-store.token';
 
 /**
  * Runs the projections in this process from a subscription to the log, and serves their current models.
@@ -29,6 +29,8 @@ import { READ_MODEL_STORE } from './projection-worker.service';
 export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('ReadModels');
   private models: LedgerReadModels = emptyReadModels();
+  /** Id of the event at `models.position` (what a projection checkpoint names). */
+  private lastEventId: string | null = null;
   private orgUnitsCache: { source: LedgerReadModels['organisation']; units: OrgUnits } | undefined;
   private subscription: Subscription | undefined;
   /** Per hydrated model, the checkpoint it came at; cleared once the log is followed past all of them. */
@@ -88,6 +90,7 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
         pollIntervalMs: this.config.readModelPollMs,
         handler: (events) => {
           this.models = foldReadModels(this.models, events, this.since);
+          this.lastEventId = events[events.length - 1].id;
           if (this.since && events[events.length - 1].position >= this.sinceUntil) this.since = undefined;
         },
         onError: (error) => this.log.error(`reading the log failed: ${error instanceof Error ? error.message : String(error)}`),
@@ -114,6 +117,22 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
     if (this.models.position >= position) return;
     if (!this.subscription) throw new Error('read models are not running');
     await this.subscription.waitFor(position, 30_000);
+  }
+
+  /**
+   * These models as the projection worker of this process writes them (it then folds nothing itself): position and
+   * model are read in the same synchronous turn, so they always belong together.
+   */
+  sharedModels(): SharedModels {
+    const fieldOf = new Map(Object.entries(DURABLE_READ_MODELS).map(([field, projection]) => [projection.name, field as DurableReadModelField]));
+    return {
+      position: () => ({ position: this.models.position, eventId: this.lastEventId }),
+      model: (projection) => {
+        const field = fieldOf.get(projection);
+        if (field === undefined) throw new Error(`no read model is folded by projection ${projection}`);
+        return this.models[field];
+      },
+    };
   }
 
   /** The organisation as the authorization rules read it (cached per model version). */

@@ -180,6 +180,55 @@ export function readModelStoreContract(name: string, harness: () => Promise<Read
         await worker.stop();
       });
 
+      it('with shared models (folded elsewhere in the process) folds nothing itself and writes exactly what they hold', async () => {
+        const store = await open();
+        const fold = (upTo: number) => events.slice(0, upTo).reduce((m, e) => (HitsProjection.eventTypes.has(e.type) ? HitsProjection.evolve(m, e) : m), HitsProjection.initialState());
+        let shared = { position: 0, model: HitsProjection.initialState() };
+        const reads: number[] = [];
+        const log: LogSource = { ...arrayLog(events), readAll: async (o) => (reads.push(o.fromPosition), arrayLog(events).readAll(o)) };
+        const worker = new ProjectionWorker({
+          store,
+          log,
+          projections: [HitsProjection],
+          owner: 'w',
+          flushEveryEvents: 1,
+          shared: { position: () => ({ position: shared.position, eventId: shared.position === 0 ? null : `e-${shared.position}` }), model: () => shared.model },
+        });
+        await worker.runOnce(true);
+        shared = { position: 300, model: fold(300) };
+        await worker.runOnce(true);
+        expect((await store.load('hits')).checkpoint).toMatchObject({ position: 300, eventId: 'e-300' });
+        expect((await store.load('hits')).documents).toEqual(hitsAt(events, 300));
+        // Behind the store (a process that has not caught up yet): nothing is written backwards.
+        shared = { position: 200, model: fold(200) };
+        await worker.runOnce(true);
+        expect((await store.load('hits')).checkpoint!.position).toBe(300);
+        shared = { position: 500, model: fold(500) };
+        await worker.stop();
+        expect((await store.load('hits')).documents).toEqual(hitsAt(events, 500));
+        expect(reads).toEqual([]);
+      });
+
+      it('with shared models built apart from the stored ones, the first flush writes only documents whose text changed', async () => {
+        const store = await open();
+        const first = new ProjectionWorker({ store, log: arrayLog(events.slice(0, 400)), projections: [HitsProjection], owner: 'w1', batchSize: 1000 });
+        while ((await first.runOnce(true)) > 0);
+        await first.stop();
+        // Another process folded the same log itself (equal values, other objects), then one more event for key k1.
+        const folded = events.slice(0, 400).reduce((m, e) => (HitsProjection.eventTypes.has(e.type) ? HitsProjection.evolve(m, e) : m), HitsProjection.initialState());
+        const next = hitEvents(1, 401)[0];
+        const after = HitsProjection.evolve(folded, next);
+        const changed: string[] = [];
+        const spy: ReadModelStore = Object.create(store, {
+          flush: { value: (lease: never, request: { changes: Array<{ collection: string; key: string }> }) => (changed.push(...request.changes.map((c) => `${c.collection}/${c.key}`)), store.flush(lease, request as never)) },
+        });
+        const worker = new ProjectionWorker({ store: spy, log: arrayLog([...events.slice(0, 400), next]), projections: [HitsProjection], owner: 'w2', flushEveryEvents: 1, shared: { position: () => ({ position: 401, eventId: 'e-401' }), model: () => after } });
+        await worker.runOnce(true);
+        await worker.stop();
+        expect(changed.sort()).toEqual([`byKey/${String(next.data.key)}`, 'seen/']);
+        expect((await store.load('hits')).documents).toEqual(hitsAt([...events.slice(0, 400), next], 401));
+      });
+
       it('changes nothing when a batch is delivered twice (idempotent)', async () => {
         const store = await open();
         // It owns the projection, and is handed batches by hand.
