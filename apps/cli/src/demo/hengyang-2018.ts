@@ -251,6 +251,9 @@ export async function appraiseHengyang2018(d: ScenarioDriver, cast: Cast, ruleSe
     await d.at(instant);
     log(`${instant.slice(0, 10)}  ${what}`);
   };
+  // T1–T3 were due on 2018-12-31: the watcher marks them passed before the year is appraised.
+  await step(hengyang('2019-01-02', '00:05:00'), 'deadline watcher: the tasks due at year end');
+  await d.tick();
   await step(hengyang('2019-01-03'), 'the organisation department publishes the 2018 appraisal rule set (data)');
   await ok(d.post(cast.personnel, '/v1/rule-sets', ruleSet), 'rule set');
   await step(hengyang('2019-01-07'), 'the 2018 appraisal of the districts and counties: opened and scored');
