@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CN_2019, fold, ruleSetDecider, ruleSetHash, ruleSetStreamId, STREAM_KINDS, type RuleSetEvent } from '@ledger/domain';
-import { openStore, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
+import { canonicalRuleSet, CN_2019, fold, ruleSetDecider, ruleSetHash, ruleSetStreamId, STREAM_KINDS, type RuleSetEvent } from '@ledger/domain';
+import { canonicalize, openStore, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
 import { CN_HENGYANG_2018 } from '../demo/cn-hengyang-2018';
 import { publishRuleSetFile, withdrawRuleSet } from './rule-set';
 
@@ -32,6 +32,11 @@ describe('ledger rule-set publish / withdraw (SQLite)', () => {
     expect(outcome).toEqual({ exitCode: 0, problems: [], streamId: 'ruleset-cn-hengyang-2018' });
     const [event] = await store.readStream('ruleset-cn-hengyang-2018');
     expect(event).toMatchObject({ type: 'RuleSetPublished', data: { ruleSetId: 'cn-hengyang-2018', hash: ruleSetHash(CN_HENGYANG_2018), ruleSet: CN_HENGYANG_2018 }, metadata: { actorId: 'cli:test' } });
+  });
+
+  it('hashes the RFC 8785 canonical form (the store\'s own canonicalisation gives the same bytes)', () => {
+    expect(canonicalRuleSet(CN_HENGYANG_2018)).toBe(canonicalize(CN_HENGYANG_2018 as never));
+    expect(canonicalRuleSet(CN_2019)).toBe(canonicalize(CN_2019 as never));
   });
 
   it('lists every problem of a broken file with its JSON path, and writes nothing', async () => {
