@@ -95,7 +95,8 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
     await page.getByLabel('Timeliness').selectOption('not_done_overdue');
     await page.getByLabel('Deadline to').fill('2018-11-30');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await page.waitForFunction("document.querySelectorAll('[data-testid=task-table] tbody tr').length === 1");
+    // Polled from the test, not with waitForFunction: a string predicate is eval'd in the page, which its CSP refuses.
+    await expectCount(page.getByTestId('task-table').locator('tbody tr'), 1);
     await expectText(page.getByTestId('task-table').locator('tbody'), /t4-zh/);
   });
 
@@ -390,6 +391,17 @@ describe('web dashboard in chromium (SQLite, Hengyang 2018)', () => {
 });
 
 /** Waits (up to 10 s) until the locator's text matches. */
+async function expectCount(locator: import('playwright-core').Locator, count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let last = -1;
+  while (Date.now() < deadline) {
+    last = await locator.count();
+    if (last === count) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`expected ${count} elements, found ${last}`);
+}
+
 async function expectText(locator: import('playwright-core').Locator, pattern: RegExp): Promise<void> {
   const deadline = Date.now() + 10_000;
   let last = '';
