@@ -36,12 +36,16 @@ export class CommandAcceptedDto {
   events!: string[];
 }
 
-const ERROR_EXAMPLES: Record<number, { description: string; code: string; message: string; fields?: Array<{ field: string; reason: string }> }> = {
+const ERROR_EXAMPLES: Record<
+  number,
+  { description: string; code: string; message: string; fields?: Array<{ field: string; reason: string; code?: string; params?: Record<string, string> }> }
+> = {
   400: {
-    description: 'Malformed input: validation (with `fields`), unknown fields, malformed JSON or headers.',
+    description:
+      'Malformed input: validation (each entry of `fields` names the field, a code of its own and the reason), unknown or actor fields, malformed JSON or headers. Messages and reasons follow Accept-Language (en, vi, zh).',
     code: 'REQUEST.VALIDATION',
-    message: 'deadline: deadline must be a date YYYY-MM-DD',
-    fields: [{ field: 'deadline', reason: 'deadline must be a date YYYY-MM-DD' }],
+    message: 'The request is not valid: deadline must be a calendar date YYYY-MM-DD.',
+    fields: [{ field: 'deadline', code: 'REQUEST.FIELD_NOT_DATE', params: { field: 'deadline' }, reason: 'deadline must be a calendar date YYYY-MM-DD.' }],
   },
   401: { description: 'No bearer token, or an unknown, expired or revoked one.', code: 'AUTH.UNAUTHENTICATED', message: 'a bearer token is required (Authorization: Bearer <token>)' },
   403: { description: 'The role may not run this command (AUTHORIZATION), or the target unit is outside the caller\'s scope.', code: 'AUTH.OUT_OF_SCOPE', message: 'Unit zx is outside your scope (unit zh).' },
