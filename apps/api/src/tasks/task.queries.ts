@@ -137,7 +137,7 @@ export class TaskQueries {
         };
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
-    const answer = queryTasks(models.tasks.tasks, models.tasks.index, {
+    const answer = queryTasks(models.tasks.tasks, models.tasks, {
       units,
       unitRole: query.unitRole ?? 'any',
       status: query.status,
