@@ -99,3 +99,94 @@ describe('SQLite file store settings', () => {
     }
   });
 });
+
+describe('SQLite group commit (appends arriving in one turn of the event loop share one transaction)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let n = 0;
+  const request = (streamId: string, events = 1, expectedVersion: 'any' | 'no-stream' | number = 'any', commandId = `cmd-${++n}`) => ({
+    streamId,
+    expectedVersion,
+    events: Array.from({ length: events }, (_, i) => ({ type: 'Hit', data: { i } })),
+    metadata: { actorId: 'u-1', actorRole: 'administrator', actorUnit: 'root', commandId, correlationId: commandId, causationId: null, occurredAt: '2026-01-01T00:00:00Z' },
+  });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-group-'));
+    store = await SqliteEventStore.open({ path: join(dir, 'ledger.db'), policy });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives every append of a group its own gap-free positions, in the order they were called, and the log verifies', async () => {
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => store.append(request(`task-s${i % 7}`, 1 + (i % 3)))));
+    let next = 1;
+    for (const r of results) {
+      expect(r.firstPosition).toBe(next);
+      next = r.lastPosition + 1;
+    }
+    expect(await store.headPosition()).toBe(next - 1);
+    const report = await store.verify();
+    expect(report.ok).toBe(true);
+    // Stream versions follow the call order within each stream.
+    const s0 = await store.readStream('task-s0');
+    expect(s0.map((e) => e.streamVersion)).toEqual(s0.map((_, i) => i + 1));
+  });
+
+  it('fails only the append whose expected version is wrong, and writes nothing of it', async () => {
+    await store.append(request('task-a', 1, 'no-stream'));
+    const outcomes = await Promise.allSettled([
+      store.append(request('task-b', 1, 'no-stream')),
+      store.append(request('task-a', 2, 5)),
+      store.append(request('task-a', 1, 1)),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'STORE.WRONG_EXPECTED_VERSION' });
+    expect((await store.readStream('task-a')).map((e) => e.streamVersion)).toEqual([1, 2]);
+    expect(await store.headPosition()).toBe(3);
+    expect((await store.verify()).ok).toBe(true);
+  });
+
+  it('answers a command sent twice in the same group with the first result, and refuses its id on another stream', async () => {
+    const same = request('task-c', 2, 'any', 'cmd-twice');
+    const outcomes = await Promise.allSettled([
+      store.append(same),
+      store.append(same),
+      store.append({ ...request('task-d', 1), metadata: same.metadata }),
+    ]);
+    expect(outcomes[0]).toMatchObject({ status: 'fulfilled' });
+    const first = (outcomes[0] as PromiseFulfilledResult<{ duplicate: boolean }>).value;
+    expect(first.duplicate).toBe(false);
+    expect((outcomes[1] as PromiseFulfilledResult<unknown>).value).toEqual({ ...first, duplicate: true });
+    expect(outcomes[2]).toMatchObject({ status: 'rejected', reason: { code: 'STORE.IDEMPOTENCY_CONFLICT' } });
+    expect(await store.headPosition()).toBe(2);
+  });
+
+  it('falls back to appending one by one when another process appended since, still gap-free', async () => {
+    const other = await SqliteEventStore.open({ path: join(dir, 'ledger.db'), policy });
+    try {
+      await store.append(request('task-e'));
+      await other.append(request('task-f'));
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.append(request(`task-g${i % 3}`))));
+      expect(results.map((r) => r.firstPosition)).toEqual(Array.from({ length: 20 }, (_, i) => 3 + i));
+      await other.append(request('task-f'));
+      expect(await other.headPosition()).toBe(23);
+      expect((await store.verify()).ok).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('commits each append on its own when group commit is off, with the same results', async () => {
+    const solo = await SqliteEventStore.open({ path: join(dir, 'solo.db'), policy, groupCommit: false });
+    try {
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => solo.append(request(`task-h${i % 4}`, 1 + (i % 2)))));
+      expect(results.at(-1)!.lastPosition).toBe(45);
+      expect((await solo.verify()).ok).toBe(true);
+    } finally {
+      await solo.close();
+    }
+  });
+});

@@ -43,7 +43,21 @@ export interface SqliteEventStoreOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
   /** How many stream versions to keep in memory; older entries are re-read from the index. */
   readonly streamCacheSize?: number;
+  /**
+   * Appends arriving in the same turn of the event loop share one transaction and one sync (default true); false:
+   * every append commits on its own.
+   */
+  readonly groupCommit?: boolean;
 }
+
+interface PendingAppend {
+  readonly prepared: PreparedAppend;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** At most this many appends share one group commit. */
+const MAX_GROUP = 256;
 
 interface Row {
   position: number;
@@ -173,9 +187,11 @@ export class SqliteEventStore implements LedgerStore {
   private dataVersion = -1;
   private reloading: Promise<void> | undefined;
   private closed = false;
+  private readonly queue: PendingAppend[] = [];
+  private drainScheduled = false;
   private readonly subscriptions = new Set<Subscription>();
   private readonly s: Record<
-    | 'begin' | 'commit' | 'rollback' | 'dataVersion' | 'maxPosition' | 'streamVersion' | 'insertEvent' | 'insertNode'
+    | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'dataVersion' | 'maxPosition' | 'streamVersion' | 'insertEvent' | 'insertNode'
     | 'byEventId' | 'commandRows' | 'readStream' | 'readAll' | 'leafHashes' | 'node' | 'loadCheckpoint'
     | 'saveCheckpoint' | 'byPosition',
     StatementSync
@@ -193,6 +209,9 @@ export class SqliteEventStore implements LedgerStore {
       begin: p('BEGIN IMMEDIATE'),
       commit: p('COMMIT'),
       rollback: p('ROLLBACK'),
+      savepoint: p('SAVEPOINT ledger_append'),
+      release: p('RELEASE ledger_append'),
+      rollbackTo: p('ROLLBACK TO ledger_append'),
       dataVersion: p('PRAGMA data_version'),
       maxPosition: p('SELECT coalesce(max(position), 0) AS p FROM ledger_events'),
       streamVersion: p('SELECT coalesce(max(stream_version), 0) AS v FROM ledger_events WHERE stream_id = ?'),
@@ -260,6 +279,122 @@ export class SqliteEventStore implements LedgerStore {
   async append(request: AppendRequest): Promise<AppendResult> {
     this.assertOpen();
     const prepared = prepareAppend(request, this.options.policy);
+    if (this.options.groupCommit === false) return this.appendOne(prepared);
+    // Group commit: appends that arrive in the same turn of the event loop share one transaction and one sync.
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ prepared, resolve, reject });
+      if (!this.drainScheduled) {
+        this.drainScheduled = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.drainScheduled = false;
+    const batch = this.queue.splice(0, MAX_GROUP);
+    if (this.queue.length > 0 && !this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => void this.drain());
+    }
+    if (batch.length === 0) return;
+    if (this.closed) {
+      for (const p of batch) p.reject(new EventStoreError('STORE.CLOSED', 'the store is closed'));
+      return;
+    }
+    if (batch.length === 1) {
+      const [only] = batch;
+      await this.appendOne(only.prepared).then(only.resolve, only.reject);
+      return;
+    }
+    try {
+      if (this.reloading) await this.reloading;
+      if (this.tryAppendGroup(batch) !== STALE) return;
+      await this.reloadHead();
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    // Another process appended since this one last looked: each append on its own, with the usual retries.
+    for (const p of batch) await this.appendOne(p.prepared).then(p.resolve, p.reject);
+  }
+
+  /**
+   * Several appends in one BEGIN IMMEDIATE … COMMIT: planned one after the other on the running head, frontier and
+   * versions, each inside a savepoint, so a refused one (wrong expected version, a command id used on another
+   * stream) leaves no row and fails only its caller; a retried command gets its first result, even when the first
+   * is earlier in the same group. Every caller is settled after the one COMMIT (durable under synchronous=FULL).
+   * STALE, with nothing written, when another connection committed since this one last looked.
+   */
+  private tryAppendGroup(batch: readonly PendingAppend[]): typeof STALE | undefined {
+    this.s.begin.run();
+    if (this.otherWriterCommitted()) {
+      this.s.rollback.run();
+      return STALE;
+    }
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    const versions = new Map<string, number>();
+    let head = this.head;
+    let frontier = this.frontier;
+    const recordedAt = this.clock.now().toISOString();
+    try {
+      for (const { prepared } of batch) {
+        const { streamId } = prepared.request;
+        const next = frontier.clone();
+        this.s.savepoint.run();
+        try {
+          const plan = planAppend(prepared, versions.get(streamId) ?? this.currentVersion(streamId), head, next, recordedAt);
+          for (const r of plan.rows) this.s.insertEvent.run(r.position, r.eventId, r.streamId, r.streamVersion, r.type, r.commandId, r.record, r.leafHash);
+          for (const n of plan.nodes) this.s.insertNode.run(n.level, n.index, n.hash);
+          this.s.release.run();
+          frontier = next;
+          head = plan.result.lastPosition;
+          versions.set(streamId, plan.result.streamVersion);
+          outcomes.push({ ok: true, result: plan.result });
+        } catch (e) {
+          this.s.rollbackTo.run();
+          this.s.release.run();
+          if (!(e instanceof WrongExpectedVersionError) && !isUniqueViolation(e)) throw e;
+          // Inside the write lock with no other writer: a taken key is a retry of a command (maybe earlier in this
+          // group: this connection sees its own rows) or rows removed from under the log.
+          let first: AppendResult | undefined;
+          try {
+            first = this.duplicateOf(prepared);
+          } catch (conflict) {
+            // The command id was used on another stream: refused, this append only.
+            if (!(conflict instanceof IdempotencyConflictError)) throw conflict;
+            outcomes.push({ ok: false, error: conflict });
+            continue;
+          }
+          if (first) outcomes.push({ ok: true, result: first });
+          else if (e instanceof WrongExpectedVersionError) outcomes.push({ ok: false, error: e });
+          else {
+            outcomes.push({
+              ok: false,
+              error: new EventStoreError('STORE.INTEGRITY', `positions after ${head} are already covered by stored rows or Merkle nodes the log does not account for: run verify`, { cause: String(e) }),
+            });
+          }
+        }
+      }
+      this.s.commit.run();
+    } catch (e) {
+      if (this.db.isTransaction) this.s.rollback.run();
+      throw e;
+    }
+    this.frontier = frontier;
+    this.head = head;
+    for (const [streamId, version] of versions) this.rememberVersion(streamId, version);
+    if (versions.size > 0) for (const l of this.listeners) l();
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) p.resolve(outcome.result);
+      else p.reject(outcome.error);
+    });
+    return undefined;
+  }
+
+  /** One append on its own: the single-statement fast path, with reload-and-retry when another process wrote. */
+  private async appendOne(prepared: PreparedAppend): Promise<AppendResult> {
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
       if (this.reloading) await this.reloading;
       const outcome = this.tryAppend(prepared);
