@@ -24,6 +24,8 @@ interface Cycle {
   peerGroup: string;
   ownerUnitId: string;
   ruleSetId: string;
+  /** The rule set the cycle recorded when it opened (a published one is in no built-in table). */
+  ruleSet?: { scales: { unit: Array<{ id: string; labels: Record<string, string> }> } } | null;
   unitIds: string[];
   results: Result[];
   grades: Array<{ unitId: string; grade: string }>;
@@ -80,7 +82,7 @@ function CycleView({ cycleId, onChanged }: { cycleId: string; onChanged: () => v
   if (!cycle.data) return <Loading />;
   const c = cycle.data;
   // Grades are the rule set's codes; its scale names them in each language.
-  const scale = ruleSetById(c.ruleSetId)?.scales.unit ?? [];
+  const scale = (c.ruleSet ?? ruleSetById(c.ruleSetId))?.scales.unit ?? [];
   const gradeName = (code: string | undefined) => (code ? (scale.find((g) => g.id === code)?.labels[lang] ?? code) : '—');
   const gradeOf = (unitId: string) => gradeName(c.grades.find((g) => g.unitId === unitId)?.grade);
   const moveOf = (unitId: string) => c.moves.filter((m) => m.unitId === unitId);
