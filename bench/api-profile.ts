@@ -6,7 +6,7 @@
  *   node -r @swc-node/register bench/api-profile.ts seed <dir>                 # 1,000 units, 50,000 tasks (BENCH_UNITS/BENCH_TASKS)
  *   node -r @swc-node/register bench/api-profile.ts run <dir> [kind|mix] [--prof <profile dir>]
  *
- * SQLite only; BENCH_DURATION_S (default 10) and BENCH_CONNECTIONS (default 16) as in bench:api.
+ * BENCH_API_ENV (JSON) adds settings to the API under test. SQLite only; BENCH_DURATION_S (default 10) and BENCH_CONNECTIONS (default 16) as in bench:api.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -65,6 +65,8 @@ async function run(dir: string, which: string, profileDir: string | undefined): 
   const org = loadOrg(join(dir, 'org.json'));
   const env: Record<string, string> = {};
   if (profileDir) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${resolve(profileDir)}`;
+  // Extra settings for the API under test, e.g. BENCH_API_ENV='{"LEDGER_EMBEDDED_PROJECTOR":"false"}'.
+  Object.assign(env, JSON.parse(process.env.BENCH_API_ENV ?? '{}') as Record<string, string>);
   const api = await ApiProcess.start({ store: 'sqlite', dataDir, env });
   try {
     const mix = which === 'mix' ? DEFAULT_MIX : DEFAULT_MIX.map(([k]) => [k, k === which ? 1 : 0] as const);
