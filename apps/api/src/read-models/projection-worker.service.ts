@@ -67,7 +67,6 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
    * has them: the worker then writes those instead of folding every event a second time.
    */
   private sharedModels(): SharedModels | undefined {
-    if (process.env.LEDGER_PROJECTION_WORKER_FOLDS === 'own') return undefined;
     try {
       return this.moduleRef.get(ReadModelsService, { strict: false }).sharedModels();
     } catch {
