@@ -7,7 +7,7 @@
  *   BENCH_SCALE=0.2 ...      (shorter run)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store';
@@ -111,6 +111,43 @@ async function main(): Promise<void> {
     const ledgerBatched = (BATCHES * 100) / (ledgerMs / 1000);
     const rawBatched = (BATCHES * 100) / (rawMs / 1000);
 
+    // What the API does: CONCURRENT callers, each awaiting its previous append (1 event) before the next. The raw side
+    // inserts the same rows one per transaction, which is what those appends would cost without group commit. The
+    // main thread's event-loop utilisation during the ledger's slices is what is left for the queries in flight.
+    const CONCURRENT = 16;
+    const concurrent = await SqliteEventStore.open({ path: join(dir, 'concurrent.db'), policy, synchronous: SYNC });
+    const rawC = openRaw('raw-concurrent.db');
+    const insertC = rawC.prepare(INSERT_SQL);
+    ledgerMs = 0;
+    rawMs = 0;
+    let busyMs = 0;
+    for (let slice = 0, next = 0; slice < SLICES; slice++) {
+      const before = await concurrent.headPosition();
+      const end = ((slice + 1) * SINGLE) / SLICES;
+      const elu = performance.eventLoopUtilization();
+      let t = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENT }, async (_, caller) => {
+          let version: number | 'any' = slice === 0 ? 0 : 'any';
+          for (let i = next++; i < end; i = next++) {
+            const r = { ...request(i, 1, version), streamId: `task-c${caller}` };
+            version = (await concurrent.append(r)).streamVersion;
+          }
+        }),
+      );
+      next = end;
+      ledgerMs += performance.now() - t;
+      busyMs += performance.eventLoopUtilization(elu).active;
+      const rows = sliceRows(concurrent, before, await concurrent.headPosition());
+      t = performance.now();
+      for (const r of rows) insertC.run(r.position, r.event_id, r.stream_id, r.stream_version, r.type, r.command_id, r.record, r.leaf_hash);
+      rawMs += performance.now() - t;
+    }
+    if (!(await concurrent.verify()).ok) throw new Error('verify failed on the concurrent log');
+    const ledgerConcurrent = SINGLE / (ledgerMs / 1000);
+    const rawConcurrent = SINGLE / (rawMs / 1000);
+    const mainThreadUs = (busyMs * 1000) / SINGLE;
+
     // Full-log read: the ledger decodes envelopes; raw selects the same rows.
     let t = performance.now();
     let n = 0;
@@ -156,15 +193,26 @@ async function main(): Promise<void> {
     rows.push(
       { name: `append, 1 event per append (${SINGLE})`, ledger: ledgerSingle, raw: rawSingle, rawLabel: 'INSERT, 1 row per transaction', target: 0.5 },
       { name: `append, 100 events per append (${BATCHES * 100})`, ledger: ledgerBatched, raw: rawBatched, rawLabel: 'INSERT, 100 rows per transaction', target: 0.5 },
+      {
+        name: `append, ${CONCURRENT} concurrent callers (${SINGLE})`,
+        ledger: ledgerConcurrent,
+        raw: rawConcurrent,
+        rawLabel: 'INSERT, 1 row per transaction',
+      },
       { name: 'read whole log (decoded)', ledger: ledgerRead, raw: rawRead, rawLabel: 'SELECT same rows' },
       { name: `verify (${VERIFY_EVENTS} events, leaves + nodes)`, ledger: verifyRate, raw: bigRawRead, rawLabel: 'SELECT same rows', absoluteTarget: 150_000 },
     );
     printTable(`SQLite (node:sqlite, WAL, synchronous=${SYNC})`, rows);
+    console.log(
+      `${CONCURRENT} concurrent callers: main thread busy ${mainThreadUs.toFixed(0)} µs per append (event-loop utilisation ${((busyMs / ledgerMs) * 100).toFixed(0)}%); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    );
     saveResult('sqlite', rows);
     raw.close();
     rawB.close();
+    rawC.close();
     await single.close();
     await batched.close();
+    await concurrent.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
