@@ -1,5 +1,26 @@
-import { canRead, domainError, type Actor, type OrgUnits } from '@ledger/domain';
+import { ancestorsOf, domainError, jurisdictionRootOf, READ_SCOPE, type Actor, type OrgUnits } from '@ledger/domain';
 import type { DirectiveView, LedgerReadModels, TaskView } from '@ledger/projections';
+
+/**
+ * The units a scope root reads, per organisation (the OrgUnits object is replaced whenever the organisation model
+ * changes): every unit of the model whose ancestor chain reaches the root — `isInSubtree`'s answer for each unit,
+ * computed once instead of walking ancestors for every unit asked about.
+ */
+const readableByRoot = new WeakMap<OrgUnits, Map<string, ReadonlySet<string>>>();
+
+const NOTHING: ReadonlySet<string> = new Set();
+
+function unitsUnder(root: string, units: OrgUnits): ReadonlySet<string> {
+  let byRoot = readableByRoot.get(units);
+  if (!byRoot) readableByRoot.set(units, (byRoot = new Map()));
+  let readable = byRoot.get(root);
+  if (!readable) {
+    const found = new Set<string>();
+    for (const unitId of Object.keys(units)) if (ancestorsOf(unitId, units).includes(root)) found.add(unitId);
+    byRoot.set(root, (readable = found));
+  }
+  return readable;
+}
 
 /**
  * Who may read what (READ_SCOPE, `canRead`): a unit in the caller's subtree or jurisdiction; a task when its lead
@@ -8,25 +29,44 @@ import type { DirectiveView, LedgerReadModels, TaskView } from '@ledger/projecti
  * work). Auditors and administrators read everything.
  */
 export class ReadScope {
+  /** The units the caller reads (`canRead` true), or null when it reads every unit, known to the model or not. */
+  readonly units: ReadonlySet<string> | null;
+
   constructor(
     private readonly actor: Actor,
     private readonly models: LedgerReadModels,
-    private readonly units: OrgUnits,
-  ) {}
+    units: OrgUnits,
+  ) {
+    // `inScope` for READ_SCOPE, resolved to a set once per organisation version and scope root.
+    const rule = READ_SCOPE[actor.role];
+    if (rule === 'anywhere') this.units = null;
+    else {
+      const own = Object.hasOwn(units, actor.unit) ? units[actor.unit] : undefined;
+      this.units = own === undefined || own.dissolved ? NOTHING : unitsUnder(rule === 'unit-subtree' ? actor.unit : jurisdictionRootOf(actor.unit, units), units);
+    }
+  }
 
   unit(unitId: string): boolean {
-    return canRead(this.actor, unitId, this.units);
+    return this.units === null || this.units.has(unitId);
   }
 
   task(view: TaskView): boolean {
+    if (this.units === null) return true;
     const { record } = view;
-    const candidates = [
-      ...(record.assignment ? [record.assignment.leadUnitId, ...record.assignment.coUnitIds] : []),
-      ...record.previousLeads.map((lead) => lead.leadUnitId),
-    ];
+    if (record.assignment && (this.units.has(record.assignment.leadUnitId) || record.assignment.coUnitIds.some((unitId) => this.units!.has(unitId)))) return true;
+    return this.taskOtherwise(view);
+  }
+
+  /**
+   * Whether the task is readable other than through its lead unit or a co-unit: a unit it was transferred from, or
+   * its directive's issuer (what the task list's indexes cannot tell).
+   */
+  taskOtherwise(view: TaskView): boolean {
+    if (this.units === null) return true;
+    const { record } = view;
+    if (record.previousLeads.some((lead) => this.units!.has(lead.leadUnitId))) return true;
     const issuer = this.models.directives.directives.get(record.directiveId)?.record.issuer.unitId;
-    if (issuer) candidates.push(issuer);
-    return candidates.some((unitId) => this.unit(unitId));
+    return issuer !== undefined && issuer !== '' && this.units.has(issuer);
   }
 
   directive(view: DirectiveView): boolean {

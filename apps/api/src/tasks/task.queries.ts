@@ -120,21 +120,8 @@ export class TaskQueries {
       }
       directiveIds = numbered;
     }
-    // Read scope: a task is readable when its lead unit is (checked once per unit), else by the full rule. When
-    // every unit the filter names is readable, every task it matches is (one of them leads it or co-leads it).
-    const readable = new Map<string, boolean>();
-    const unitReadable = (unitId: string): boolean => {
-      let ok = readable.get(unitId);
-      if (ok === undefined) readable.set(unitId, (ok = scope.unit(unitId)));
-      return ok;
-    };
-    const everyUnitReadable = units !== null && [...units].every(unitReadable);
-    const accept = everyUnitReadable
-      ? undefined
-      : (view: TaskView) => {
-          const lead = view.record.assignment?.leadUnitId;
-          return (lead !== undefined && unitReadable(lead)) || scope.task(view);
-        };
+    // Read scope: what the indexes know (tasks led or co-led by a readable unit), and the rest of the rule per task.
+    const readable = scope.units === null ? undefined : { units: scope.units, otherwise: (view: TaskView) => scope.taskOtherwise(view) };
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
     const answer = queryTasks(models.tasks.tasks, models.tasks, {
@@ -146,7 +133,7 @@ export class TaskQueries {
       deadlineFrom: query.deadlineFrom,
       deadlineTo: query.deadlineTo,
       directiveIds,
-      accept,
+      readable,
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor)!,
       offset: (page - 1) * pageSize,
       limit: pageSize,

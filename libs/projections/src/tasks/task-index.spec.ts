@@ -3,7 +3,7 @@ import { TIMELINESS_VALUES, type TaskStatus } from '@ledger/domain';
 import type { JsonObject, RecordedEvent } from '@ledger/event-store';
 import { project } from '../projection';
 import { countRange, EMPTY_KEYS, hasKey, insertKey, KeyCursor, removeKey, type SortedKeys } from './sorted-keys';
-import { queryTasks, scanTasks, taskSortKey, type TaskListSpec } from './task-index';
+import { everyDatedTaskLedBy, queryTasks, readableIn, scanTasks, taskSortKey, type TaskListSpec, type TaskReadScope } from './task-index';
 import { TasksProjection, type TasksModel, type TaskView } from './tasks.projection';
 
 const UNITS = ['u1', 'u2', 'u3', 'u4', 'u5'];
@@ -100,6 +100,8 @@ const specArb = fc.record({
   offset: fc.integer({ min: 0, max: 6 }),
   limit: fc.integer({ min: 1, max: 8 }),
   cursorAt: maybe(fc.integer({ min: 0, max: 30 })),
+  /** The caller's readable units (every unit, some, or none), or every task readable. */
+  readable: maybe(fc.oneof(fc.constant(UNITS), fc.subarray(UNITS))),
 });
 
 type SpecPlan = typeof specArb extends fc.Arbitrary<infer T> ? T : never;
@@ -117,9 +119,32 @@ function toSpec(raw: SpecPlan, model: TasksModel): TaskListSpec {
     directiveIds: raw.directiveIds === undefined ? undefined : new Set(raw.directiveIds),
     accept: raw.acceptMod === undefined ? undefined : ((mod: number) => (view: TaskView) => Number(view.taskId.slice(1)) % mod !== 0)(raw.acceptMod),
     after: raw.cursorAt === undefined || keys.length === 0 ? undefined : keys[raw.cursorAt % keys.length],
+    readable: raw.readable === undefined ? undefined : readScopeOf(new Set(raw.readable)),
     offset: raw.offset,
     limit: raw.limit,
   };
+}
+
+/** Directives' issuing units (d3's issuer is no unit of the organisation). */
+const ISSUER: Record<string, string> = { d1: 'u1', d2: 'u4', d3: 'x' };
+
+/** A read scope as the API's ReadScope makes one: otherwise, a unit the task was transferred from or its issuer. */
+function readScopeOf(units: ReadonlySet<string>): TaskReadScope {
+  return { units, otherwise: (view) => view.record.previousLeads.some((lead) => units.has(lead.leadUnitId)) || units.has(ISSUER[view.record.directiveId]) };
+}
+
+/** The READ_SCOPE rule in full, per task: a readable lead unit, co-unit, previous lead or issuer. */
+function byTheRule(units: ReadonlySet<string>) {
+  return (view: TaskView) =>
+    [...(view.record.assignment ? [view.record.assignment.leadUnitId, ...view.record.assignment.coUnitIds] : []), ...view.record.previousLeads.map((lead) => lead.leadUnitId), ISSUER[view.record.directiveId]].some((unitId) => units.has(unitId));
+}
+
+/** The same list by the definition: every task scanned, the read scope's rule applied to each as one more check. */
+function reference(spec: TaskListSpec): TaskListSpec {
+  if (spec.readable === undefined) return spec;
+  const rule = byTheRule(spec.readable.units);
+  const accept = spec.accept;
+  return { ...spec, readable: undefined, accept: (view) => rule(view) && (accept === undefined || accept(view)) };
 }
 
 const summary = (answer: ReturnType<typeof scanTasks>) => ({ ids: answer.views.map((v) => v.taskId), total: answer.total, next: answer.next });
@@ -131,11 +156,61 @@ describe('tasks read model indexes', () => {
         const model = project(TasksProjection, TasksProjection.initialState(), logOf(tasks, order));
         for (const raw of specs) {
           const spec = toSpec(raw, model);
-          expect(summary(queryTasks(model.tasks, model, spec))).toEqual(summary(scanTasks(model.tasks, spec)));
+          expect(summary(queryTasks(model.tasks, model, spec))).toEqual(summary(scanTasks(model.tasks, reference(spec))));
         }
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('know whether every dated task is led from inside a set of units (random task sets, before and after more events)', () => {
+    fc.assert(
+      fc.property(fc.array(taskArb, { maxLength: 24 }), fc.array(fc.nat(), { maxLength: 10 }), fc.subarray(UNITS), fc.integer({ min: 0, max: 40 }), (tasks, order, raw, cut) => {
+        const units = new Set(raw);
+        const log = logOf(tasks, order);
+        const expected = (model: TasksModel) => [...model.tasks.values()].every((v) => v.record.deadline === null || (v.record.assignment !== null && units.has(v.record.assignment.leadUnitId)));
+        const before = project(TasksProjection, TasksProjection.initialState(), log.slice(0, cut));
+        expect(everyDatedTaskLedBy(before, before.tasks.size, units)).toBe(expected(before));
+        const after = project(TasksProjection, before, log.slice(cut));
+        expect(everyDatedTaskLedBy(after, after.tasks.size, units)).toBe(expected(after));
+        expect(everyDatedTaskLedBy(after, after.tasks.size, units)).toBe(expected(after));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  describe('when every dated task is led by a readable unit', () => {
+    const plans: TaskPlan[] = [
+      { directive: 'd1', registered: DAY0, steps: [{ type: 'TaskAssigned', lead: 'u2', co: [], deadline: '2018-10-01', day: DAY0 }] },
+      { directive: 'd2', registered: DAY0, steps: [{ type: 'TaskAssigned', lead: 'u3', co: ['u5'], deadline: '2018-10-15', day: DAY0 }] },
+      { directive: 'd3', registered: DAY0, steps: [{ type: 'TaskAssigned', lead: 'u2', co: [], deadline: '2018-10-15', day: DAY0 }] },
+      // Registered only: no deadline, no lead; readable through its directive's issuer (d1: u1) alone.
+      { directive: 'd1', registered: DAY0, steps: [] },
+      { directive: 'd3', registered: DAY0, steps: [] },
+    ];
+    const model = project(TasksProjection, TasksProjection.initialState(), logOf(plans, []));
+    const units = new Set(['u1', 'u2', 'u3']);
+    const looked: string[] = [];
+    const scope: TaskReadScope = { units, otherwise: (view) => (looked.push(view.taskId), readScopeOf(units).otherwise(view)) };
+
+    it('answers a dated list from the index, looking at no task one by one', () => {
+      looked.length = 0;
+      const spec: TaskListSpec = { units: null, unitRole: 'any', asOf: '2018-09-01', deadlineFrom: '2018-09-01', deadlineTo: '2018-12-31', readable: scope, offset: 0, limit: 2 };
+      const answer = queryTasks(model.tasks, model, spec);
+      expect(summary(answer)).toEqual(summary(scanTasks(model.tasks, reference(spec))));
+      expect(summary(answer)).toMatchObject({ ids: ['t00', 't01'], total: 3 });
+      expect(looked).toEqual([]);
+    });
+
+    it('looks at the undated tasks only, by the rest of the rule', () => {
+      looked.length = 0;
+      const spec: TaskListSpec = { units: null, unitRole: 'any', asOf: '2018-09-01', readable: scope, offset: 0, limit: 10 };
+      const answer = queryTasks(model.tasks, model, spec);
+      expect(summary(answer)).toEqual(summary(scanTasks(model.tasks, reference(spec))));
+      expect(summary(answer)).toMatchObject({ ids: ['t00', 't01', 't02', 't03'], total: 4 });
+      expect([...new Set(looked)].sort()).toEqual(['t03', 't04']);
+      expect(model.tasks.every((view) => readableIn(view, scope) === byTheRule(units)(view))).toBe(true);
+    });
   });
 
   it('pages through a list with cursors: every task once, in order, whatever is added between pages', () => {

@@ -176,13 +176,31 @@ export interface TaskListSpec {
   readonly deadlineTo?: IsoDate;
   /** Only tasks of these directives (the directive id and document number filters); absent: any directive. */
   readonly directiveIds?: ReadonlySet<string>;
-  /** A check no index answers (the caller's read scope), per candidate; absent when every candidate passes. */
+  /** A check no index answers, per candidate; absent when every candidate passes. */
   readonly accept?: (view: TaskView) => boolean;
+  /** The caller's read scope; absent when every task is readable. */
+  readonly readable?: TaskReadScope;
   /** Only tasks after this sort key (a cursor: the last one of the previous page). */
   readonly after?: string;
   /** Tasks to skip (after `after`), then at most `limit`. */
   readonly offset: number;
   readonly limit: number;
+}
+
+/**
+ * Which tasks a caller may read (the API's READ_SCOPE rule, resolved): a task whose lead unit or one of whose
+ * co-units is in `units` — what the indexes know — and any other that `otherwise` accepts (read through a unit it
+ * was transferred from or through its directive's issuer, which no index holds).
+ */
+export interface TaskReadScope {
+  readonly units: ReadonlySet<string>;
+  readonly otherwise: (view: TaskView) => boolean;
+}
+
+export function readableIn(view: TaskView, scope: TaskReadScope): boolean {
+  const assignment = view.record.assignment;
+  if (assignment && (scope.units.has(assignment.leadUnitId) || assignment.coUnitIds.some((unitId) => scope.units.has(unitId)))) return true;
+  return scope.otherwise(view);
 }
 
 export interface TaskListAnswer {
@@ -209,6 +227,7 @@ export function matchesTaskSpec(view: TaskView, spec: TaskListSpec, timelinessOf
     (spec.deadlineFrom === undefined || (record.deadline !== null && record.deadline >= spec.deadlineFrom)) &&
     (spec.deadlineTo === undefined || (record.deadline !== null && record.deadline <= spec.deadlineTo)) &&
     (spec.accept === undefined || spec.accept(view)) &&
+    (spec.readable === undefined || readableIn(view, spec.readable)) &&
     (spec.timeliness === undefined || timelinessOf(view, spec.asOf) === spec.timeliness)
   );
 }
@@ -232,6 +251,40 @@ type Sequence = { readonly keys: SortedKeys; readonly lo: string | undefined; re
 const maxOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a > b ? a : b);
 const minOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a < b ? a : b);
 
+/**
+ * Whether every task that has a deadline is led by one of `units` (so readable by a caller who reads them): counted
+ * from the lead partitions against the every-task ones, with each lead partition's count kept per version of its
+ * buckets, and the answer per version of the partitions and set of units.
+ */
+const datedCounts = new WeakMap<IMap<string, SortedKeys>, number>();
+const everyDatedLed = new WeakMap<TaskIndex['partitions'], WeakMap<ReadonlySet<string>, { readonly tasks: number; readonly answer: boolean }>>();
+
+function datedCountOf(buckets: IMap<string, SortedKeys>): number {
+  let n = datedCounts.get(buckets);
+  if (n === undefined) {
+    n = 0;
+    for (const keys of buckets.values()) n += countRange(keys, undefined, NO_DEADLINE);
+    datedCounts.set(buckets, n);
+  }
+  return n;
+}
+
+export function everyDatedTaskLedBy(index: TaskIndex, taskCount: number, units: ReadonlySet<string>): boolean {
+  let byUnits = everyDatedLed.get(index.partitions);
+  if (!byUnits) everyDatedLed.set(index.partitions, (byUnits = new WeakMap()));
+  const known = byUnits.get(units);
+  if (known !== undefined && known.tasks === taskCount) return known.answer;
+  let undated = 0;
+  for (const keys of index.partitions.get(`*|${NO_DEADLINE}`)?.values() ?? []) undated += countRange(keys, undefined, undefined);
+  let led = 0;
+  index.partitions.forEach((buckets, name) => {
+    if (name.startsWith('l:') && units.has(name.slice(2))) led += datedCountOf(buckets);
+  });
+  const answer = led === taskCount - undated;
+  byUnits.set(units, { tasks: taskCount, answer });
+  return answer;
+}
+
 /** The task list from the indexes: same answer as `scanTasks`. */
 export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec: TaskListSpec): TaskListAnswer {
   // A directive's tasks are few: filter and sort them.
@@ -252,6 +305,14 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
   // The every-task partitions do not split by status: a status filter without units is checked per candidate.
   const statusPerCandidate = spec.units === null && spec.status !== undefined;
   const perCandidate = spec.accept !== undefined || (spec.timeliness !== undefined && !bucketTimeliness) || statusPerCandidate;
+  // Read scope: tasks of the units filtered on are readable when those units are; without a unit filter, every dated
+  // task is when each is led from inside the scope (then only undated tasks are looked at one by one).
+  const readable = spec.readable;
+  let scopeChecked: 'none' | 'undated' | 'all' = 'none';
+  if (readable !== undefined) {
+    if (spec.units !== null) scopeChecked = [...spec.units].every((unitId) => readable.units.has(unitId)) ? 'none' : 'all';
+    else scopeChecked = everyDatedTaskLedBy(index, tasks.size, readable.units) ? 'undated' : 'all';
+  }
 
   // Groups of sequences, disjoint and in list order: one per deadline walked (every task), or one for the units.
   const sequencesOf = (names: ReadonlyArray<{ name: string; co: boolean }>): Sequence[] => {
@@ -277,12 +338,15 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
     }
     return out;
   };
-  const groups: Sequence[][] = [];
+  /** Sequences, and whether each candidate of them must be looked at (filters or read scope no index answers). */
+  type Group = { readonly sequences: Sequence[]; readonly checked: boolean };
+  const groups: Group[] = [];
   if (spec.units === null) {
     // Every task: one group per deadline in range, in order (a deadline's sort keys all start with it).
     for (const cursor = new KeyCursor(index.deadlines, lo, hi); cursor.current !== undefined; cursor.advance()) {
-      const group = sequencesOf([{ name: `*|${cursor.current}`, co: false }]);
-      if (group.length > 0) groups.push(group);
+      const sequences = sequencesOf([{ name: `*|${cursor.current}`, co: false }]);
+      const checked = perCandidate || scopeChecked === 'all' || (scopeChecked === 'undated' && cursor.current === NO_DEADLINE);
+      if (sequences.length > 0) groups.push({ sequences, checked });
     }
   } else {
     const names: Array<{ name: string; co: boolean }> = [];
@@ -290,71 +354,72 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
       if (spec.unitRole !== 'co') names.push({ name: `l:${unit}`, co: false });
       if (spec.unitRole !== 'lead') names.push({ name: `c:${unit}`, co: true });
     }
-    groups.push(sequencesOf(names));
+    groups.push({ sequences: sequencesOf(names), checked: perCandidate || scopeChecked === 'all' });
   }
 
   const check = (view: TaskView): boolean =>
     (!statusPerCandidate || view.record.status === spec.status) &&
-    (spec.accept === undefined || spec.accept(view)) && (spec.timeliness === undefined || bucketTimeliness || viewTimelinessOn(view, spec.asOf) === spec.timeliness);
+    (spec.accept === undefined || spec.accept(view)) &&
+    (scopeChecked === 'none' || readableIn(view, readable!)) &&
+    (spec.timeliness === undefined || bucketTimeliness || viewTimelinessOn(view, spec.asOf) === spec.timeliness);
 
-  if (perCandidate) {
-    // Every candidate is looked at once, in list order: count them all, keep the page.
+  /** The page (from `after`, skipping `offset`), walking candidates in list order and looking at those of checked groups. */
+  const pageFrom = (after: string | undefined, counting: boolean): { views: TaskView[]; next: string | null; total: number } => {
     let total = 0;
     let skipped = 0;
     const views: TaskView[] = [];
     let next: string | null = null;
     let lastKept: string | null = null;
-    for (const key of mergedGroups(groups, undefined)) {
-      const view = tasks.get(taskIdOfSortKey(key))!;
-      if (!check(view)) continue;
-      total++;
-      if (spec.after !== undefined && key <= spec.after) continue;
-      if (skipped < spec.offset) skipped++;
-      else if (views.length < spec.limit) {
-        views.push(view);
-        lastKept = key;
-      } else if (next === null) next = lastKept;
+    for (const group of groups) {
+      for (const key of merged(group.sequences, after)) {
+        let view: TaskView | undefined;
+        if (group.checked) {
+          view = tasks.get(taskIdOfSortKey(key))!;
+          if (!check(view)) continue;
+        }
+        total++;
+        if (spec.after !== undefined && key <= spec.after) continue;
+        if (skipped < spec.offset) skipped++;
+        else if (views.length < spec.limit) {
+          views.push(view ?? tasks.get(taskIdOfSortKey(key))!);
+          lastKept = key;
+        } else if (next === null) {
+          next = lastKept;
+          if (!counting) return { views, next, total };
+        }
+      }
     }
-    return { views, total, next };
-  }
+    return { views, next, total };
+  };
 
-  // Counted from the index: lead and `*` buckets hold each task once; co-unit buckets are walked to count each task
-  // once (a task with two co-units in the set, or led from inside the set too).
+  // Every candidate looked at: one walk counts them all and keeps the page.
+  if (groups.every((group) => group.checked)) return pageFrom(undefined, true);
+
+  // Otherwise unchecked groups are counted from the index (lead and `*` buckets hold each task once; co-unit buckets
+  // are walked to count each task once: a task with two co-units in the set, or led from inside the set too), checked
+  // ones by looking at each candidate; then the page is walked from the cursor.
   let total = 0;
-  const coTasks = new Set<string>();
-  for (const s of groups.flat()) {
-    if (!s.co) {
-      total += countRange(s.keys, s.lo, s.hi);
+  for (const group of groups) {
+    if (group.checked) {
+      for (const key of merged(group.sequences, undefined)) if (check(tasks.get(taskIdOfSortKey(key))!)) total++;
       continue;
     }
-    for (const cursor = new KeyCursor(s.keys, s.lo, s.hi); cursor.current !== undefined; cursor.advance()) {
-      const taskId = taskIdOfSortKey(cursor.current);
-      if (spec.unitRole === 'any' && spec.units!.has(tasks.get(taskId)!.record.assignment!.leadUnitId)) continue;
-      coTasks.add(taskId);
+    const coTasks = new Set<string>();
+    for (const s of group.sequences) {
+      if (!s.co) {
+        total += countRange(s.keys, s.lo, s.hi);
+        continue;
+      }
+      for (const cursor = new KeyCursor(s.keys, s.lo, s.hi); cursor.current !== undefined; cursor.advance()) {
+        const taskId = taskIdOfSortKey(cursor.current);
+        if (spec.unitRole === 'any' && spec.units!.has(tasks.get(taskId)!.record.assignment!.leadUnitId)) continue;
+        coTasks.add(taskId);
+      }
     }
+    total += coTasks.size;
   }
-  total += coTasks.size;
-
-  const views: TaskView[] = [];
-  let skipped = 0;
-  let next: string | null = null;
-  for (const key of mergedGroups(groups, spec.after)) {
-    if (skipped < spec.offset) {
-      skipped++;
-      continue;
-    }
-    if (views.length === spec.limit) {
-      next = taskSortKey(views[views.length - 1].record);
-      break;
-    }
-    views.push(tasks.get(taskIdOfSortKey(key))!);
-  }
+  const { views, next } = pageFrom(spec.after, false);
   return { views, total, next };
-}
-
-/** The keys of each group in turn (groups disjoint and in order), each once, after `after` when given. */
-function* mergedGroups(groups: Iterable<Sequence[]>, after: string | undefined): Generator<string> {
-  for (const group of groups) yield* merged(group, after);
 }
 
 /** The keys of every sequence in order, each once, after `after` (exclusive) when given. */
