@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isImmutable, List, Map as IMap, OrderedMap, OrderedSet, Set as ISet } from 'immutable';
-import { decodeModel, decodeValue, diffModels, encodeModel, encodeValue, type ModelDocument } from './codec';
+import { decodeModel, decodeValue, diffModels, diffSteps, encodeModel, encodeValue, UNCHANGED, type DocumentChange, type ModelDocument } from './codec';
 
 /** Structural equality that also requires the same collection types, and the same order where order is data. */
 function same(a: unknown, b: unknown): boolean {
@@ -100,28 +100,87 @@ describe('read-model codec', () => {
     }
   });
 
+  /** The first model's documents with the changes applied, in (collection, key) order as encodeModel gives them. */
+  const applied = (a: unknown, changes: readonly DocumentChange[]) => {
+    const docs = new Map(encodeModel(a).map((d) => [`${d.collection}\u0000${d.key}`, d]));
+    expect(new Set(changes.map((c) => `${c.collection}\u0000${c.key}`)).size).toBe(changes.length); // each document once
+    for (const change of changes) {
+      const id = `${change.collection}\u0000${change.key}`;
+      if (change.doc === null) docs.delete(id);
+      else docs.set(id, { collection: change.collection, key: change.key, doc: change.doc });
+    }
+    return [...docs.values()].sort((x, y) => (x.collection + '\u0000' + x.key < y.collection + '\u0000' + y.key ? -1 : 1));
+  };
+
   it('applies the diff between two models to the first model’s documents to give the second’s', () => {
-    fc.assert(
-      fc.property(model, model, (a, b) => {
-        const docs = new Map(encodeModel(a).map((d) => [`${d.collection}\u0000${d.key}`, d]));
-        for (const change of diffModels(a, b)) {
-          const id = `${change.collection}\u0000${change.key}`;
-          if (change.doc === null) docs.delete(id);
-          else docs.set(id, { collection: change.collection, key: change.key, doc: change.doc });
-        }
-        const sorted = [...docs.values()].sort((x, y) => (x.collection + '\u0000' + x.key < y.collection + '\u0000' + y.key ? -1 : 1));
-        expect(sorted).toEqual(encodeModel(b));
-      }),
+    fc.assert(fc.property(model, model, (a, b) => expect(applied(a, diffModels(a, b))).toEqual(encodeModel(b))));
+  });
+
+  describe('when the second model was folded from the first (Maps sharing structure, across every node kind)', () => {
+    const op = fc.oneof(
+      fc.tuple(fc.constant('set' as const), fc.integer({ min: 0, max: 400 }), value),
+      fc.tuple(fc.constant('delete' as const), fc.integer({ min: 0, max: 400 }), fc.constant(null)),
+      fc.tuple(fc.constant('index' as const), fc.integer({ min: 0, max: 40 }), key),
     );
+    const grown = fc.tuple(model, fc.integer({ min: 0, max: 300 })).map(([m, n]) => ({
+      ...m,
+      byId: m.byId.withMutations((byId) => void Array.from({ length: n }, (_, i) => byId.set(`t-${i}`, { i }))),
+    }));
+    type Model = typeof initial & { byId: IMap<string, unknown>; index: IMap<string, ISet<string>>; log: List<unknown> };
+    const fold = (m: Model, ops: ReadonlyArray<readonly [string, number, unknown]>): Model =>
+      ops.reduce<Model>(
+        (x, [kind, n, v]) =>
+          kind === 'set'
+            ? { ...x, byId: x.byId.set(`t-${n}`, v) }
+            : kind === 'delete'
+              ? { ...x, byId: x.byId.delete(`t-${n}`) }
+              : { ...x, index: x.index.update(`p-${n}`, ISet<string>(), (set) => set.add(v as string)), log: x.log.push(n) },
+        m,
+      );
+
+    it('writes exactly the documents that changed: the naive per-key comparison’s, and they give the second’s documents', () => {
+      fc.assert(
+        fc.property(grown, fc.array(op, { maxLength: 80 }), (a, ops) => {
+          const b = fold(a, ops);
+          const changes = diffModels(a, b);
+          expect(applied(a, changes)).toEqual(encodeModel(b));
+          // Written: exactly the keys whose value is another object (or gone), as a per-key walk would find them.
+          const naive = (['byId', 'index'] as const).flatMap((field) => [
+            ...[...b[field]].filter(([k, v]) => a[field].get(k) !== v).map(([k]) => `${field}/${k}`),
+            ...[...a[field].keys()].filter((k) => !b[field].has(k)).map((k) => `${field}/${k}`),
+          ]);
+          const whole = (['ordered', 'log', 'plain'] as const).filter((field) => a[field] !== b[field]).map((field) => `${field}/`);
+          expect(changes.map((c) => `${c.collection}/${c.key}`).sort()).toEqual([...naive, ...whole].sort());
+        }),
+        { numRuns: 150 },
+      );
+    });
+  });
+
+  describe('when compared by text (models built apart)', () => {
+    it('writes only documents whose text changed, and marks every other document compared', () => {
+      const a = { ...initial, byId: IMap<string, unknown>(Array.from({ length: 100 }, (_, i) => [`t-${i}`, { i }])), log: List([1]) };
+      const b = { ...initial, byId: IMap<string, unknown>(Array.from({ length: 100 }, (_, i) => [`t-${i}`, { i: i === 7 ? -7 : i }])).set('t-new', 1), log: List([1]) };
+      const steps = [...diffSteps(a, b, true)];
+      const written = steps.filter((s): s is DocumentChange => s !== UNCHANGED).sort((x, y) => (x.key < y.key ? -1 : 1));
+      expect(written).toEqual([
+        { collection: 'byId', key: 't-7', doc: '{"i":-7}' },
+        { collection: 'byId', key: 't-new', doc: '1' },
+      ]);
+      // 99 documents of byId and the log compared equal.
+      expect(steps.filter((s) => s === UNCHANGED)).toHaveLength(100);
+      expect([...diffSteps(a, b, false)].filter((s) => s === UNCHANGED)).toHaveLength(0);
+    });
   });
 
   it('writes only the documents an update touched', () => {
     const before = { byId: IMap<string, { n: number }>({ a: { n: 1 }, b: { n: 2 } }), index: IMap(), ordered: OrderedMap(), log: List(), plain: null };
     const after = { ...before, byId: before.byId.set('b', { n: 3 }).remove('a').set('c', { n: 4 }) };
-    expect(diffModels(before, after)).toEqual([
+    // In no particular order (each document once): the store writes them in one transaction.
+    expect(diffModels(before, after).sort((x, y) => (x.key < y.key ? -1 : 1))).toEqual([
+      { collection: 'byId', key: 'a', doc: null },
       { collection: 'byId', key: 'b', doc: '{"n":3}' },
       { collection: 'byId', key: 'c', doc: '{"n":4}' },
-      { collection: 'byId', key: 'a', doc: null },
     ]);
     expect(diffModels(after, after)).toEqual([]);
   });

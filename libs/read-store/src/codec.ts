@@ -1,5 +1,6 @@
 import { isImmutable, isOrdered, List, Map as IMap, OrderedMap, OrderedSet, Set as ISet } from 'immutable';
 import { canonicalize } from '@ledger/event-store';
+import { ABSENT, mapChanges } from './map-diff';
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -172,8 +173,8 @@ export function decodeModel<Model>(initial: Model, documents: Iterable<ModelDocu
 
 /**
  * The documents that differ between two versions of a model: per key of a split Map by reference (an Immutable
- * update replaces exactly the values it touched), per field otherwise. O(size of the Maps), meant for flush
- * intervals, not per event.
+ * update replaces exactly the values it touched), found by a walk of the two Maps' tries that skips what they share
+ * (map-diff.ts), so it costs what changed when `after` was folded from `before`; per field otherwise.
  */
 export function diffModels(before: unknown, after: unknown): DocumentChange[] {
   return [...changesBetween(before, after)];
@@ -181,29 +182,41 @@ export function diffModels(before: unknown, after: unknown): DocumentChange[] {
 
 /** `diffModels` one document at a time, so a large flush can give the event loop a turn between documents. */
 export function* changesBetween(before: unknown, after: unknown, byText = false): Generator<DocumentChange> {
+  for (const step of diffSteps(before, after, byText)) if (step !== UNCHANGED) yield step;
+}
+
+/** Yielded by `diffSteps` for a document compared by text and found unchanged (work done, nothing to write). */
+export const UNCHANGED: unique symbol = Symbol('unchanged');
+
+/**
+ * `changesBetween`, and UNCHANGED after each document it compared by text without finding a change: a caller in a
+ * process that serves requests can count those too when it decides to give the event loop a turn.
+ *
+ * By reference (the normal case: `after` was folded from `before`, directly or through a model decoded from the same
+ * documents), or with `byText`, when the two models were built apart (a model decoded from the store beside one
+ * folded elsewhere), by their documents' text.
+ */
+export function* diffSteps(before: unknown, after: unknown, byText = false): Generator<DocumentChange | typeof UNCHANGED> {
   if (before === after) return;
   const previous = new globalThis.Map(fieldsOf(before));
-  // By reference (the normal case: `after` was folded from `before`), or, when the two models were built apart (a
-  // model decoded from the store beside one folded elsewhere), by their documents' text.
-  const differs = (old: unknown, item: unknown): string | null => {
-    if (old === item) return null;
-    const doc = text(item);
-    return byText && old !== undefined && text(old) === doc ? null : doc;
-  };
   for (const [collection, value] of fieldsOf(after)) {
     const old = previous.get(collection);
     if (old === value) continue;
     if (isSplit(value) && isSplit(old)) {
-      for (const [key, item] of value) {
-        const doc = differs(old.get(key), item);
-        if (doc !== null) yield { collection, key: docKey(key, collection), doc };
+      for (const [key, was, item] of mapChanges(old, value)) {
+        if (item === ABSENT) yield { collection, key: docKey(key, collection), doc: null };
+        else if (byText && was !== ABSENT) {
+          const doc = text(item);
+          if (text(was) === doc) yield UNCHANGED;
+          else yield { collection, key: docKey(key, collection), doc };
+        } else yield { collection, key: docKey(key, collection), doc: text(item) };
       }
-      for (const key of old.keys()) if (!value.has(key)) yield { collection, key: docKey(key, collection), doc: null };
     } else if (isSplit(value)) {
       for (const [key, item] of value) yield { collection, key: docKey(key, collection), doc: text(item) };
     } else {
-      const doc = differs(old, value);
-      if (doc !== null) yield { collection, key: WHOLE, doc };
+      const doc = text(value);
+      if (byText && old !== undefined && text(old) === doc) yield UNCHANGED;
+      else yield { collection, key: WHOLE, doc };
     }
   }
 }
