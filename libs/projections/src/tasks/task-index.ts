@@ -404,19 +404,22 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
       for (const key of merged(group.sequences, undefined)) if (check(tasks.get(taskIdOfSortKey(key))!)) total++;
       continue;
     }
-    const coTasks = new Set<string>();
+    // A co-unit's task led from inside the set too sits in one of the set's lead sequences, in the same bucket (same
+    // record) and under the same key: those keys, gathered once, say which co-unit keys are counted already.
+    const coSequences = group.sequences.filter((s) => s.co);
+    const ledKeys = new Set<string>();
+    if (spec.unitRole === 'any' && coSequences.length > 0) {
+      for (const s of group.sequences) if (!s.co) for (const cursor = new KeyCursor(s.keys, s.lo, s.hi); cursor.current !== undefined; cursor.advance()) ledKeys.add(cursor.current);
+    }
+    const coKeys = new Set<string>();
     for (const s of group.sequences) {
       if (!s.co) {
         total += countRange(s.keys, s.lo, s.hi);
         continue;
       }
-      for (const cursor = new KeyCursor(s.keys, s.lo, s.hi); cursor.current !== undefined; cursor.advance()) {
-        const taskId = taskIdOfSortKey(cursor.current);
-        if (spec.unitRole === 'any' && spec.units!.has(tasks.get(taskId)!.record.assignment!.leadUnitId)) continue;
-        coTasks.add(taskId);
-      }
+      for (const cursor = new KeyCursor(s.keys, s.lo, s.hi); cursor.current !== undefined; cursor.advance()) if (!ledKeys.has(cursor.current)) coKeys.add(cursor.current);
     }
-    total += coTasks.size;
+    total += coKeys.size;
   }
   const { views, next } = pageFrom(spec.after, false);
   return { views, total, next };

@@ -1,0 +1,213 @@
+import fc from 'fast-check';
+import { canRead, READ_SCOPE, TIMELINESS_VALUES, type Actor, type Role, type TaskStatus } from '@ledger/domain';
+import type { JsonObject, RecordedEvent } from '@ledger/event-store';
+import { emptyReadModels, foldReadModels, orgUnitsOf, scanTasks, subtreeOf, type LedgerReadModels, type TaskView } from '@ledger/projections';
+import type { QueryContext } from '../read-models/queries';
+import { ReadScope } from '../read-models/read-scope';
+import type { LedgerTime } from '../shared/ledger-time';
+import { decodeCursor, TaskQueries, type TaskListQueryDto } from './task.queries';
+
+/**
+ * GET /v1/tasks against its definition: every task scanned, the list's filters applied to each, and the READ_SCOPE
+ * rule as it reads (`canRead` of the task's lead unit, co-units, previous lead units or directive issuer; anywhere:
+ * every task) — for callers of every role in every kind of place, over random task sets.
+ */
+
+// city ─┬─ insp (office)              the municipal inspection office: its jurisdiction is the city
+//       ├─ d1 (district) ─┬─ w11, w12 (wards)
+//       │                 └─ d1insp (office): jurisdiction d1
+//       ├─ d2 (district) ── w21 (ward)
+//       └─ gone (ward, superseded)    a dissolved unit: reads nothing, is still read by others
+const UNITS: ReadonlyArray<readonly [string, string | null, string]> = [
+  ['city', null, 'city'],
+  ['insp', 'city', 'office'],
+  ['d1', 'city', 'district'],
+  ['w11', 'd1', 'ward'],
+  ['w12', 'd1', 'ward'],
+  ['d1insp', 'd1', 'office'],
+  ['d2', 'city', 'district'],
+  ['w21', 'd2', 'ward'],
+  ['gone', 'city', 'ward'],
+];
+/** Task units, with one no unit of the organisation knows. */
+const TASK_UNITS = ['d1', 'w11', 'w12', 'd2', 'w21', 'gone', 'elsewhere'];
+/** Directives and their issuing units (`root`: the administrator's unit, no unit of the organisation). */
+const ISSUERS: Record<string, string> = { dc: 'city', dd1: 'd1', dw21: 'w21', dr: 'root' };
+const DAYS = ['2018-09-01', '2018-09-10', '2018-10-01', '2018-10-15', '2018-10-31', '2018-11-20'];
+const EVENT_DAYS = DAYS.slice(0, 4);
+const STATUSES: readonly TaskStatus[] = ['registered', 'assigned', 'acknowledged', 'in_progress', 'completion_reported', 'verified', 'cancelled'];
+const ROLES = Object.keys(READ_SCOPE) as Role[];
+const ACTOR_UNITS = ['city', 'insp', 'd1', 'w11', 'd1insp', 'd2', 'gone', 'nowhere'];
+const by = { id: 'p-1', role: 'leader', unit: 'city' };
+
+type Step = { type: string; day: string; lead?: string; co?: string[]; deadline?: string };
+type TaskPlan = { directive: string; steps: Step[] };
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('TaskAssigned'), lead: fc.constantFrom(...TASK_UNITS), co: fc.subarray(TASK_UNITS, { maxLength: 2 }), deadline: fc.constantFrom(...DAYS), day: fc.constantFrom(...EVENT_DAYS) }) },
+  fc.record({ type: fc.constantFrom('TaskAcknowledged', 'ProgressReported', 'CompletionReported', 'CompletionVerified', 'TaskCancelled'), day: fc.constantFrom(...EVENT_DAYS) }),
+  fc.record({ type: fc.constant('ExtensionGranted'), deadline: fc.constantFrom(...DAYS), day: fc.constantFrom(...EVENT_DAYS) }),
+  fc.record({ type: fc.constant('TaskTransferred'), lead: fc.constantFrom(...TASK_UNITS), day: fc.constantFrom(...EVENT_DAYS) }),
+);
+const taskArb: fc.Arbitrary<TaskPlan> = fc.record({ directive: fc.constantFrom(...Object.keys(ISSUERS)), steps: fc.array(stepArb, { maxLength: 4 }) });
+
+function taskData(step: Step, taskId: string): JsonObject {
+  const base = { taskId, at: `${step.day}T09:00:00+08:00`, by };
+  const responsible = { unitId: step.lead ?? 'd1', personId: 'p-h', name: 'Head', postTitle: 'Head' };
+  switch (step.type) {
+    case 'TaskAssigned':
+      return { ...base, leadUnitId: step.lead!, coUnitIds: step.co!.filter((u) => u !== step.lead), responsible, work: 'w', expectedResult: 'r', deadline: step.deadline! };
+    case 'ProgressReported':
+      return { ...base, percent: 10 };
+    case 'ExtensionGranted':
+      return { ...base, requestId: 'r1', newDeadline: step.deadline! };
+    case 'TaskTransferred':
+      return { ...base, fromUnitId: 'x', toUnitId: step.lead!, responsible, reason: 'r' };
+    case 'TaskCancelled':
+      return { ...base, reason: 'r', signOffId: 's' };
+    default:
+      return base;
+  }
+}
+
+/** The organisation, the directives and the tasks as a log the read models fold (unchecked, as the projections do). */
+function logOf(plans: readonly TaskPlan[]): RecordedEvent[] {
+  const events: Array<{ streamId: string; type: string; data: JsonObject }> = [];
+  const at = '2018-09-01T08:00:00+08:00';
+  for (const [unitId, parentId, kind] of UNITS) events.push({ streamId: `unit-${unitId}`, type: 'UnitRegistered', data: { unitId, at, by, names: { en: unitId, vi: null, zh: null }, kind, parentId } });
+  events.push({ streamId: 'unit-gone', type: 'UnitSuperseded', data: { unitId: 'gone', at, by, successorId: 'd2', on: '2018-09-01', reason: 'r' } });
+  const taskIds = (directiveId: string) => plans.flatMap((plan, i) => (plan.directive === directiveId ? [`t${i}`] : []));
+  for (const [directiveId, unitId] of Object.entries(ISSUERS)) {
+    events.push({
+      streamId: `directive-${directiveId}`,
+      type: 'DirectiveIssued',
+      data: { directiveId, at, by, issuer: { personId: 'p-i', name: 'Issuer', postTitle: 'Head', unitId }, documentNumber: `N-${directiveId}`, kind: 'directive', issuedOn: '2018-09-01', meeting: null, title: 'T', body: 'B', taskIds: taskIds(directiveId) },
+    });
+  }
+  plans.forEach((plan, i) => {
+    const taskId = `t${i}`;
+    events.push({ streamId: `task-${taskId}`, type: 'TaskRegistered', data: { taskId, directiveId: plan.directive, directiveIssuedOn: '2018-09-01', title: 'T', at, by } });
+    for (const step of plan.steps) events.push({ streamId: `task-${taskId}`, type: step.type, data: taskData(step, taskId) });
+  });
+  const versions = new Map<string, number>();
+  return events.map((event, i) => {
+    const streamVersion = (versions.get(event.streamId) ?? 0) + 1;
+    versions.set(event.streamId, streamVersion);
+    return {
+      id: `e-${i + 1}`,
+      streamId: event.streamId,
+      streamVersion,
+      position: i + 1,
+      type: event.type,
+      schemaVersion: 1,
+      data: event.data,
+      metadata: { actorId: 'p-1', actorRole: 'leader', actorUnit: 'city', commandId: `c-${i}`, correlationId: `c-${i}`, causationId: null, occurredAt: '2018-09-01T00:00:00.000Z', recordedAt: '2018-09-01T00:00:00.000Z' },
+    };
+  });
+}
+
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(fc.constant(undefined), arb);
+const queryArb: fc.Arbitrary<TaskListQueryDto> = fc.record(
+  {
+    unitId: maybe(fc.constantFrom(...TASK_UNITS, 'city')),
+    unitRole: maybe(fc.constantFrom('lead', 'co', 'any') as fc.Arbitrary<'lead' | 'co' | 'any'>),
+    subtree: maybe(fc.boolean()),
+    status: maybe(fc.constantFrom(...STATUSES)),
+    timeliness: maybe(fc.constantFrom(...TIMELINESS_VALUES)),
+    asOf: fc.constantFrom(...DAYS, '2019-01-01'),
+    deadlineFrom: maybe(fc.constantFrom(...DAYS)),
+    deadlineTo: maybe(fc.constantFrom(...DAYS)),
+    directiveId: maybe(fc.constantFrom(...Object.keys(ISSUERS))),
+    page: maybe(fc.integer({ min: 1, max: 3 })),
+    pageSize: maybe(fc.integer({ min: 1, max: 6 })),
+  },
+  { requiredKeys: ['asOf'] },
+) as fc.Arbitrary<TaskListQueryDto>;
+
+/** READ_SCOPE as it reads, per task. */
+function byTheRule(actor: Actor, models: LedgerReadModels, units: ReturnType<typeof orgUnitsOf>) {
+  return (view: TaskView): boolean => {
+    if (READ_SCOPE[actor.role] === 'anywhere') return true;
+    const { record } = view;
+    const issuer = models.directives.directives.get(record.directiveId)?.record.issuer.unitId;
+    const candidates = [...(record.assignment ? [record.assignment.leadUnitId, ...record.assignment.coUnitIds] : []), ...record.previousLeads.map((lead) => lead.leadUnitId), ...(issuer ? [issuer] : [])];
+    return candidates.some((unitId) => canRead(actor, unitId, units));
+  };
+}
+
+function queriesOver(models: LedgerReadModels): TaskQueries {
+  const units = orgUnitsOf(models.organisation);
+  const context = { for: (actor: Actor) => ({ models, scope: new ReadScope(actor, models, units) }) } as unknown as QueryContext;
+  return new TaskQueries(context, { today: () => '2018-10-01' } as unknown as LedgerTime);
+}
+
+describe('task list (GET /v1/tasks) and the read scope', () => {
+  it('answers every caller, of every role and in every kind of place, as its definition does (random task sets and filters)', () => {
+    fc.assert(
+      fc.property(fc.array(taskArb, { maxLength: 16 }), fc.array(queryArb, { minLength: 1, maxLength: 4 }), (plans, queries) => {
+        const models = foldReadModels(emptyReadModels(), logOf(plans));
+        const units = orgUnitsOf(models.organisation);
+        expect(units.gone?.dissolved).toBe(true);
+        const taskQueries = queriesOver(models);
+        for (const role of ROLES) {
+          for (const unit of ACTOR_UNITS) {
+            const actor: Actor = { id: 'p-caller', role, unit };
+            for (const query of queries) {
+              const answer = taskQueries.list(actor, query);
+              const pageSize = query.pageSize ?? 50;
+              const expected = scanTasks(models.tasks.tasks, {
+                units: query.unitId === undefined ? null : query.subtree ? subtreeOf(models.organisation, query.unitId) : new Set([query.unitId]),
+                unitRole: query.unitRole ?? 'any',
+                status: query.status,
+                timeliness: query.timeliness,
+                asOf: query.asOf!,
+                deadlineFrom: query.deadlineFrom,
+                deadlineTo: query.deadlineTo,
+                directiveIds: query.directiveId === undefined ? undefined : new Set([query.directiveId]),
+                accept: byTheRule(actor, models, units),
+                offset: ((query.page ?? 1) - 1) * pageSize,
+                limit: pageSize,
+              });
+              expect({ actor, query, ids: answer.items.map((item) => item.taskId), total: answer.total, next: answer.nextCursor === null ? null : decodeCursor(answer.nextCursor) }).toEqual({
+                actor,
+                query,
+                ids: expected.views.map((view) => view.taskId),
+                total: expected.total,
+                next: expected.next,
+              });
+            }
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reads a task as READ_SCOPE does, for every role (a task, its timeline)', () => {
+    fc.assert(
+      fc.property(fc.array(taskArb, { minLength: 1, maxLength: 12 }), (plans) => {
+        const models = foldReadModels(emptyReadModels(), logOf(plans));
+        const units = orgUnitsOf(models.organisation);
+        const taskQueries = queriesOver(models);
+        for (const role of ROLES) {
+          for (const unit of ACTOR_UNITS) {
+            const actor: Actor = { id: 'p-caller', role, unit };
+            const rule = byTheRule(actor, models, units);
+            for (const view of models.tasks.tasks.values()) {
+              const read = (() => {
+                try {
+                  return taskQueries.timeline(actor, view.taskId).taskId === view.taskId;
+                } catch (error) {
+                  if ((error as { code?: string }).code !== 'AUTH.OUT_OF_SCOPE') throw error;
+                  return false;
+                }
+              })();
+              expect({ actor, taskId: view.taskId, read }).toEqual({ actor, taskId: view.taskId, read: rule(view) });
+            }
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
