@@ -17,13 +17,27 @@ export interface Projection<Model> {
   readonly eventTypes: ReadonlySet<string>;
   readonly initialState: () => Model;
   readonly evolve: (model: Model, event: RecordedEvent) => Model;
+  /**
+   * The same fold as `evolve` applied to each of `events` in turn (all of them of `eventTypes`, in position order),
+   * done at once: it may build the result with transient (mutable) Immutable collections and arrays of its own, as
+   * long as it returns exactly what the one-by-one fold returns, never changes `model` or anything reachable from
+   * it, and keeps every untouched value (and `model` itself when nothing changed) by reference, as `evolve` does —
+   * the read-model store finds the documents to write by reference. `project` uses it when present.
+   */
+  readonly evolveAll?: (model: Model, events: readonly RecordedEvent[]) => Model;
 }
 
 /** Folds `events` (in position order) into `model`. */
 export function project<Model>(projection: Projection<Model>, model: Model, events: readonly RecordedEvent[]): Model {
+  const { eventTypes, evolveAll } = projection;
+  if (evolveAll !== undefined) {
+    const mine: RecordedEvent[] = [];
+    for (const event of events) if (eventTypes.has(event.type)) mine.push(event);
+    return mine.length === 0 ? model : evolveAll(model, mine);
+  }
   let next = model;
   for (const event of events) {
-    if (projection.eventTypes.has(event.type)) next = projection.evolve(next, event);
+    if (eventTypes.has(event.type)) next = projection.evolve(next, event);
   }
   return next;
 }
@@ -48,11 +62,30 @@ export function traceOf(event: RecordedEvent): EventTrace {
     position: event.position,
     streamVersion: event.streamVersion,
     type: event.type,
-    actor: { id: event.metadata.actorId, role: event.metadata.actorRole as Role, unit: event.metadata.actorUnit },
+    actor: actorOf(event.metadata.actorId, event.metadata.actorRole as Role, event.metadata.actorUnit),
     // The event's own `at` keeps the jurisdiction's offset (a day is read in it); the metadata has the same instant in UTC.
     occurredAt: typeof data.at === 'string' ? data.at : event.metadata.occurredAt,
     recordedAt: event.metadata.recordedAt,
   };
+}
+
+type Actor = EventTrace['actor'];
+
+/**
+ * The same actor (id, role, unit) is the same frozen object in every trace: a rebuild keeps a trace per timeline
+ * entry and per notice, so one object per actor instead of one per trace is much less memory (and less for the
+ * garbage collector to copy). Bounded: past ACTORS_KEPT distinct actors it starts over.
+ */
+const actors = new Map<string, Actor>();
+const ACTORS_KEPT = 10_000;
+
+function actorOf(id: string, role: Role, unit: string): Actor {
+  const known = actors.get(id);
+  if (known !== undefined && known.role === role && known.unit === unit) return known;
+  if (actors.size >= ACTORS_KEPT) actors.clear();
+  const actor = Object.freeze({ id, role, unit });
+  actors.set(id, actor);
+  return actor;
 }
 
 /** A domain event (`{type, data}`) as the deciders' `evolve` reads it. */

@@ -27,15 +27,55 @@ export const AuditTrailProjection: Projection<AuditTrailModel> = {
   name: 'audit-trail',
   eventTypes: AUDIT_TRAIL_EVENT_TYPES,
   initialState: () => ({ events: List(), byStream: IMap(), byActor: IMap() }),
-  evolve: (model, event) => {
-    const index = model.events.size;
-    return {
-      events: model.events.push(event),
-      byStream: model.byStream.update(event.streamId, List<number>(), (ids) => ids.push(index)),
-      byActor: model.byActor.update(event.metadata.actorId, List<number>(), (ids) => ids.push(index)),
-    };
-  },
+  evolve: (model, event) => evolveAll(model, [event]),
+  evolveAll,
 };
+
+/**
+ * The trail after `events`: the lists grow in place inside transient (mutable) copies, each list of an index copied
+ * once per batch however many of the batch's events it gets, then all made immutable again.
+ */
+function evolveAll(model: AuditTrailModel, events: readonly RecordedEvent[]): AuditTrailModel {
+  const all = model.events.asMutable();
+  const byStream = new IndexDraft(model.byStream);
+  const byActor = new IndexDraft(model.byActor);
+  let index = model.events.size;
+  for (const event of events) {
+    all.push(event);
+    byStream.push(event.streamId, index);
+    byActor.push(event.metadata.actorId, index);
+    index++;
+  }
+  return { events: all.asImmutable(), byStream: byStream.done(), byActor: byActor.done() };
+}
+
+/** An index (key → list of indexes into `events`) under change within one batch. */
+class IndexDraft {
+  private readonly map: IMap<string, List<number>>;
+  /** The lists made mutable in this batch, by key (each already in `map`). */
+  private readonly lists = new globalThis.Map<string, List<number>>();
+
+  constructor(base: IMap<string, List<number>>) {
+    this.map = base.asMutable();
+  }
+
+  push(key: string, index: number): void {
+    let list = this.lists.get(key);
+    if (list === undefined) {
+      list = this.map.get(key, EMPTY_INDEXES).asMutable();
+      this.lists.set(key, list);
+      this.map.set(key, list);
+    }
+    list.push(index);
+  }
+
+  done(): IMap<string, List<number>> {
+    for (const list of this.lists.values()) list.asImmutable();
+    return this.map.asImmutable();
+  }
+}
+
+const EMPTY_INDEXES = List<number>();
 
 /** The events of one stream, in order (empty when the stream does not exist). */
 export function trailOfStream(model: AuditTrailModel, streamId: string): RecordedEvent[] {

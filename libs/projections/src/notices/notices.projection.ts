@@ -62,93 +62,167 @@ function detailsOf(data: JsonObject): JsonObject {
   return rest;
 }
 
-function add(model: NoticesModel, unitId: string, notice: Notice): NoticesModel {
-  return { ...model, byUnit: model.byUnit.update(unitId, List<Notice>(), (list) => list.push(notice)) };
+/**
+ * The model under change within one batch of events: its Maps, and each List a batch's event adds to, copied once
+ * per batch (transient copies, changed in place) instead of once per event; `done` makes them immutable again and
+ * gives back the model itself when no event changed it.
+ */
+class NoticesDraft {
+  private byUnit: IMap<string, List<Notice>> | undefined;
+  private addressees: IMap<string, TaskAddressees> | undefined;
+  private tasksOfDirective: IMap<string, List<string>> | undefined;
+  private readonly notices = new globalThis.Map<string, List<Notice>>();
+  private readonly taskLists = new globalThis.Map<string, List<string>>();
+
+  constructor(private readonly model: NoticesModel) {}
+
+  addresseesOf(taskId: string): TaskAddressees | undefined {
+    return (this.addressees ?? this.model.addressees).get(taskId);
+  }
+
+  setAddressees(taskId: string, addressees: TaskAddressees): void {
+    (this.addressees ??= this.model.addressees.asMutable()).set(taskId, addressees);
+  }
+
+  tasksOf(directiveId: string): List<string> {
+    return this.taskLists.get(directiveId) ?? this.model.tasksOfDirective.get(directiveId, EMPTY_IDS);
+  }
+
+  addTask(directiveId: string, taskId: string): void {
+    const all = (this.tasksOfDirective ??= this.model.tasksOfDirective.asMutable());
+    pushOwned(all, this.taskLists, directiveId, taskId, EMPTY_IDS);
+  }
+
+  add(unitId: string, notice: Notice): void {
+    const all = (this.byUnit ??= this.model.byUnit.asMutable());
+    pushOwned(all, this.notices, unitId, notice, EMPTY_NOTICES);
+  }
+
+  done(): NoticesModel {
+    if (this.byUnit === undefined && this.addressees === undefined && this.tasksOfDirective === undefined) return this.model;
+    for (const list of this.notices.values()) list.asImmutable();
+    for (const list of this.taskLists.values()) list.asImmutable();
+    return {
+      byUnit: this.byUnit?.asImmutable() ?? this.model.byUnit,
+      addressees: this.addressees?.asImmutable() ?? this.model.addressees,
+      tasksOfDirective: this.tasksOfDirective?.asImmutable() ?? this.model.tasksOfDirective,
+    };
+  }
 }
 
-function evolve(model: NoticesModel, event: RecordedEvent): NoticesModel {
-  const data = event.data;
-  const trace = traceOf(event);
-  const notice = (kind: NoticeKind, addressedAs: Notice['addressedAs'], taskId: string | null, directiveId: string | null): Notice => ({
-    ...trace,
+const EMPTY_IDS = List<string>();
+const EMPTY_NOTICES = List<Notice>();
+
+/** Pushes `item` on the List at `key` of the mutable `map`, making that List mutable (once) first. */
+function pushOwned<T>(map: IMap<string, List<T>>, owned: globalThis.Map<string, List<T>>, key: string, item: T, empty: List<T>): void {
+  let list = owned.get(key);
+  if (list === undefined) {
+    list = map.get(key, empty).asMutable();
+    owned.set(key, list);
+    map.set(key, list);
+  }
+  list.push(item);
+}
+
+function evolveAll(model: NoticesModel, events: readonly RecordedEvent[]): NoticesModel {
+  const draft = new NoticesDraft(model);
+  for (const event of events) evolveInto(draft, event);
+  return draft.done();
+}
+
+/** A notice of `event`: its trace, then what kind, to whom as what, and the event's own fields. */
+function noticeOf(trace: EventTrace, details: JsonObject, kind: NoticeKind, addressedAs: Notice['addressedAs'], taskId: string | null, directiveId: string | null): Notice {
+  return {
+    eventId: trace.eventId,
+    position: trace.position,
+    streamVersion: trace.streamVersion,
+    type: trace.type,
+    actor: trace.actor,
+    occurredAt: trace.occurredAt,
+    recordedAt: trace.recordedAt,
     kind,
     addressedAs,
     taskId,
     directiveId,
-    details: detailsOf(data),
-  });
+    details,
+  };
+}
+
+function evolveInto(draft: NoticesDraft, event: RecordedEvent): void {
+  const data = event.data;
+  const kind = TASK_NOTICE[event.type];
+  if (kind === undefined && !NOTICE_EVENT_TYPES.has(event.type)) return;
+  const trace = traceOf(event);
+  const notice = (kind: NoticeKind, addressedAs: Notice['addressedAs'], taskId: string | null, directiveId: string | null): Notice =>
+    noticeOf(trace, detailsOf(data), kind, addressedAs, taskId, directiveId);
   switch (event.type) {
     case 'TaskRegistered': {
       const { taskId, directiveId } = data as { taskId: string; directiveId: string };
-      return {
-        ...model,
-        addressees: model.addressees.set(taskId, { directiveId, leadUnitId: null, coUnitIds: [] }),
-        tasksOfDirective: model.tasksOfDirective.update(directiveId, List<string>(), (ids) => ids.push(taskId)),
-      };
+      draft.setAddressees(taskId, { directiveId, leadUnitId: null, coUnitIds: [] });
+      draft.addTask(directiveId, taskId);
+      return;
     }
     case 'TaskAssigned': {
       const { taskId, leadUnitId, coUnitIds } = data as { taskId: string; leadUnitId: string; coUnitIds: string[] };
-      const known = model.addressees.get(taskId);
-      const directiveId = known?.directiveId ?? null;
-      let next: NoticesModel = {
-        ...model,
-        addressees: model.addressees.set(taskId, { directiveId, leadUnitId, coUnitIds }),
-      };
-      next = add(next, leadUnitId, notice('assignment', 'lead', taskId, directiveId));
-      for (const co of coUnitIds) next = add(next, co, notice('assignment', 'co', taskId, directiveId));
-      return next;
+      const directiveId = draft.addresseesOf(taskId)?.directiveId ?? null;
+      draft.setAddressees(taskId, { directiveId, leadUnitId, coUnitIds });
+      draft.add(leadUnitId, notice('assignment', 'lead', taskId, directiveId));
+      for (const co of coUnitIds) draft.add(co, notice('assignment', 'co', taskId, directiveId));
+      return;
     }
     case 'TaskTransferred': {
       const { taskId, fromUnitId, toUnitId } = data as { taskId: string; fromUnitId: string; toUnitId: string };
-      const known = model.addressees.get(taskId);
+      const known = draft.addresseesOf(taskId);
       const directiveId = known?.directiveId ?? null;
-      let next: NoticesModel = known ? { ...model, addressees: model.addressees.set(taskId, { ...known, leadUnitId: toUnitId }) } : model;
-      next = add(next, fromUnitId, notice('task_transferred', 'transferred_from', taskId, directiveId));
-      next = add(next, toUnitId, notice('task_transferred', 'transferred_to', taskId, directiveId));
-      return next;
+      if (known) draft.setAddressees(taskId, { ...known, leadUnitId: toUnitId });
+      draft.add(fromUnitId, notice('task_transferred', 'transferred_from', taskId, directiveId));
+      draft.add(toUnitId, notice('task_transferred', 'transferred_to', taskId, directiveId));
+      return;
     }
     case 'NoticePublished': {
       // Every addressee was told, praised, criticised or neither; the details say which.
-      let next = model;
-      for (const unitId of new Set((data as { addressees: string[] }).addressees)) next = add(next, unitId, notice('inspection_notice', 'addressee', null, null));
-      return next;
+      for (const unitId of new Set((data as { addressees: string[] }).addressees)) draft.add(unitId, notice('inspection_notice', 'addressee', null, null));
+      return;
     }
     case 'InterviewHeld': {
       // The unit was told at the interview, on the day it was held, whenever the minutes were recorded.
       const { subjectUnitId, heldOn } = data as { subjectUnitId: string; heldOn: string; at: string };
       const offset = /([+-]\d{2}:\d{2}|Z)$/.exec(String(data.at))?.[1] ?? 'Z';
       const held = `${heldOn}T00:00:00${offset === 'Z' ? 'Z' : offset}`;
-      return add(model, subjectUnitId, { ...notice('interview', 'interviewed', null, null), occurredAt: held < trace.occurredAt ? held : trace.occurredAt });
+      draft.add(subjectUnitId, { ...notice('interview', 'interviewed', null, null), occurredAt: held < trace.occurredAt ? held : trace.occurredAt });
+      return;
     }
     case 'DirectiveAmended':
     case 'DirectiveWithdrawn': {
       const { directiveId } = data as { directiveId: string };
       const kind: NoticeKind = event.type === 'DirectiveAmended' ? 'directive_amended' : 'directive_withdrawn';
-      let next = model;
       const told = new Set<string>();
-      for (const taskId of model.tasksOfDirective.get(directiveId, List<string>())) {
-        const lead = model.addressees.get(taskId)?.leadUnitId;
+      for (const taskId of draft.tasksOf(directiveId)) {
+        const lead = draft.addresseesOf(taskId)?.leadUnitId;
         if (lead && !told.has(lead)) {
           told.add(lead);
-          next = add(next, lead, notice(kind, 'lead', null, directiveId));
+          draft.add(lead, notice(kind, 'lead', null, directiveId));
         }
       }
-      return next;
+      return;
     }
     default: {
-      const kind = TASK_NOTICE[event.type];
-      if (kind === undefined) return model;
+      if (kind === undefined) return;
       const { taskId } = data as { taskId: string };
-      const known = model.addressees.get(taskId);
-      if (!known?.leadUnitId) return model;
-      return add(model, known.leadUnitId, notice(kind, 'lead', taskId, known.directiveId));
+      const known = draft.addresseesOf(taskId);
+      if (!known?.leadUnitId) return;
+      draft.add(known.leadUnitId, notice(kind, 'lead', taskId, known.directiveId));
     }
   }
 }
+
+/** The event types that make a notice or change who is told, besides the task notices of TASK_NOTICE. */
+const NOTICE_EVENT_TYPES: ReadonlySet<string> = new Set(['TaskRegistered', 'TaskAssigned', 'TaskTransferred', 'NoticePublished', 'InterviewHeld', 'DirectiveAmended', 'DirectiveWithdrawn']);
 
 export const NoticesProjection: Projection<NoticesModel> = {
   name: 'notices',
   eventTypes: new Set<string>([...TASK_EVENT_TYPES, 'DirectiveAmended', 'DirectiveWithdrawn', 'NoticePublished', 'InterviewHeld']),
   initialState: () => ({ byUnit: IMap(), addressees: IMap(), tasksOfDirective: IMap() }),
-  evolve,
+  evolve: (model, event) => evolveAll(model, [event]),
+  evolveAll,
 };

@@ -106,61 +106,127 @@ function indexedChange(before: TaskRecord, after: TaskRecord): boolean {
   );
 }
 
-/** Applies removals and insertions of sort keys, touching each partition's Map once. */
-function withKeys(
-  partitions: TaskIndex['partitions'],
-  changes: ReadonlyArray<{ readonly partition: string; readonly bucket: string; readonly key: string; readonly add: boolean }>,
-): TaskIndex['partitions'] {
-  const byPartition = new Map<string, typeof changes[number][]>();
-  for (const change of changes) {
-    const list = byPartition.get(change.partition);
-    if (list) list.push(change);
-    else byPartition.set(change.partition, [change]);
-  }
-  return partitions.withMutations((all) => {
-    for (const [partition, list] of byPartition) {
-      const before = all.get(partition) ?? IMap<string, SortedKeys>();
-      const buckets = before.withMutations((map) => {
-        for (const { bucket, key, add } of list) {
-          const keys = map.get(bucket) ?? EMPTY_KEYS;
-          const next = add ? insertKey(keys, key) : removeKey(keys, key);
-          if (next === keys) continue;
-          if (next.size === 0) map.delete(bucket);
-          else map.set(bucket, next);
-        }
-      });
-      if (buckets === before) continue;
-      if (buckets.size === 0) all.delete(partition);
-      else all.set(partition, buckets);
-    }
-  });
-}
-
 /** The index after `before` became `after` (same task). */
 export function reindexTask(index: TaskIndex, before: TaskView | undefined, after: TaskView): TaskIndex {
-  const lastDay = after.lastDay > index.lastDay ? after.lastDay : index.lastDay;
-  let { partitions, deadlines, byDirective } = index;
-  if (before === undefined || indexedChange(before.record, after.record)) {
-    const old = before === undefined ? [] : slotsOf(before.record);
-    const next = slotsOf(after.record);
-    const removed = old.filter((slot) => !next.some((n) => sameSlot(n, slot)));
-    const added = next.filter((slot) => !old.some((o) => sameSlot(o, slot)));
-    if (removed.length > 0 || added.length > 0) {
-      partitions = withKeys(partitions, [...removed.map((slot) => ({ ...slot, add: false })), ...added.map((slot) => ({ ...slot, add: true }))]);
-      for (const slot of [...removed, ...added]) {
-        if (!slot.partition.startsWith('*|')) continue;
-        const deadline = slot.partition.slice(2);
-        deadlines = partitions.has(slot.partition) ? insertKey(deadlines, deadline) : removeKey(deadlines, deadline);
+  const draft = new TaskIndexDraft(index);
+  draft.reindex(before?.record, after);
+  return draft.done();
+}
+
+/**
+ * The index under change within one batch of events: `reindex` does what `reindexTask` does, one task change after
+ * another in the same order (so every sorted-keys chunk comes out as the one-by-one fold makes it), but on transient
+ * copies of the Maps and Sets — each copied once per batch rather than once per change — made immutable by `done`.
+ * Untouched partitions, buckets and directives keep their references.
+ */
+export class TaskIndexDraft {
+  private partitions: IMap<string, IMap<string, SortedKeys>> | undefined;
+  /** Bucket Maps made mutable in this batch, by partition (each already in `partitions`). */
+  private readonly ownedBuckets = new Map<string, IMap<string, SortedKeys>>();
+  private deadlines: SortedKeys;
+  private byDirective: IMap<string, ISet<string>> | undefined;
+  /** Task id Sets made mutable in this batch, by directive (each already in `byDirective`). */
+  private readonly ownedTasks = new Map<string, ISet<string>>();
+  private lastDay: string;
+
+  constructor(private readonly base: TaskIndex) {
+    this.deadlines = base.deadlines;
+    this.lastDay = base.lastDay;
+  }
+
+  /** The task whose record was `before` (undefined: new) is now `after`. */
+  reindex(before: TaskRecord | undefined, after: TaskView): void {
+    if (after.lastDay > this.lastDay) this.lastDay = after.lastDay;
+    if (before === undefined || indexedChange(before, after.record)) {
+      const old = before === undefined ? [] : slotsOf(before);
+      const next = slotsOf(after.record);
+      const removed = old.filter((slot) => !next.some((n) => sameSlot(n, slot)));
+      const added = next.filter((slot) => !old.some((o) => sameSlot(o, slot)));
+      if (removed.length > 0 || added.length > 0) {
+        this.withKeys([...removed.map((slot) => ({ ...slot, add: false })), ...added.map((slot) => ({ ...slot, add: true }))]);
+        for (const slot of [...removed, ...added]) {
+          if (!slot.partition.startsWith('*|')) continue;
+          const deadline = slot.partition.slice(2);
+          this.deadlines = this.partitions!.has(slot.partition) ? insertKey(this.deadlines, deadline) : removeKey(this.deadlines, deadline);
+        }
+      }
+    }
+    const directiveId = after.record.directiveId;
+    if (before?.directiveId !== directiveId) {
+      if (before !== undefined) {
+        const tasks = this.directiveTasks(before.directiveId);
+        if (tasks !== undefined) tasks.delete(after.taskId);
+        else this.byDirective!.set(before.directiveId, ISet<string>());
+      }
+      (this.directiveTasks(directiveId) ?? this.newDirective(directiveId)).add(after.taskId);
+    }
+  }
+
+  /** The index as it stands: `base` itself when nothing changed. */
+  done(): TaskIndex {
+    for (const buckets of this.ownedBuckets.values()) buckets.asImmutable();
+    for (const [directiveId, tasks] of this.ownedTasks) {
+      // An emptied Set becomes the empty Set (asImmutable gives the shared empty one), as `delete` would.
+      if (tasks.size === 0) this.byDirective!.set(directiveId, tasks.asImmutable());
+      else tasks.asImmutable();
+    }
+    const partitions = this.partitions?.asImmutable() ?? this.base.partitions;
+    const byDirective = this.byDirective?.asImmutable() ?? this.base.byDirective;
+    const { deadlines, lastDay } = this;
+    if (partitions === this.base.partitions && byDirective === this.base.byDirective && lastDay === this.base.lastDay) return this.base;
+    return { partitions, deadlines, byDirective, lastDay };
+  }
+
+  /** Removals and insertions of sort keys, in order; a partition or bucket left empty is removed. */
+  private withKeys(changes: ReadonlyArray<{ readonly partition: string; readonly bucket: string; readonly key: string; readonly add: boolean }>): void {
+    const all = (this.partitions ??= this.base.partitions.asMutable());
+    // Grouped by partition in first-seen order, as the one-by-one fold always applied them.
+    const byPartition = new Map<string, typeof changes[number][]>();
+    for (const change of changes) {
+      const list = byPartition.get(change.partition);
+      if (list) list.push(change);
+      else byPartition.set(change.partition, [change]);
+    }
+    for (const [partition, list] of byPartition) {
+      let owned = this.ownedBuckets.get(partition);
+      for (const { bucket, key, add } of list) {
+        const keys = (owned ?? all.get(partition))?.get(bucket) ?? EMPTY_KEYS;
+        const next = add ? insertKey(keys, key) : removeKey(keys, key);
+        if (next === keys) continue;
+        if (owned === undefined) {
+          owned = (all.get(partition) ?? IMap<string, SortedKeys>()).asMutable();
+          this.ownedBuckets.set(partition, owned);
+          all.set(partition, owned);
+        }
+        if (next.size === 0) owned.delete(bucket);
+        else owned.set(bucket, next);
+      }
+      if (owned !== undefined && owned.size === 0) {
+        all.delete(partition);
+        this.ownedBuckets.delete(partition);
       }
     }
   }
-  const directiveId = after.record.directiveId;
-  if (before?.record.directiveId !== directiveId) {
-    if (before !== undefined) byDirective = byDirective.update(before.record.directiveId, (s) => s?.delete(after.taskId) ?? ISet<string>());
-    byDirective = byDirective.update(directiveId, (s) => (s ?? ISet<string>()).add(after.taskId));
+
+  /** The mutable Set of a directive's tasks, if the directive has one. */
+  private directiveTasks(directiveId: string): ISet<string> | undefined {
+    const owned = this.ownedTasks.get(directiveId);
+    if (owned !== undefined) return owned;
+    const all = (this.byDirective ??= this.base.byDirective.asMutable());
+    const current = all.get(directiveId);
+    if (current === undefined) return undefined;
+    const tasks = current.asMutable();
+    this.ownedTasks.set(directiveId, tasks);
+    all.set(directiveId, tasks);
+    return tasks;
   }
-  if (partitions === index.partitions && byDirective === index.byDirective && lastDay === index.lastDay) return index;
-  return { partitions, deadlines, byDirective, lastDay };
+
+  private newDirective(directiveId: string): ISet<string> {
+    const tasks = ISet<string>().asMutable();
+    this.ownedTasks.set(directiveId, tasks);
+    this.byDirective!.set(directiveId, tasks);
+    return tasks;
+  }
 }
 
 /** A task list request, as the index answers it (the API's `GET /v1/tasks` filters, resolved). */

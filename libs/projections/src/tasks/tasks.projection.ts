@@ -11,7 +11,7 @@ import {
   type Timeliness,
 } from '@ledger/domain';
 import { domainEventOf, traceOf, type EventTrace, type Projection } from '../projection';
-import { EMPTY_TASK_INDEX, lastDayOf, reindexTask, viewTimelinessOn, type TaskIndex } from './task-index';
+import { EMPTY_TASK_INDEX, lastDayOf, TaskIndexDraft, viewTimelinessOn, type TaskIndex } from './task-index';
 
 export * from './task-index';
 export * from './sorted-keys';
@@ -39,7 +39,7 @@ export function evolveTaskView(view: TaskView | undefined, event: RecordedEvent)
   const before: TaskState = view ? view.record : taskDecider.initialState();
   const after = taskDecider.evolve(before, domainEventOf<TaskEvent>(event));
   if (after.status === 'none') return view;
-  const entry: TimelineEntry = { ...traceOf(event), data: event.data };
+  const entry = timelineEntryOf(event);
   return {
     taskId: after.taskId,
     version: event.streamVersion,
@@ -53,15 +53,67 @@ export const TasksProjection: Projection<TasksModel> = {
   name: 'tasks',
   eventTypes: new Set(TASK_EVENT_TYPES),
   initialState: () => ({ tasks: IMap(), ...EMPTY_TASK_INDEX }),
-  evolve: (model, event) => {
-    const { taskId } = event.data as { taskId: string };
-    const before = model.tasks.get(taskId);
-    const view = evolveTaskView(before, event);
-    if (view === undefined || view === before) return model;
-    const { partitions, deadlines, byDirective, lastDay } = reindexTask(model, before, view);
-    return { tasks: model.tasks.set(taskId, view), partitions, deadlines, byDirective, lastDay };
-  },
+  evolve: (model, event) => evolveTasks(model, [event]),
+  evolveAll: (model, events) => evolveTasks(model, events),
 };
+
+/** A view built in the current batch: nobody outside it has seen it yet, so the batch may still change it. */
+type DraftView = { -readonly [K in keyof TaskView]: TaskView[K] } & { timeline: TimelineEntry[] };
+
+/**
+ * `evolveTaskView` and the index's `reindexTask` for each event in turn, on transient copies: the tasks Map and the
+ * index's Maps are copied once per batch, and a task's view (and its timeline array) once per batch however many of
+ * the batch's events are the task's — the views the batch made are changed in place until it returns.
+ */
+function evolveTasks(model: TasksModel, events: readonly RecordedEvent[]): TasksModel {
+  let tasks: IMap<string, TaskView> | undefined;
+  const index = new TaskIndexDraft(model);
+  const drafts = new Set<TaskView>();
+  for (const event of events) {
+    if (!isTaskEvent(event)) continue;
+    const { taskId } = event.data as { taskId: string };
+    const before = (tasks ?? model.tasks).get(taskId);
+    const record = before ? before.record : taskDecider.initialState();
+    const after = taskDecider.evolve(record, domainEventOf<TaskEvent>(event));
+    if (after.status === 'none') continue;
+    const entry: TimelineEntry = timelineEntryOf(event);
+    const lastDay = lastDayOf(before?.lastDay ?? '', (event.data as { at?: unknown }).at);
+    let view: TaskView;
+    if (before !== undefined && drafts.has(before)) {
+      const draft = before as DraftView;
+      draft.taskId = after.taskId;
+      draft.version = event.streamVersion;
+      draft.record = after;
+      draft.timeline.push(entry);
+      draft.lastDay = lastDay;
+      view = draft;
+    } else {
+      const timeline = before === undefined ? [entry] : [...before.timeline, entry];
+      view = { taskId: after.taskId, version: event.streamVersion, record: after, timeline, lastDay };
+      drafts.add(view);
+      (tasks ??= model.tasks.asMutable()).set(taskId, view);
+    }
+    index.reindex(before === undefined ? undefined : (record as TaskRecord), view);
+  }
+  if (tasks === undefined) return model;
+  const { partitions, deadlines, byDirective, lastDay } = index.done();
+  return { tasks: tasks.asImmutable(), partitions, deadlines, byDirective, lastDay };
+}
+
+/** What the timeline keeps of an event: its trace and its data (built as one object, the trace's fields first). */
+function timelineEntryOf(event: RecordedEvent): TimelineEntry {
+  const trace = traceOf(event);
+  return {
+    eventId: trace.eventId,
+    position: trace.position,
+    streamVersion: trace.streamVersion,
+    type: trace.type,
+    actor: trace.actor,
+    occurredAt: trace.occurredAt,
+    recordedAt: trace.recordedAt,
+    data: event.data,
+  };
+}
 
 /**
  * The task's timeliness on `asOf`, judged from the events that had happened by the end of that day (their
