@@ -3,12 +3,10 @@ import { availableParallelism } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { planAppend, resultFromRows } from '../append-plan';
-import { EventStoreError, IdempotencyConflictError, NotFoundError, WrongExpectedVersionError } from '../errors';
+import { EventStoreError, NotFoundError } from '../errors';
 import {
   consistencyProof,
   inclusionProof,
-  MerkleFrontier,
   rootAt,
   toHex,
   type MerkleNodeReader,
@@ -29,10 +27,13 @@ import type {
   VerifyReport,
 } from '../port';
 import { systemClock } from '../port';
-import { decodeRecord, deriveEventId, isInstant, prepareAppend, type AppendPolicy, type PreparedAppend } from '../record';
+import { decodeRecord, isInstant, prepareAppend, type AppendPolicy } from '../record';
 import { PollingSubscription } from '../subscription';
 import { MerkleChecker, VERIFY_CHUNK, verifyRows, type CheckedChunk } from '../verify';
+import { InProcessWriter } from './in-process-writer';
 import { SQLITE_SCHEMA } from './schema';
+import { SqliteLogWriter } from './sqlite-log-writer';
+import { WriterThread } from './writer-thread';
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:' for a private in-memory log. */
@@ -44,20 +45,19 @@ export interface SqliteEventStoreOptions {
   /** How many stream versions to keep in memory; older entries are re-read from the index. */
   readonly streamCacheSize?: number;
   /**
-   * Appends arriving in the same turn of the event loop share one transaction and one sync (default true); false:
-   * every append commits on its own.
+   * Appends waiting together share one transaction and one sync (default true); false: every append commits on its
+   * own.
    */
   readonly groupCommit?: boolean;
+  /**
+   * Where appends are written. 'thread' (the default for a file): a worker thread owning the write connection does
+   * the hashing, inserts and the commit's fsync, taking everything that arrived during its last commit as the next
+   * group, so the caller's event loop only validates and waits. 'in-process': on the caller's thread, over the
+   * store's one connection, appends arriving in one turn of the event loop forming a group; the only choice for
+   * ':memory:', whose database lives in that connection.
+   */
+  readonly writer?: 'thread' | 'in-process';
 }
-
-interface PendingAppend {
-  readonly prepared: PreparedAppend;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-/** At most this many appends share one group commit. */
-const MAX_GROUP = 256;
 
 interface Row {
   position: number;
@@ -71,14 +71,7 @@ interface Row {
 }
 
 const MAX_PAGE = 10_000;
-const MAX_APPEND_ATTEMPTS = 20;
-const STALE = Symbol('stale');
 
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { errcode?: number; message?: string };
-  // SQLITE_CONSTRAINT_PRIMARYKEY (1555) or SQLITE_CONSTRAINT_UNIQUE (2067).
-  return err?.errcode === 1555 || err?.errcode === 2067 || /UNIQUE constraint failed|PRIMARY KEY/.test(err?.message ?? '');
-}
 /** Below this many events, starting worker threads costs more than it saves. */
 const PARALLEL_VERIFY_MIN = 50_000;
 
@@ -167,60 +160,30 @@ function toStoredRow(r: Row) {
 /**
  * The embedded store on Node's built-in `node:sqlite`.
  *
- * Why positions are gap-free and in commit order: node:sqlite is synchronous, so an append runs from BEGIN IMMEDIATE
- * to COMMIT without yielding to the event loop, and BEGIN IMMEDIATE takes SQLite's single write lock against other
- * processes. Positions are assigned as last position + 1 inside that lock, so commits happen in position order and
- * a reader that has seen position p can never later find a new event below p.
- *
- * The writer keeps its hot state in memory — last position, the Merkle frontier, recent stream versions — and
- * trusts it only while `PRAGMA data_version` says no other connection has committed since its own last commit.
+ * Writes go through a SqliteLogWriter (hash chain, Merkle nodes, idempotency, optimistic concurrency, group commit;
+ * why positions are gap-free and in commit order is told there). For a file it runs on a writer thread with its own
+ * connection, so node:sqlite's synchronous inserts and the commit's fsync never stall this thread's queries; reads
+ * stay here on the store's connection, which in WAL mode sees every commit the writer has acknowledged.
  */
 export class SqliteEventStore implements LedgerStore {
   readonly kind = 'sqlite' as const;
   private readonly db: DatabaseSync;
   private readonly clock: Clock;
   private readonly listeners = new Set<() => void>();
-  private readonly streamVersions = new Map<string, number>();
-  private readonly streamCacheSize: number;
-  private head = 0;
-  private frontier = MerkleFrontier.empty();
-  private dataVersion = -1;
-  private reloading: Promise<void> | undefined;
+  private writer!: WriterThread | InProcessWriter;
   private closed = false;
-  private readonly queue: PendingAppend[] = [];
-  private drainScheduled = false;
   private readonly subscriptions = new Set<Subscription>();
-  private readonly s: Record<
-    | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'dataVersion' | 'maxPosition' | 'streamVersion' | 'insertEvent' | 'insertNode'
-    | 'byEventId' | 'commandRows' | 'readStream' | 'readAll' | 'leafHashes' | 'node' | 'loadCheckpoint'
-    | 'saveCheckpoint' | 'byPosition',
-    StatementSync
-  >;
+  private readonly s: Record<'maxPosition' | 'readStream' | 'readAll' | 'leafHashes' | 'node' | 'loadCheckpoint' | 'saveCheckpoint' | 'byPosition', StatementSync>;
 
   private constructor(private readonly options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new DatabaseSync(options.path);
     this.clock = options.clock ?? systemClock;
-    this.streamCacheSize = options.streamCacheSize ?? 100_000;
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`);
     this.db.exec(SQLITE_SCHEMA);
     const p = (sql: string) => this.db.prepare(sql);
     this.s = {
-      begin: p('BEGIN IMMEDIATE'),
-      commit: p('COMMIT'),
-      rollback: p('ROLLBACK'),
-      savepoint: p('SAVEPOINT ledger_append'),
-      release: p('RELEASE ledger_append'),
-      rollbackTo: p('ROLLBACK TO ledger_append'),
-      dataVersion: p('PRAGMA data_version'),
       maxPosition: p('SELECT coalesce(max(position), 0) AS p FROM ledger_events'),
-      streamVersion: p('SELECT coalesce(max(stream_version), 0) AS v FROM ledger_events WHERE stream_id = ?'),
-      insertEvent: p(
-        'INSERT INTO ledger_events (position, event_id, stream_id, stream_version, type, command_id, record, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insertNode: p('INSERT INTO ledger_merkle_nodes (level, idx, hash) VALUES (?, ?, ?)'),
-      byEventId: p('SELECT * FROM ledger_events WHERE event_id = ?'),
-      commandRows: p('SELECT * FROM ledger_events WHERE position >= ? AND position < ? AND command_id = ? ORDER BY position'),
       readStream: p('SELECT record FROM ledger_events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?'),
       readAll: p('SELECT record FROM ledger_events WHERE position >= ? ORDER BY position LIMIT ?'),
       leafHashes: p('SELECT leaf_hash FROM ledger_events WHERE position > ? AND position <= ? ORDER BY position'),
@@ -234,8 +197,33 @@ export class SqliteEventStore implements LedgerStore {
   }
 
   static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
+    const memory = options.path === ':memory:';
+    if (memory && options.writer === 'thread') {
+      throw new EventStoreError('STORE.INVALID_OPTION', "an in-memory log lives in one connection: writer 'thread' needs a file", { option: 'writer' });
+    }
     const store = new SqliteEventStore(options);
-    await store.reloadHead();
+    const now = () => store.clock.now().toISOString();
+    const appended = () => {
+      for (const l of store.listeners) l();
+    };
+    try {
+      store.writer =
+        memory || options.writer === 'in-process'
+          ? new InProcessWriter(
+              await SqliteLogWriter.open(store.db, { streamCacheSize: options.streamCacheSize, groupCommit: options.groupCommit }),
+              now,
+              appended,
+              options.groupCommit !== false,
+            )
+          : await WriterThread.start(
+              { path: options.path, synchronous: options.synchronous ?? 'FULL', streamCacheSize: options.streamCacheSize, groupCommit: options.groupCommit },
+              now,
+              appended,
+            );
+    } catch (e) {
+      store.db.close();
+      throw e;
+    }
     return store;
   }
 
@@ -250,239 +238,10 @@ export class SqliteEventStore implements LedgerStore {
       }),
   };
 
-  /**
-   * Re-reads the head and the Merkle frontier after another process appended. The reads are async, so the new state
-   * is assigned in one step at the end, and appends in this process wait for it rather than mix old and new state.
-   */
-  private reloadHead(): Promise<void> {
-    this.reloading ??= (async () => {
-      try {
-        const dataVersion = (this.s.dataVersion.get() as { data_version: number }).data_version;
-        const head = (this.s.maxPosition.get() as { p: number }).p;
-        const frontier = await MerkleFrontier.load(this.reader, head);
-        this.dataVersion = dataVersion;
-        this.head = head;
-        this.frontier = frontier;
-        this.streamVersions.clear();
-      } finally {
-        this.reloading = undefined;
-      }
-    })();
-    return this.reloading;
-  }
-
-  /** Another connection committed since our last commit: our hot state is stale. Runs inside the write lock. */
-  private otherWriterCommitted(): boolean {
-    return (this.s.dataVersion.get() as { data_version: number }).data_version !== this.dataVersion;
-  }
-
   async append(request: AppendRequest): Promise<AppendResult> {
     this.assertOpen();
-    const prepared = prepareAppend(request, this.options.policy);
-    if (this.options.groupCommit === false) return this.appendOne(prepared);
-    // Group commit: appends that arrive in the same turn of the event loop share one transaction and one sync.
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ prepared, resolve, reject });
-      if (!this.drainScheduled) {
-        this.drainScheduled = true;
-        setImmediate(() => void this.drain());
-      }
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.drainScheduled = false;
-    const batch = this.queue.splice(0, MAX_GROUP);
-    if (this.queue.length > 0 && !this.drainScheduled) {
-      this.drainScheduled = true;
-      setImmediate(() => void this.drain());
-    }
-    if (batch.length === 0) return;
-    if (this.closed) {
-      for (const p of batch) p.reject(new EventStoreError('STORE.CLOSED', 'the store is closed'));
-      return;
-    }
-    if (batch.length === 1) {
-      const [only] = batch;
-      await this.appendOne(only.prepared).then(only.resolve, only.reject);
-      return;
-    }
-    try {
-      if (this.reloading) await this.reloading;
-      if (this.tryAppendGroup(batch) !== STALE) return;
-      await this.reloadHead();
-    } catch (e) {
-      for (const p of batch) p.reject(e);
-      return;
-    }
-    // Another process appended since this one last looked: each append on its own, with the usual retries.
-    for (const p of batch) await this.appendOne(p.prepared).then(p.resolve, p.reject);
-  }
-
-  /**
-   * Several appends in one BEGIN IMMEDIATE … COMMIT: planned one after the other on the running head, frontier and
-   * versions, each inside a savepoint, so a refused one (wrong expected version, a command id used on another
-   * stream) leaves no row and fails only its caller; a retried command gets its first result, even when the first
-   * is earlier in the same group. Every caller is settled after the one COMMIT (durable under synchronous=FULL).
-   * STALE, with nothing written, when another connection committed since this one last looked.
-   */
-  private tryAppendGroup(batch: readonly PendingAppend[]): typeof STALE | undefined {
-    this.s.begin.run();
-    if (this.otherWriterCommitted()) {
-      this.s.rollback.run();
-      return STALE;
-    }
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
-    const versions = new Map<string, number>();
-    let head = this.head;
-    let frontier = this.frontier;
-    const recordedAt = this.clock.now().toISOString();
-    try {
-      for (const { prepared } of batch) {
-        const { streamId } = prepared.request;
-        const next = frontier.clone();
-        this.s.savepoint.run();
-        try {
-          const plan = planAppend(prepared, versions.get(streamId) ?? this.currentVersion(streamId), head, next, recordedAt);
-          for (const r of plan.rows) this.s.insertEvent.run(r.position, r.eventId, r.streamId, r.streamVersion, r.type, r.commandId, r.record, r.leafHash);
-          for (const n of plan.nodes) this.s.insertNode.run(n.level, n.index, n.hash);
-          this.s.release.run();
-          frontier = next;
-          head = plan.result.lastPosition;
-          versions.set(streamId, plan.result.streamVersion);
-          outcomes.push({ ok: true, result: plan.result });
-        } catch (e) {
-          this.s.rollbackTo.run();
-          this.s.release.run();
-          if (!(e instanceof WrongExpectedVersionError) && !isUniqueViolation(e)) throw e;
-          // Inside the write lock with no other writer: a taken key is a retry of a command (maybe earlier in this
-          // group: this connection sees its own rows) or rows removed from under the log.
-          let first: AppendResult | undefined;
-          try {
-            first = this.duplicateOf(prepared);
-          } catch (conflict) {
-            // The command id was used on another stream: refused, this append only.
-            if (!(conflict instanceof IdempotencyConflictError)) throw conflict;
-            outcomes.push({ ok: false, error: conflict });
-            continue;
-          }
-          if (first) outcomes.push({ ok: true, result: first });
-          else if (e instanceof WrongExpectedVersionError) outcomes.push({ ok: false, error: e });
-          else {
-            outcomes.push({
-              ok: false,
-              error: new EventStoreError('STORE.INTEGRITY', `positions after ${head} are already covered by stored rows or Merkle nodes the log does not account for: run verify`, { cause: String(e) }),
-            });
-          }
-        }
-      }
-      this.s.commit.run();
-    } catch (e) {
-      if (this.db.isTransaction) this.s.rollback.run();
-      throw e;
-    }
-    this.frontier = frontier;
-    this.head = head;
-    for (const [streamId, version] of versions) this.rememberVersion(streamId, version);
-    if (versions.size > 0) for (const l of this.listeners) l();
-    batch.forEach((p, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) p.resolve(outcome.result);
-      else p.reject(outcome.error);
-    });
-    return undefined;
-  }
-
-  /** One append on its own: the single-statement fast path, with reload-and-retry when another process wrote. */
-  private async appendOne(prepared: PreparedAppend): Promise<AppendResult> {
-    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      if (this.reloading) await this.reloading;
-      const outcome = this.tryAppend(prepared);
-      if (outcome !== STALE) return outcome;
-      // Another process appended since this one last looked: catch up (async reads), then plan again.
-      await this.reloadHead();
-    }
-    throw new EventStoreError('STORE.CONTENDED', `gave up after ${MAX_APPEND_ATTEMPTS} attempts: other writers kept appending`);
-  }
-
-  /**
-   * One synchronous attempt. The position primary key is the concurrency guard: positions come from this process's
-   * in-memory head, so if any other connection has appended since, the first row's position is already taken and the
-   * insert fails — `PRAGMA data_version` then confirms another writer, and the caller reloads and retries. That lets
-   * the common append (one event, no Merkle node completed) be a single autocommitted INSERT, like the raw engine's;
-   * larger appends run inside BEGIN IMMEDIATE … COMMIT so they are all-or-nothing.
-   */
-  private tryAppend(prepared: PreparedAppend): AppendResult | typeof STALE {
-    const { request } = prepared;
-    const current = this.currentVersion(request.streamId);
-    const frontier = this.frontier.clone();
-    let plan;
-    try {
-      plan = planAppend(prepared, current, this.head, frontier, this.clock.now().toISOString());
-    } catch (e) {
-      if (e instanceof WrongExpectedVersionError) {
-        const first = this.duplicateOf(prepared);
-        if (first) return first;
-        // The cached version may be stale only if someone else wrote.
-        if (this.otherWriterCommitted()) return STALE;
-      }
-      throw e;
-    }
-    const single = plan.rows.length === 1 && plan.nodes.length === 0;
-    if (!single) this.s.begin.run();
-    try {
-      for (const r of plan.rows) {
-        this.s.insertEvent.run(r.position, r.eventId, r.streamId, r.streamVersion, r.type, r.commandId, r.record, r.leafHash);
-      }
-      for (const n of plan.nodes) this.s.insertNode.run(n.level, n.index, n.hash);
-      if (!single) this.s.commit.run();
-    } catch (e) {
-      if (this.db.isTransaction) this.s.rollback.run();
-      if (!isUniqueViolation(e)) throw e;
-      const first = this.duplicateOf(prepared);
-      if (first) return first;
-      if (this.otherWriterCommitted()) return STALE;
-      // Nobody else wrote, yet a position or a Merkle node is taken: rows were removed from under the log.
-      throw new EventStoreError(
-        'STORE.INTEGRITY',
-        `positions up to ${plan.result.lastPosition} are already covered by stored rows or Merkle nodes the log does not account for: run verify`,
-        { cause: String(e) },
-      );
-    }
-    this.frontier = frontier;
-    this.head = plan.result.lastPosition;
-    this.rememberVersion(request.streamId, plan.result.streamVersion);
-    for (const l of this.listeners) l();
-    return plan.result;
-  }
-
-  /** The first result of this command if its first event is already in the log. */
-  private duplicateOf(prepared: PreparedAppend): AppendResult | undefined {
-    const firstId = deriveEventId(prepared.request.metadata.commandId, 0);
-    const first = this.s.byEventId.get(firstId) as Row | undefined;
-    if (!first) return undefined;
-    if (first.stream_id !== prepared.request.streamId) {
-      throw new IdempotencyConflictError(prepared.request.metadata.commandId, first.stream_id, prepared.request.streamId);
-    }
-    const rows = this.s.commandRows.all(first.position, first.position + 10_000, first.command_id) as unknown as Row[];
-    return resultFromRows(
-      rows.map((r) => ({ position: r.position, eventId: r.event_id, streamId: r.stream_id, streamVersion: r.stream_version })),
-    );
-  }
-
-  private currentVersion(streamId: string): number {
-    const cached = this.streamVersions.get(streamId);
-    if (cached !== undefined) return cached;
-    return (this.s.streamVersion.get(streamId) as { v: number }).v;
-  }
-
-  private rememberVersion(streamId: string, version: number): void {
-    this.streamVersions.delete(streamId);
-    this.streamVersions.set(streamId, version);
-    if (this.streamVersions.size > this.streamCacheSize) {
-      // Maps iterate in insertion order: the first key is the least recently appended stream.
-      this.streamVersions.delete(this.streamVersions.keys().next().value as string);
-    }
+    // Validation and canonical encoding happen here, so a refused request never reaches the writer.
+    return this.writer.append(prepareAppend(request, this.options.policy));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -540,7 +299,8 @@ export class SqliteEventStore implements LedgerStore {
     if (!Number.isSafeInteger(n) || n < 0 || n > head) {
       throw new EventStoreError('STORE.BAD_TREE_SIZE', `tree size ${n} is outside 0..${head}`, { size: n, head });
     }
-    const root = n === this.frontier.size && !this.otherWriterCommitted() ? this.frontier.root() : await rootAt(this.reader, n);
+    const current = this.writer instanceof InProcessWriter ? this.writer.rootIfCurrent(n) : undefined;
+    const root = current ?? (await rootAt(this.reader, n));
     return { size: n, rootHash: toHex(root) };
   }
 
@@ -611,10 +371,12 @@ export class SqliteEventStore implements LedgerStore {
     return this.db;
   }
 
+  /** Stops the subscriptions, writes every append already made and waits for it, joins the writer thread. */
   async close(): Promise<void> {
     if (this.closed) return;
     for (const sub of this.subscriptions) await sub.stop();
     this.closed = true;
+    await this.writer.close();
     this.db.close();
   }
 

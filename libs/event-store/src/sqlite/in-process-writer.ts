@@ -1,0 +1,81 @@
+import type { AppendResult } from '../port';
+import type { PreparedAppend } from '../record';
+import { MAX_GROUP, type SqliteLogWriter } from './sqlite-log-writer';
+
+interface Queued {
+  readonly prepared: PreparedAppend;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Appends written on the caller's own thread, over the store's one connection: what an in-memory log needs (its
+ * database lives in that connection) and what `writer: 'in-process'` asks for. Group commit here is bounded by the
+ * event loop: appends arriving in one turn share one transaction and one sync.
+ */
+export class InProcessWriter {
+  private readonly queue: Queued[] = [];
+  private drainScheduled = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly writer: SqliteLogWriter,
+    private readonly now: () => string,
+    private readonly onAppended: () => void,
+    private readonly groupCommit: boolean,
+  ) {}
+
+  async append(prepared: PreparedAppend): Promise<AppendResult> {
+    if (!this.groupCommit) {
+      const [outcome] = await this.writer.write([{ prepared, recordedAt: this.now() }]);
+      if (!outcome.ok) throw outcome.error;
+      if (!outcome.result.duplicate) this.onAppended();
+      return outcome.result;
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ prepared, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  rootIfCurrent(size: number): Buffer | undefined {
+    return this.writer.rootIfCurrent(size);
+  }
+
+  /** Writes what is queued and waits for the groups under way. */
+  async close(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      if (this.queue.length > 0) this.drain();
+      await Promise.all(this.inFlight);
+    }
+  }
+
+  private schedule(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    const batch = this.queue.splice(0, MAX_GROUP);
+    if (this.queue.length > 0) this.schedule();
+    if (batch.length === 0) return;
+    const recordedAt = this.now();
+    const done = this.writer.write(batch.map(({ prepared }) => ({ prepared, recordedAt }))).then((outcomes) => {
+      let appended = false;
+      batch.forEach((q, i) => {
+        const outcome = outcomes[i];
+        if (outcome.ok) {
+          appended ||= !outcome.result.duplicate;
+          q.resolve(outcome.result);
+        } else q.reject(outcome.error);
+      });
+      if (appended) this.onAppended();
+    });
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+  }
+}

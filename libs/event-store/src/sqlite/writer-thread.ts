@@ -1,0 +1,142 @@
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { EventStoreError } from '../errors';
+import type { AppendResult } from '../port';
+import type { PreparedAppend } from '../record';
+import { fromWireError, toWire, type FromWriter, type ToWriter, type WriterWorkerData } from './writer-protocol';
+
+interface Waiting {
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The store's side of the writer thread. Appends made in one turn of the event loop go over in one message; each
+ * caller gets its own result or error back. The thread holds the process open only while something is waiting on
+ * it, like the in-process writer, which holds no handle at all.
+ */
+export class WriterThread {
+  private readonly waiting = new Map<number, Waiting>();
+  private queue: Array<{ id: number; prepared: PreparedAppend }> = [];
+  private flushScheduled = false;
+  private nextId = 1;
+  private failure: EventStoreError | undefined;
+  private closing = false;
+  private referenced = true;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly now: () => string,
+    private readonly onAppended: () => void,
+  ) {
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+  }
+
+  /** Starts the thread and waits until it has opened the log (its errors, such as an unwritable file, reject here). */
+  static async start(data: WriterWorkerData, now: () => string, onAppended: () => void): Promise<WriterThread> {
+    // Compiled, the worker is a .js beside this file; from TypeScript sources (jest, -r @swc-node/register) it is the
+    // .ts, and the thread needs the same loader.
+    const script = join(__dirname, `writer-worker${extname(__filename)}`);
+    const execArgv = extname(__filename) === '.ts' ? ['-r', '@swc-node/register'] : [];
+    const worker = new Worker(script, { workerData: data, execArgv });
+    await new Promise<void>((resolve, reject) => {
+      const onExit = (code: number) => reject(new EventStoreError('STORE.WRITER_FAILED', `the writer thread exited (code ${code}) before opening the log`));
+      worker.once('error', reject);
+      worker.once('exit', onExit);
+      worker.once('message', (msg: FromWriter) => {
+        worker.off('error', reject);
+        worker.off('exit', onExit);
+        if (msg.type === 'ready') resolve();
+        else reject(msg.type === 'failed' ? fromWireError(msg.error) : new Error(`unexpected first message from the writer thread: ${msg.type}`));
+      });
+    });
+    const thread = new WriterThread(worker, now, onAppended);
+    worker.on('message', (msg: FromWriter) => thread.receive(msg));
+    worker.on('error', (e) => thread.fail(`the writer thread failed: ${e.message}`));
+    worker.on('exit', (code) => {
+      if (!thread.closing || thread.waiting.size > 0) thread.fail(`the writer thread exited (code ${code})`);
+    });
+    thread.updateRef();
+    return thread;
+  }
+
+  append(prepared: PreparedAppend): Promise<AppendResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<AppendResult>((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject });
+      this.queue.push({ id, prepared });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+      this.updateRef();
+    });
+  }
+
+  /** Sends what is queued, waits for every answer, and joins the thread. */
+  async close(): Promise<void> {
+    if (this.closing) return this.exited;
+    this.closing = true;
+    this.flush();
+    if (!this.failure) this.send({ type: 'close' });
+    // A failed thread may still be running (a message it could not take): stop it rather than wait.
+    if (this.failure) await this.worker.terminate();
+    this.updateRef();
+    await this.exited;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queue.length === 0 || this.failure) return;
+    // One recording time per message: the thread keeps the order, so recordedAt never goes back along the log.
+    const recordedAt = this.now();
+    const appends = this.queue.map((q) => toWire(q.id, q.prepared, recordedAt));
+    this.queue = [];
+    this.send({ type: 'append', appends });
+  }
+
+  private send(msg: ToWriter): void {
+    try {
+      this.worker.postMessage(msg);
+    } catch (e) {
+      this.fail(`could not send to the writer thread: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private receive(msg: FromWriter): void {
+    if (msg.type !== 'appended') return;
+    let appended = false;
+    for (const outcome of msg.outcomes) {
+      const w = this.waiting.get(outcome.id);
+      if (!w) continue;
+      this.waiting.delete(outcome.id);
+      if ('result' in outcome) {
+        appended ||= !outcome.result.duplicate;
+        w.resolve(outcome.result);
+      } else {
+        w.reject(fromWireError(outcome.error));
+      }
+    }
+    if (appended) this.onAppended();
+    this.updateRef();
+  }
+
+  /** Everything waiting, and every later append, fails with STORE.WRITER_FAILED: the log itself is untouched. */
+  private fail(reason: string): void {
+    this.failure ??= new EventStoreError('STORE.WRITER_FAILED', reason);
+    this.queue = [];
+    for (const w of this.waiting.values()) w.reject(this.failure);
+    this.waiting.clear();
+    this.updateRef();
+  }
+
+  private updateRef(): void {
+    const busy = this.waiting.size > 0 || (this.closing && !this.failure);
+    if (busy === this.referenced) return;
+    this.referenced = busy;
+    if (busy) this.worker.ref();
+    else this.worker.unref();
+  }
+}
