@@ -2,11 +2,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { rebuild } from '../apps/cli/src/commands/rebuild';
-import { ProjectionWorkerService, READ_MODEL_STORE } from '../apps/api/src/read-models/projection-worker.service';
+import { DURABLE_PROJECTIONS, ProjectionWorkerService, READ_MODEL_STORE } from '../apps/api/src/read-models/projection-worker.service';
 import { ReadModelsService } from '../apps/api/src/read-models/read-models.service';
 import { API_CONFIG } from '../apps/api/src/shared/api-config';
 import { readModelsToJson, DURABLE_READ_MODELS } from '@ledger/projections';
-import type { ReadModelStore } from '@ledger/read-store';
+import { ProjectionWorker, type ReadModelStore } from '@ledger/read-store';
 import { Caller, DATABASE_URL, describeOnEachStore, expectStatus, LedgerTestApp } from './support/ledger-test-app';
 
 /**
@@ -154,6 +154,32 @@ describeOnEachStore('durable read models', (store) => {
       const res = await ledger.admin.get('/v1/tasks/t-zh');
       expectStatus(res, 200);
     } finally {
+      await starting.onModuleDestroy();
+    }
+  });
+
+  it('hands its projection worker the models it hydrated: taking the store at their checkpoints, the worker reads no document', async () => {
+    await caughtUp();
+    const starting = new ReadModelsService(ledger.ledgerStore(), ledger.app.get(API_CONFIG), readStore);
+    await starting.onModuleInit();
+    const running = ledger.app.get(ProjectionWorkerService);
+    await running.stop(); // gives the leases back, at the checkpoints `starting` hydrated from
+    try {
+      const loads: string[] = [];
+      const logs: string[] = [];
+      const spy: ReadModelStore = Object.create(readStore, { load: { value: (projection: string, tables?: never) => (loads.push(projection), readStore.load(projection, tables)) } });
+      const shared = starting.sharedModels();
+      const worker = new ProjectionWorker({ store: spy, log: ledger.ledgerStore(), shared, projections: DURABLE_PROJECTIONS, logger: { log: (m) => logs.push(m), warn: (m) => logs.push(m) } });
+      await worker.runOnce(true);
+      expect(worker.status().filter((s) => s.owned)).toHaveLength(names.length);
+      await worker.stop();
+      expect(loads).toEqual([]);
+      expect(logs.filter((m) => m.includes('the model this process hydrated at that checkpoint'))).toHaveLength(names.length);
+      // Taken once: the service keeps no reference to them after.
+      expect(shared.takeHydrated!().size).toBe(0);
+      expect((await rebuild(ledger.ledgerStore(), {}, ledger.storeConfig)).exitCode).toBe(0);
+    } finally {
+      running.start();
       await starting.onModuleDestroy();
     }
   });

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RecordedEvent } from '@ledger/event-store';
-import { changesBetween, decodeModel, encodeModel, type DocumentChange } from './codec';
-import type { Lease, ReadModelStore } from './port';
+import { decodeModel, diffSteps, encodeModel, UNCHANGED, type DocumentChange } from './codec';
+import type { Lease, ProjectionCheckpoint, ReadModelStore } from './port';
 
 /** What the worker folds: the shape of `Projection` in @ledger/projections (structural, so this lib stays generic). */
 export interface FoldingProjection<Model = unknown> {
@@ -48,6 +48,24 @@ export interface SharedModels {
   position(): { position: number; eventId: string | null };
   /** The model of the projection named `projection` at that position. */
   model(projection: string): unknown;
+  /**
+   * The models this process decoded from this same read-model store at start-up, each with the checkpoint it came
+   * at (the models above were folded on from them). Asked once, at the worker's start; the process forgets them then.
+   * A worker that takes a projection whose checkpoint is still that one starts from the hydrated model instead of
+   * decoding the documents again, and so diffs the shared model against it by reference, not by text.
+   */
+  takeHydrated?(): ReadonlyMap<string, HydratedModel>;
+}
+
+/** A model decoded from a read-model store's documents, and the checkpoint they were at. */
+export interface HydratedModel {
+  readonly checkpoint: ProjectionCheckpoint;
+  readonly model: unknown;
+}
+
+/** The same checkpoint: nothing was flushed, reset or promoted since (each of those sets a new `updatedAt`). */
+export function sameCheckpoint(a: ProjectionCheckpoint, b: ProjectionCheckpoint): boolean {
+  return a.projection === b.projection && a.position === b.position && a.eventId === b.eventId && a.definition === b.definition && a.updatedAt === b.updatedAt;
 }
 
 export interface ProjectionWorkerOptions {
@@ -73,6 +91,8 @@ export interface ProjectionWorkerOptions {
   /** How often to try for projections nobody owns (default 1000 ms) and to renew held leases (default 2000 ms). */
   readonly acquireIntervalMs?: number;
   readonly renewIntervalMs?: number;
+  /** How long the shared models' hydrated originals are kept for a projection not taken yet (default 60 s). */
+  readonly keepHydratedMs?: number;
   readonly logger?: WorkerLogger;
 }
 
@@ -102,7 +122,10 @@ export interface ProjectionStatus {
   readonly flushedPosition: number | null;
 }
 
+/** A flush gives the event loop a turn after encoding this many bytes of changed documents... */
 const YIELD_EVERY_BYTES = 1 << 20;
+/** ...or after comparing this many documents by text (each two encodings) without finding a change. */
+const YIELD_EVERY_COMPARED = 256;
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const silent: WorkerLogger = { log: () => undefined, warn: () => undefined };
@@ -128,11 +151,17 @@ export class ProjectionWorker {
   private lastAcquire = 0;
   private lastRenew = Date.now();
   private readonly logger: WorkerLogger;
+  /** The shared models' hydrated originals, by projection, until taken or too old to be worth their memory. */
+  private hydrated: Map<string, HydratedModel> | undefined;
+  private readonly hydratedUntil: number;
 
   constructor(private readonly options: ProjectionWorkerOptions) {
     this.owner = options.owner ?? defaultOwner();
     this.logger = options.logger ?? silent;
     this.definitions = new Map(options.projections.map((p) => [p.name, definitionOf(p)]));
+    const hydrated = options.shared?.takeHydrated?.();
+    this.hydrated = hydrated && hydrated.size > 0 ? new Map(hydrated) : undefined;
+    this.hydratedUntil = Date.now() + (options.keepHydratedMs ?? 60_000);
   }
 
   /** Starts the loop in the background. */
@@ -244,11 +273,16 @@ export class ProjectionWorker {
     // embedded mode), give the event loop a turn every few hundred documents.
     const changes: DocumentChange[] = [];
     let bytes = 0;
-    for (const change of changesBetween(state.flushedModel, state.model, state.compareByText)) {
-      changes.push(change);
-      bytes += change.doc?.length ?? 0;
-      if (bytes > YIELD_EVERY_BYTES) {
+    let compared = 0;
+    for (const step of diffSteps(state.flushedModel, state.model, state.compareByText)) {
+      if (step === UNCHANGED) compared++;
+      else {
+        changes.push(step);
+        bytes += step.doc?.length ?? 0;
+      }
+      if (bytes > YIELD_EVERY_BYTES || compared >= YIELD_EVERY_COMPARED) {
         bytes = 0;
+        compared = 0;
         await yieldToEventLoop();
       }
     }
@@ -271,6 +305,7 @@ export class ProjectionWorker {
   }
 
   private async acquireFree(): Promise<void> {
+    if (this.hydrated && Date.now() >= this.hydratedUntil) this.hydrated = undefined;
     for (const projection of this.options.projections) {
       if (this.stopped) return;
       if (this.owned.has(projection.name)) continue;
@@ -290,7 +325,13 @@ export class ProjectionWorker {
   private async take(projection: AnyProjection, lease: Lease): Promise<Owned | undefined> {
     const definition = this.definitions.get(projection.name)!;
     const { store } = this.options;
-    let snapshot = await store.load(projection.name);
+    const hydrated = this.hydrated?.get(projection.name);
+    this.hydrated?.delete(projection.name);
+    if (this.hydrated?.size === 0) this.hydrated = undefined;
+    // This owner holds the lease, so the checkpoint cannot move before `load` reads it with the documents.
+    const current = hydrated ? (await store.checkpoints()).find((c) => c.projection === projection.name) : undefined;
+    const fromHydrated = hydrated !== undefined && current !== undefined && sameCheckpoint(hydrated.checkpoint, current);
+    let snapshot = fromHydrated ? { checkpoint: current, documents: undefined } : await store.load(projection.name);
     const checkpoint = snapshot.checkpoint;
     let reason: string | undefined;
     if (checkpoint === null || checkpoint.owner !== lease.owner) return undefined;
@@ -304,9 +345,12 @@ export class ProjectionWorker {
       if (!(await store.reset(lease, definition))) return undefined;
       snapshot = { checkpoint: { ...checkpoint, position: 0, eventId: null, definition }, documents: [] };
     }
-    const model = decodeModel(projection.initialState(), snapshot.documents);
+    // The hydrated model is the one these documents decode to, and the shared models were folded on from it: diffs
+    // against it go by reference. A model decoded here was built apart from the shared one: its first diff goes by text.
+    const model = snapshot.documents === undefined ? hydrated!.model : decodeModel(projection.initialState(), snapshot.documents);
+    const byText = this.options.shared !== undefined && snapshot.documents !== undefined;
     const position = snapshot.checkpoint!.position;
-    this.logger.log(`projection ${projection.name}: owned by ${this.owner} from position ${position}`);
+    this.logger.log(`projection ${projection.name}: owned by ${this.owner} from position ${position}${snapshot.documents === undefined ? ' (the model this process hydrated at that checkpoint)' : ''}`);
     return {
       projection,
       definition,
@@ -317,7 +361,7 @@ export class ProjectionWorker {
       flushedPosition: position,
       eventId: snapshot.checkpoint!.eventId,
       lastFlushAt: Date.now(),
-      compareByText: this.options.shared !== undefined,
+      compareByText: byText,
     };
   }
 

@@ -10,7 +10,7 @@ import {
   type LedgerReadModels,
   type ReadModelPositions,
 } from '@ledger/projections';
-import { decodeModel, definitionOf, type ReadModelStore, type SharedModels } from '@ledger/read-store';
+import { decodeModel, definitionOf, type HydratedModel, type ReadModelStore, type SharedModels } from '@ledger/read-store';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import { API_CONFIG, type ApiConfig } from '../shared/api-config';
 import { READ_MODEL_STORE } from './read-model-store.token';
@@ -38,6 +38,8 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
   private sinceUntil = 0;
   /** The models hydrated from the read-model store at start-up (`name@checkpoint`). */
   hydrated: readonly string[] = [];
+  /** Those models as decoded, by projection, until this process's projection worker takes them (`sharedModels`). */
+  private hydratedModels = new Map<string, HydratedModel>();
 
   constructor(
     @Inject(LEDGER_STORE) private readonly store: LedgerStore,
@@ -46,11 +48,12 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   /** The durable models the read-model store has for this log, at their checkpoints. */
-  private async hydrate(): Promise<{ models: LedgerReadModels; since: ReadModelPositions; hydrated: string[] }> {
+  private async hydrate(): Promise<{ models: LedgerReadModels; since: ReadModelPositions; hydrated: string[]; decoded: Map<string, HydratedModel> }> {
     const models: Record<string, unknown> = { ...emptyReadModels() };
     const since: ReadModelPositions = {};
     const hydrated: string[] = [];
-    if (!this.readStore) return { models: models as LedgerReadModels, since, hydrated };
+    const decoded = new Map<string, HydratedModel>();
+    if (!this.readStore) return { models: models as LedgerReadModels, since, hydrated, decoded };
     for (const [field, projection] of Object.entries(DURABLE_READ_MODELS) as Array<[DurableReadModelField, (typeof DURABLE_READ_MODELS)[DurableReadModelField]]>) {
       try {
         const { checkpoint, documents } = await this.readStore.load(projection.name);
@@ -58,21 +61,23 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
         const [event] = await this.store.readAll({ fromPosition: checkpoint.position, limit: 1 });
         if (event?.position !== checkpoint.position || event.id !== checkpoint.eventId) continue;
         models[field] = decodeModel(projection.initialState() as unknown, documents);
+        decoded.set(projection.name, { checkpoint, model: models[field] });
         since[field] = checkpoint.position;
         hydrated.push(`${projection.name}@${checkpoint.position}`);
       } catch (error) {
         this.log.warn(`read model ${projection.name} not hydrated (folding it from the log): ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    return { models: models as LedgerReadModels, since, hydrated };
+    return { models: models as LedgerReadModels, since, hydrated, decoded };
   }
 
   async onModuleInit(): Promise<void> {
     const store = this.store;
     const started = performance.now();
-    const { models, since, hydrated } = await this.hydrate();
+    const { models, since, hydrated, decoded } = await this.hydrate();
     this.models = models;
     this.hydrated = hydrated;
+    this.hydratedModels = decoded;
     this.since = hydrated.length > 0 ? since : undefined;
     this.sinceUntil = Math.max(0, ...Object.values(since));
     this.subscription = await PollingSubscription.start(
@@ -121,7 +126,9 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * These models as the projection worker of this process writes them (it then folds nothing itself): position and
-   * model are read in the same synchronous turn, so they always belong together.
+   * model are read in the same synchronous turn, so they always belong together. The worker also takes the models as
+   * hydrated, with their checkpoints: where the store is still at one, it diffs against that model by reference
+   * instead of decoding the documents again and comparing every one by text.
    */
   sharedModels(): SharedModels {
     const fieldOf = new Map(Object.entries(DURABLE_READ_MODELS).map(([field, projection]) => [projection.name, field as DurableReadModelField]));
@@ -131,6 +138,11 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
         const field = fieldOf.get(projection);
         if (field === undefined) throw new Error(`no read model is folded by projection ${projection}`);
         return this.models[field];
+      },
+      takeHydrated: () => {
+        const taken = this.hydratedModels;
+        this.hydratedModels = new Map();
+        return taken;
       },
     };
   }

@@ -229,6 +229,86 @@ export function readModelStoreContract(name: string, harness: () => Promise<Read
         expect((await store.load('hits')).documents).toEqual(hitsAt([...events.slice(0, 400), next], 401));
       });
 
+      describe('with shared models hydrated from this store', () => {
+        /** A store at position 400, the model this process decoded from it then, and a spy on what the worker reads and writes. */
+        const hydratedAt400 = async () => {
+          const store = await open();
+          const first = new ProjectionWorker({ store, log: arrayLog(events.slice(0, 400)), projections: [HitsProjection], owner: 'w1', batchSize: 1000 });
+          while ((await first.runOnce(true)) > 0);
+          await first.stop();
+          const { checkpoint, documents } = await store.load('hits');
+          const hydrated = { checkpoint: checkpoint!, model: decodeModel(HitsProjection.initialState(), documents) };
+          const loads: string[] = [];
+          const changed: string[] = [];
+          const spy: ReadModelStore = Object.create(store, {
+            load: { value: (projection: string, tables?: never) => (loads.push(projection), store.load(projection, tables)) },
+            flush: { value: (lease: never, request: { changes: Array<{ collection: string; key: string }> }) => (changed.push(...request.changes.map((c) => `${c.collection}/${c.key}`)), store.flush(lease, request as never)) },
+          });
+          return { store, spy, hydrated, loads, changed };
+        };
+        const next = hitEvents(1, 401)[0];
+
+        it('at the checkpoint the store is still at, starts from that model without reading the documents, and diffs by reference', async () => {
+          const { store, spy, hydrated, loads, changed } = await hydratedAt400();
+          // Folded on from the hydrated model; and k3 replaced by an equal value, which only a diff by reference writes.
+          const folded = HitsProjection.evolve(hydrated.model, next);
+          const after = { ...folded, byKey: folded.byKey.set('k3', { ...folded.byKey.get('k3')! }) };
+          let taken = 0;
+          const worker = new ProjectionWorker({
+            store: spy,
+            log: arrayLog([...events.slice(0, 400), next]),
+            projections: [HitsProjection],
+            owner: 'w2',
+            flushEveryEvents: 1,
+            shared: { position: () => ({ position: 401, eventId: 'e-401' }), model: () => after, takeHydrated: () => (taken++, new Map([['hits', hydrated]])) },
+          });
+          await worker.runOnce(true);
+          await worker.stop();
+          expect(taken).toBe(1);
+          expect(loads).toEqual([]);
+          expect(changed.sort()).toEqual([`byKey/${String(next.data.key)}`, 'byKey/k3', 'seen/'].sort());
+          expect((await store.load('hits')).documents).toEqual(hitsAt([...events.slice(0, 400), next], 401));
+        });
+
+        it('once the store has moved past that checkpoint, reads the documents and compares them by text', async () => {
+          const { store, spy, hydrated, loads, changed } = await hydratedAt400();
+          // Another worker wrote up to 450 since; this process's models were folded on from its hydrated model to 451.
+          const other = new ProjectionWorker({ store, log: arrayLog(events.slice(0, 450)), projections: [HitsProjection], owner: 'w3', batchSize: 1000 });
+          while ((await other.runOnce(true)) > 0);
+          await other.stop();
+          const after = events.slice(400, 451).reduce((m, e) => (HitsProjection.eventTypes.has(e.type) ? HitsProjection.evolve(m, e) : m), hydrated.model);
+          const worker = new ProjectionWorker({
+            store: spy,
+            log: arrayLog(events),
+            projections: [HitsProjection],
+            owner: 'w2',
+            flushEveryEvents: 1,
+            shared: { position: () => ({ position: 451, eventId: 'e-451' }), model: () => after, takeHydrated: () => new Map([['hits', hydrated]]) },
+          });
+          await worker.runOnce(true);
+          await worker.stop();
+          expect(loads).toEqual(['hits']);
+          // Only what event 451 changed: by text, though every value is another object than the store's decoded ones.
+          expect(changed.sort()).toEqual([`byKey/${String(events[450].data.key)}`, 'seen/']);
+          expect((await store.load('hits')).documents).toEqual(hitsAt(events, 451));
+        });
+
+        it('forgets the hydrated models after keepHydratedMs, and then reads the documents', async () => {
+          const { spy, hydrated, loads } = await hydratedAt400();
+          const worker = new ProjectionWorker({
+            store: spy,
+            log: arrayLog(events.slice(0, 400)),
+            projections: [HitsProjection],
+            owner: 'w2',
+            keepHydratedMs: 0,
+            shared: { position: () => ({ position: 400, eventId: 'e-400' }), model: () => hydrated.model, takeHydrated: () => new Map([['hits', hydrated]]) },
+          });
+          await worker.runOnce(true);
+          await worker.stop();
+          expect(loads).toEqual(['hits']);
+        });
+      });
+
       it('changes nothing when a batch is delivered twice (idempotent)', async () => {
         const store = await open();
         // It owns the projection, and is handed batches by hand.
