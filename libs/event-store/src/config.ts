@@ -13,6 +13,8 @@ export interface StoreConfig {
   readonly dataDir: string;
   readonly sqlitePath: string;
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Where the embedded store writes: on its writer thread (default) or on the event loop ('in-process'). */
+  readonly sqliteWriter: 'thread' | 'in-process';
   readonly databaseUrl?: string;
   readonly postgresSchema: string;
   readonly eventStoreUrl?: string;
@@ -35,6 +37,8 @@ export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = p
   const dataDir = resolve(cwd, env.LEDGER_DATA_DIR ?? 'data');
   const sync = (env.LEDGER_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sync !== 'FULL' && sync !== 'NORMAL') throw new EventStoreError('CONFIG.INVALID', `LEDGER_SQLITE_SYNCHRONOUS must be FULL or NORMAL`);
+  const writer = env.LEDGER_SQLITE_WRITER || 'thread';
+  if (writer !== 'thread' && writer !== 'in-process') throw new EventStoreError('CONFIG.INVALID', `LEDGER_SQLITE_WRITER must be thread or in-process`);
   if (kind === 'postgres' && !env.DATABASE_URL) throw new EventStoreError('CONFIG.INVALID', 'LEDGER_STORE=postgres needs DATABASE_URL');
   if (kind === 'eventstoredb' && !env.EVENTSTORE_URL) throw new EventStoreError('CONFIG.INVALID', 'LEDGER_STORE=eventstoredb needs EVENTSTORE_URL');
   return {
@@ -42,6 +46,7 @@ export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = p
     dataDir,
     sqlitePath: env.LEDGER_SQLITE_PATH ? resolve(cwd, env.LEDGER_SQLITE_PATH) : join(dataDir, 'ledger.db'),
     sqliteSynchronous: sync,
+    sqliteWriter: writer,
     databaseUrl: env.DATABASE_URL,
     postgresSchema: env.LEDGER_PG_SCHEMA ?? 'ledger',
     eventStoreUrl: env.EVENTSTORE_URL,
@@ -71,7 +76,7 @@ export async function openStore(config: StoreConfig, streamKinds: ReadonlySet<st
   switch (config.kind) {
     case 'sqlite': {
       const { SqliteEventStore } = await import('./sqlite/sqlite-event-store');
-      return SqliteEventStore.open({ path: config.sqlitePath, policy, clock, synchronous: config.sqliteSynchronous });
+      return SqliteEventStore.open({ path: config.sqlitePath, policy, clock, synchronous: config.sqliteSynchronous, writer: config.sqliteWriter });
     }
     case 'postgres': {
       const { PostgresEventStore } = await import('./postgres/postgres-event-store');
