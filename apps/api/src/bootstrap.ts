@@ -1,4 +1,3 @@
-import { rejectDeepJson } from './shared/json-depth.middleware';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -6,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { drainingHttpAdapter, installHttpOperations } from './operations/operations.module';
 import { answerClientErrors } from './shared/client-error';
-import { rejectNonJsonBody } from './shared/validation-content-type';
+import { checkRequestBody } from './shared/validation-content-type';
 
 /** A compiled module to build the application from instead of AppModule (a `TestingModule` with overrides). */
 export interface CompiledLedgerModule {
@@ -21,8 +20,9 @@ export interface CompiledLedgerModule {
  * testing module whose clock, configuration or ticker they override).
  */
 export async function createLedgerApp(options: { logger?: false; module?: CompiledLedgerModule } = {}): Promise<INestApplication> {
-  // Logs are buffered until pino takes over (installHttpOperations), so start-up lines come out as JSON too.
-  const appOptions = { logger: options.logger, bodyParser: true, bufferLogs: options.logger !== false };
+  // Logs are buffered until pino takes over (installHttpOperations), so start-up lines come out as JSON too. The
+  // API speaks JSON only: no urlencoded parser (a form body gets 415 from checkRequestBody, as any non-JSON body).
+  const appOptions = { logger: options.logger, bodyParser: false, bufferLogs: options.logger !== false };
   const app = options.module
     ? options.module.createNestApplication<NestExpressApplication>(drainingHttpAdapter(), appOptions)
     : await NestFactory.create<NestExpressApplication>(AppModule, drainingHttpAdapter(), appOptions);
@@ -30,9 +30,9 @@ export async function createLedgerApp(options: { logger?: false; module?: Compil
   answerClientErrors(app.getHttpServer());
   installHttpOperations(app, options.logger !== false);
   app.useBodyParser('json', { limit: '1mb' });
-  app.use(rejectNonJsonBody);
-  app.use(rejectDeepJson);
-  app.enableShutdownHooks();
+  app.use(checkRequestBody);
+  // process.exit after the shutdown sequence (not a re-raised signal), so the 'exit' hook flushes the asynchronous log.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   app.disable('x-powered-by');
   const document = SwaggerModule.createDocument(
     app,

@@ -12,8 +12,9 @@ async function bootstrap(): Promise<void> {
   // Probes and scrapers get the same {code, message, fields} body as API clients for requests the parser refuses.
   answerClientErrors(app.getHttpServer());
   installHttpOperations(app, true);
-  // SIGTERM: stop the probes' server, let a deadline sweep in progress finish, stop the subscription, close the store.
-  app.enableShutdownHooks();
+  // SIGTERM: stop the probes' server, let a deadline sweep in progress finish, stop the subscription, close the store,
+  // then process.exit (not a re-raised signal) so the exit hook flushes the asynchronous log.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   const port = Number(process.env.LEDGER_PROJECTOR_PORT ?? 3001);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(port, host);

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { Response } from 'express';
 
 /**
  * Express with an orderly stop. Nest's shutdown runs `beforeClose` first, then the modules' destroy hooks (the
@@ -22,24 +22,26 @@ export class DrainingExpressAdapter extends ExpressAdapter {
 
   constructor(private readonly timeoutMs: number) {
     super();
-    this.getInstance().use((req: Request, res: Response, next: NextFunction) => {
-      if (this.draining) {
-        res.setHeader('Connection', 'close');
-        res.status(503).json({ code: 'SERVICE.SHUTTING_DOWN', message: 'this instance is shutting down; retry', fields: [] });
-        return;
-      }
-      this.inFlight++;
-      let settled = false;
-      const done = () => {
-        if (settled) return;
-        settled = true;
-        this.inFlight--;
-        if (this.inFlight === 0) this.idle?.();
-      };
-      res.once('finish', done);
-      res.once('close', done);
-      next();
-    });
+  }
+
+  /**
+   * Counts a request in, or refuses it (503, `Connection: close`) once the instance is draining. Called first
+   * thing by the operations middleware (installHttpOperations), which calls `requestSettled` when the response is
+   * finished or its connection closed.
+   */
+  admit(res: Response): boolean {
+    if (this.draining) {
+      res.setHeader('Connection', 'close');
+      res.status(503).json({ code: 'SERVICE.SHUTTING_DOWN', message: 'this instance is shutting down; retry', fields: [] });
+      return false;
+    }
+    this.inFlight++;
+    return true;
+  }
+
+  requestSettled(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) this.idle?.();
   }
 
   get isDraining(): boolean {

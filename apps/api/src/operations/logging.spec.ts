@@ -1,46 +1,114 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { pinoHttp, type Options } from 'pino-http';
-import { loggerParams } from './logging';
+import type { DestinationStream } from 'pino';
+import { AccessLog, requestLogContext } from './access-log';
+import { loggerParams, redactQuery } from './logging';
 import { operationsConfigFromEnv } from './operations.config';
 
-/** Runs one fake request through pino-http configured as the app configures it, and returns what it wrote. */
-function logOneRequest(headers: Record<string, string>, extra: (log: { info: (obj: object, msg: string) => void }) => void = () => undefined): string {
-  let out = '';
-  const sink = new Writable({
+const SECRET = 'lgr_0123456789abcdef01234567_SECRETSECRETSECRET';
+
+/** The root logger nestjs-pino builds from the app's parameters (pino-http's factory), writing into a string. */
+function rootLogger(level = 'info') {
+  const sink = { out: '' };
+  const stream = new Writable({
     write(chunk, _encoding, done) {
-      out += chunk.toString();
+      sink.out += chunk.toString();
       done();
     },
   });
-  const params = loggerParams(operationsConfigFromEnv({}), 'ledger-test', false).pinoHttp as Options;
-  const middleware = pinoHttp(params, sink);
-  const req = Object.assign(new EventEmitter(), { method: 'POST', url: '/v1/units', headers, socket: { remoteAddress: '127.0.0.1' }, correlationId: 'corr-1' });
-  const res = Object.assign(new EventEmitter(), { statusCode: 201, headersSent: true, getHeaders: () => ({}), writableEnded: true });
-  middleware(req as never, res as never, () => undefined);
-  extra((req as unknown as { log: { info: (obj: object, msg: string) => void } }).log);
-  res.emit('finish');
-  return out;
+  const params = loggerParams(operationsConfigFromEnv({ LEDGER_LOG_LEVEL: level }), 'ledger-test', false, stream as DestinationStream);
+  const [options] = params.pinoHttp as [Options, DestinationStream];
+  const logger = pinoHttp(options, stream as DestinationStream).logger;
+  return { logger, accessLog: new AccessLog(logger, stream as DestinationStream, 'ledger-test'), lines: () => sink.out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
-describe('the request log', () => {
-  it('writes one JSON line per request with the correlation id, method, url and status', () => {
-    const [line] = logOneRequest({ 'user-agent': 'curl/8' }).trim().split('\n');
-    expect(JSON.parse(line)).toMatchObject({ level: 'info', service: 'ledger-test', correlationId: 'corr-1', req: { method: 'POST', url: '/v1/units', userAgent: 'curl/8' }, res: { statusCode: 201 }, msg: 'request completed' });
+function fakeRequest(method: string, url: string, headers: Record<string, string>) {
+  return Object.assign(new EventEmitter(), { method, url, originalUrl: url, headers, socket: { remoteAddress: '127.0.0.1' } });
+}
+
+function fakeResponse(statusCode: number) {
+  return Object.assign(new EventEmitter(), { statusCode });
+}
+
+describe('the access log', () => {
+  it('writes one JSON line per request with the correlation id, method, url, client, status and time', () => {
+    const { accessLog, lines } = rootLogger();
+    accessLog.write(fakeRequest('POST', '/v1/units', { 'user-agent': 'curl/8' }) as never, fakeResponse(201) as never, 'corr-1', 3.4);
+    const [line] = lines();
+    expect(line).toEqual({
+      level: 'info',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      service: 'ledger-test',
+      req: { method: 'POST', url: '/v1/units', remoteAddress: '127.0.0.1', userAgent: 'curl/8' },
+      correlationId: 'corr-1',
+      res: { statusCode: 201 },
+      responseTime: 3,
+      msg: 'request completed',
+    });
   });
 
-  it('never writes the bearer token, cookies, or token-like fields logged by the application', () => {
-    const secret = 'lgr_0123456789abcdef01234567_SECRETSECRETSECRET';
-    const out = logOneRequest({ authorization: `Bearer ${secret}`, cookie: `session=${secret}` }, (log) => log.info({ token: secret, user: { secret, password: secret } }, 'issued'));
+  it('logs a server error at error, probes and scrapes at debug (left out at the default level)', () => {
+    const { accessLog, lines } = rootLogger();
+    accessLog.write(fakeRequest('GET', '/health/ready', {}) as never, fakeResponse(200) as never, 'c1', 1);
+    accessLog.write(fakeRequest('GET', '/metrics', {}) as never, fakeResponse(200) as never, 'c2', 1);
+    accessLog.write(fakeRequest('GET', '/v1/tasks', {}) as never, fakeResponse(500) as never, 'c3', 1);
+    expect(lines()).toEqual([expect.objectContaining({ level: 'error', correlationId: 'c3', res: { statusCode: 500 }, err: { type: 'Error', message: 'failed with status code 500' }, msg: 'request errored' })]);
+    const debug = rootLogger('debug');
+    debug.accessLog.write(fakeRequest('GET', '/health', {}) as never, fakeResponse(200) as never, 'c1', 1);
+    expect(debug.lines()).toEqual([expect.objectContaining({ level: 'debug', correlationId: 'c1' })]);
+  });
+
+  it('writes nothing when the level is silent', () => {
+    const { accessLog, lines, logger } = rootLogger();
+    logger.level = 'silent';
+    accessLog.write(fakeRequest('GET', '/v1/tasks', {}) as never, fakeResponse(500) as never, 'c3', 1);
+    expect(lines()).toEqual([]);
+  });
+
+  it('never writes the bearer token, cookies, or a token sent in the query string', () => {
+    const { accessLog, lines } = rootLogger();
+    accessLog.write(fakeRequest('GET', `/v1/me?access_token=${SECRET}`, { authorization: `Bearer ${SECRET}`, cookie: `session=${SECRET}` }) as never, fakeResponse(200) as never, 'c', 1);
+    expect(JSON.stringify(lines())).not.toContain('SECRETSECRET');
+    expect(lines()[0]).toMatchObject({ req: { url: '/v1/me?access_token=[redacted]' } });
+  });
+});
+
+describe('lines logged while handling a request', () => {
+  it('carry the request and its correlation id, and outside a request neither', () => {
+    const { logger, lines } = rootLogger();
+    const req = fakeRequest('GET', '/v1/tasks/t-1?token=abc', { 'user-agent': 'ua' });
+    requestLogContext.run({ req: req as never, correlationId: 'corr-9' }, () => logger.info({ context: 'Tasks' }, 'handler line'));
+    logger.info('outside');
+    const [inside, outside] = lines();
+    expect(inside).toMatchObject({ level: 'info', service: 'ledger-test', req: { method: 'GET', url: '/v1/tasks/t-1?token=[redacted]', remoteAddress: '127.0.0.1', userAgent: 'ua' }, correlationId: 'corr-9', context: 'Tasks', msg: 'handler line' });
+    expect(outside).not.toHaveProperty('req');
+    expect(outside).not.toHaveProperty('correlationId');
+  });
+
+  it('keep the context across awaits', async () => {
+    const { logger, lines } = rootLogger();
+    await requestLogContext.run({ req: fakeRequest('GET', '/v1/me', {}) as never, correlationId: 'corr-async' }, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      logger.warn('later');
+    });
+    expect(lines()).toEqual([expect.objectContaining({ level: 'warn', correlationId: 'corr-async', msg: 'later' })]);
+  });
+
+  it('never write the bearer token, cookies, or token-like fields the application logs', () => {
+    const { logger, lines } = rootLogger();
+    const req = fakeRequest('POST', '/v1/users', { authorization: `Bearer ${SECRET}`, cookie: `session=${SECRET}` });
+    requestLogContext.run({ req: req as never, correlationId: 'c' }, () => {
+      logger.info({ token: SECRET, user: { secret: SECRET, password: SECRET }, req: { headers: { authorization: `Bearer ${SECRET}` } } }, 'issued');
+    });
+    const out = JSON.stringify(lines());
     expect(out).toContain('issued');
-    expect(out).not.toContain(secret);
     expect(out).not.toContain('SECRETSECRET');
   });
 });
 
 describe('redactQuery', () => {
   it('hides credential-like query parameters and keeps the rest', () => {
-    const { redactQuery } = jest.requireActual('./logging') as typeof import('./logging');
     expect(redactQuery('/v1/tasks?unitId=zh&access_token=lgr_abc_secret&page=2')).toBe('/v1/tasks?unitId=zh&access_token=[redacted]&page=2');
     expect(redactQuery('/v1/me?Token=x')).toBe('/v1/me?Token=[redacted]');
     expect(redactQuery('/v1/tasks?unitId=zh')).toBe('/v1/tasks?unitId=zh');

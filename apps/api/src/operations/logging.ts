@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Logger as PinoNestLogger, PinoLogger, type Params } from 'nestjs-pino';
-import { stdTimeFunctions, type DestinationStream, type LevelWithSilent } from 'pino';
+import { destination as pinoDestination, stdTimeFunctions, symbols, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import PinoPretty from 'pino-pretty';
-import type { WithCorrelationId } from './correlation-id';
+import { AccessLog, loggedRequest, requestLogFields } from './access-log';
 import type { OperationsConfig } from './operations.config';
+
+export { redactQuery } from './access-log';
 
 /**
  * Everything that could carry a credential, wherever it appears in a log line: bearer tokens (API and metrics),
@@ -26,41 +26,69 @@ export const REDACTED_PATHS = [
   '*.authorization',
 ];
 
-const QUIET_ROUTES = /^\/(?:health(?:\/|$|\?)|metrics(?:$|\?))/;
-
 /**
- * nestjs-pino's parameters: JSON lines on stdout (one per request, with its correlation id, method, route,
- * status and duration), human-readable only when stdout is a terminal. Probes and scrapes log at debug, server
- * errors at error.
+ * nestjs-pino's parameters: JSON lines on stdout, human-readable only when stdout is a terminal. The line per
+ * request is the access log's (access-log.ts), written once the response is finished; nestjs-pino's own per-request
+ * middleware (pino-http: a child logger and serializer pass per request) is not mounted (`forRoutes: []`). Lines
+ * that handlers and services log while handling a request carry its `req` and `correlationId` through the
+ * `mixin`. Writes to stdout are asynchronous (sonic-boom, `sync: false`): flushed on exit, on a fatal error and on
+ * shutdown (see `flushLogsOnFatalErrors` and `enableShutdownHooks` in bootstrap.ts).
  */
-export function loggerParams(config: OperationsConfig, service: string, pretty = process.stdout.isTTY === true): Params {
+export function loggerParams(config: OperationsConfig, service: string, pretty = process.stdout.isTTY === true, destination?: DestinationStream): Params {
   const options: Options = {
     level: config.logLevel,
     base: { service },
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    genReqId: (req: IncomingMessage) => (req as WithCorrelationId).correlationId ?? randomUUID(),
-    // On every line logged while handling the request, not only the "request completed" one.
-    customProps: (req: IncomingMessage) => ({ correlationId: (req as WithCorrelationId).correlationId }),
-    customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error): LevelWithSilent => {
-      if (error || res.statusCode >= 500) return 'error';
-      return QUIET_ROUTES.test(req.url ?? '') ? 'debug' : 'info';
-    },
+    mixin: requestLogFields,
     serializers: {
-      req: (req: { method?: string; url?: string; remoteAddress?: string; headers?: Record<string, unknown> }) => ({
-        method: req.method,
-        url: redactQuery(req.url),
-        remoteAddress: req.remoteAddress,
-        // Headers are left out (Authorization, cookies): only the client's name is worth a line.
-        userAgent: req.headers?.['user-agent'],
-      }),
+      req: (req: { method?: string; url?: string; remoteAddress?: string; headers?: Record<string, unknown> }) =>
+        loggedRequest(req.method, req.url, req.remoteAddress, req.headers?.['user-agent']),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
   };
-  if (!pretty) return { pinoHttp: options };
-  const stream: DestinationStream = PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
-  return { pinoHttp: [options, stream] };
+  const stream: DestinationStream =
+    destination ??
+    (pretty
+      ? PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' })
+      : stdoutDestination());
+  return { pinoHttp: [options, stream], forRoutes: [] };
+}
+
+/** The access log of the application whose logger nestjs-pino built: its root logger, destination and `service`. */
+export function accessLogOf(): AccessLog {
+  const root = PinoLogger.root;
+  const service = (root.bindings() as { service?: unknown }).service;
+  return new AccessLog(root, (root as unknown as Record<symbol, DestinationStream>)[symbols.streamSym], typeof service === 'string' ? service : 'ledger');
+}
+
+/**
+ * Writes what the asynchronous destination still holds before an uncaught exception or unhandled rejection ends
+ * the process (Node emits no `exit` event then, so pino's own exit hook does not run). A monitor: it changes
+ * nothing about how the error is handled.
+ */
+export function flushLogsOnFatalErrors(): void {
+  if (fatalFlushInstalled) return;
+  fatalFlushInstalled = true;
+  process.on('uncaughtExceptionMonitor', () => {
+    const stream = PinoLogger.root ? (PinoLogger.root as unknown as Record<symbol, { flushSync?: () => void }>)[symbols.streamSym] : undefined;
+    try {
+      stream?.flushSync?.();
+    } catch {
+      // Nothing more can be done for the logs of a dying process.
+    }
+  });
+}
+
+let fatalFlushInstalled = false;
+
+let stdout: DestinationStream | undefined;
+
+/** One asynchronous stdout destination per process, however many applications it builds (the tests build many). */
+function stdoutDestination(): DestinationStream {
+  stdout ??= pinoDestination({ dest: 1, sync: false, minLength: 0 });
+  return stdout;
 }
 
 /**
@@ -73,31 +101,4 @@ export function useLedgerLogger(app: INestApplicationContext, enabled: boolean):
     return;
   }
   PinoLogger.root.level = 'silent';
-}
-
-const SECRET_PARAM = /^(access_token|token|api_key|apikey|key|secret|password|auth|authorization|signature)$/i;
-
-/**
- * A URL as logged: query parameters that could carry a credential (a client that wrongly sends its token as
- * `?access_token=`) have their values replaced, so no secret reaches the logs whatever a client sends.
- */
-export function redactQuery(url: string | undefined): string | undefined {
-  if (url === undefined) return url;
-  const q = url.indexOf('?');
-  if (q < 0) return url;
-  const params = url
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const name = eq < 0 ? pair : pair.slice(0, eq);
-      let decoded = name;
-      try {
-        decoded = decodeURIComponent(name);
-      } catch {
-        // An undecodable name is kept as sent; it is not a known credential parameter.
-      }
-      return SECRET_PARAM.test(decoded) && eq >= 0 ? `${name}=[redacted]` : pair;
-    });
-  return `${url.slice(0, q)}?${params.join('&')}`;
 }

@@ -5,12 +5,11 @@ import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from '../health/health.controller';
 import { IndexController } from '../health/index.controller';
 import { HttpErrorFilter } from '../shared/http-error.filter';
-import { correlationIdMiddleware } from './correlation-id';
 import { DrainingExpressAdapter } from './draining-express-adapter';
-import { httpMetricsMiddleware } from './http-metrics';
+import { httpOperationsMiddleware } from './http-operations.middleware';
 import { LedgerMetrics } from './ledger-metrics';
 import { LogVerifier } from './log-verifier.service';
-import { loggerParams, useLedgerLogger } from './logging';
+import { accessLogOf, flushLogsOnFatalErrors, loggerParams, useLedgerLogger } from './logging';
 import { MetricsController } from './metrics.controller';
 import { OPERATIONS_CONFIG, operationsConfigFromEnv, type OperationsConfig } from './operations.config';
 import { ProjectionLag } from './projection-lag';
@@ -53,11 +52,13 @@ export function drainingHttpAdapter(env: NodeJS.ProcessEnv = process.env): Drain
 }
 
 /**
- * What runs before any route: the correlation id, the request timer, and the logger (pino, or nothing when
- * `logs` is false).
+ * What runs before any route: the drain, the correlation id, the request timer and the access log (one
+ * middleware), and the logger (pino, or nothing when `logs` is false).
  */
 export function installHttpOperations(app: INestApplication, logs: boolean): void {
-  app.use(correlationIdMiddleware);
-  app.use(httpMetricsMiddleware(app.get(LedgerMetrics)));
+  const adapter = app.getHttpAdapter();
   useLedgerLogger(app, logs);
+  if (logs) flushLogsOnFatalErrors();
+  const drain = adapter instanceof DrainingExpressAdapter ? adapter : undefined;
+  app.use(httpOperationsMiddleware(drain, app.get(LedgerMetrics), logs ? accessLogOf() : undefined));
 }

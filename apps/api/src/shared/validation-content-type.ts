@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { rejectDeepJson } from './json-depth.middleware';
 import { preferredLanguage } from './language';
 import { bodyError, localizedBody } from './validation-errors';
 
@@ -18,4 +19,17 @@ export function rejectNonJsonBody(req: Request, res: Response, next: NextFunctio
     return;
   }
   next();
+}
+
+/**
+ * What the API checks of a parsed request body, in one middleware: JSON only (`rejectNonJsonBody`, 415), and no
+ * deeper than MAX_JSON_DEPTH (`rejectDeepJson`, 400). A request with neither `Content-Length` nor
+ * `Transfer-Encoding` (every GET) has no body for either to refuse and passes straight on.
+ */
+export function checkRequestBody(req: Request, res: Response, next: NextFunction): void {
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+    next();
+    return;
+  }
+  rejectNonJsonBody(req, res, () => rejectDeepJson(req, res, next));
 }
