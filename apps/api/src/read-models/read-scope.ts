@@ -1,25 +1,52 @@
-import { ancestorsOf, domainError, jurisdictionRootOf, READ_SCOPE, type Actor, type OrgUnits } from '@ledger/domain';
+import { domainError, jurisdictionRootOf, READ_SCOPE, type Actor, type OrgUnits, type ScopeRule } from '@ledger/domain';
 import type { DirectiveView, LedgerReadModels, TaskView } from '@ledger/projections';
 
 /**
- * The units a scope root reads, per organisation (the OrgUnits object is replaced whenever the organisation model
- * changes): every unit of the model whose ancestor chain reaches the root — `isInSubtree`'s answer for each unit,
- * computed once instead of walking ancestors for every unit asked about.
+ * What each caller reads, per organisation (the OrgUnits object is replaced whenever the organisation model changes)
+ * and per READ_SCOPE rule and unit of the caller: `inScope`'s answer for every unit of the model, computed once.
  */
-const readableByRoot = new WeakMap<OrgUnits, Map<string, ReadonlySet<string>>>();
+const readableByCaller = new WeakMap<OrgUnits, { readonly children: ReadonlyMap<string, readonly string[]>; readonly byCaller: Map<string, ReadonlySet<string>> }>();
 
 const NOTHING: ReadonlySet<string> = new Set();
 
-function unitsUnder(root: string, units: OrgUnits): ReadonlySet<string> {
-  let byRoot = readableByRoot.get(units);
-  if (!byRoot) readableByRoot.set(units, (byRoot = new Map()));
-  let readable = byRoot.get(root);
+function readableUnits(rule: Exclude<ScopeRule, 'anywhere'>, actorUnit: string, units: OrgUnits): ReadonlySet<string> {
+  let org = readableByCaller.get(units);
+  if (!org) {
+    const children = new Map<string, string[]>();
+    for (const unitId of Object.keys(units)) {
+      const parentId = units[unitId].parentId;
+      if (parentId === null) continue;
+      const siblings = children.get(parentId);
+      if (siblings) siblings.push(unitId);
+      else children.set(parentId, [unitId]);
+    }
+    readableByCaller.set(units, (org = { children, byCaller: new Map() }));
+  }
+  const key = `${rule}\u0000${actorUnit}`;
+  let readable = org.byCaller.get(key);
   if (!readable) {
-    const found = new Set<string>();
-    for (const unitId of Object.keys(units)) if (ancestorsOf(unitId, units).includes(root)) found.add(unitId);
-    byRoot.set(root, (readable = found));
+    const own = Object.hasOwn(units, actorUnit) ? units[actorUnit] : undefined;
+    readable = own === undefined || own.dissolved ? NOTHING : subtreeBelow(rule === 'unit-subtree' ? actorUnit : jurisdictionRootOf(actorUnit, units), org.children);
+    org.byCaller.set(key, readable);
   }
   return readable;
+}
+
+/**
+ * The root and every unit whose parent chain reaches it: the units `isInSubtree` puts under a root of the model (a
+ * walk down the parent links, each unit once, so a cycle in a corrupt model ends it as `ancestorsOf` is ended).
+ */
+function subtreeBelow(root: string, children: ReadonlyMap<string, readonly string[]>): ReadonlySet<string> {
+  const found = new Set<string>([root]);
+  const stack = [root];
+  while (stack.length > 0) {
+    for (const child of children.get(stack.pop()!) ?? []) {
+      if (found.has(child)) continue;
+      found.add(child);
+      stack.push(child);
+    }
+  }
+  return found;
 }
 
 /**
@@ -37,13 +64,9 @@ export class ReadScope {
     private readonly models: LedgerReadModels,
     units: OrgUnits,
   ) {
-    // `inScope` for READ_SCOPE, resolved to a set once per organisation version and scope root.
+    // `inScope` for READ_SCOPE, resolved to a set once per organisation version, rule and caller's unit.
     const rule = READ_SCOPE[actor.role];
-    if (rule === 'anywhere') this.units = null;
-    else {
-      const own = Object.hasOwn(units, actor.unit) ? units[actor.unit] : undefined;
-      this.units = own === undefined || own.dissolved ? NOTHING : unitsUnder(rule === 'unit-subtree' ? actor.unit : jurisdictionRootOf(actor.unit, units), units);
-    }
+    this.units = rule === 'anywhere' ? null : readableUnits(rule, actor.unit, units);
   }
 
   unit(unitId: string): boolean {
