@@ -94,19 +94,31 @@ export class OrganisationQueries {
     return { unitId, on: day, head: headOn(view.record, day), tenures: tenuresOn(view.record, day) };
   }
 
+  /** Notices as served, each made once: a notice never changes, nor does the jurisdiction's offset. */
+  private readonly servedNotices = new WeakMap<Notice, Notice & { lateEntry: boolean }>();
+
+  private served(notice: Notice): Notice & { lateEntry: boolean } {
+    let item = this.servedNotices.get(notice);
+    if (item === undefined) {
+      item = { ...notice, lateEntry: dateOf(notice.occurredAt) < this.time.inJurisdiction(notice.recordedAt).slice(0, 10) };
+      this.servedNotices.set(notice, item);
+    }
+    return item;
+  }
+
   /** What the unit was told (reminders, returns, extension decisions, verifications, ...), oldest first. */
   notices(actor: Actor, unitId: string, query: NoticesQueryDto) {
     const { models, scope } = this.context.for(actor);
     if (!models.organisation.units.has(unitId)) throw domainError('UNIT.NOT_FOUND', { unit: unitId });
     scope.require(scope.unit(unitId), unitId);
     const recordedLimit = query.recordedBefore ? this.time.startOfDay(query.recordedBefore) : null;
-    const items = models.notices.byUnit
-      .get(unitId, List<Notice>())
-      .filter((notice) => query.before === undefined || dateOf(notice.occurredAt) < query.before)
-      .filter((notice) => recordedLimit === null || Date.parse(notice.recordedAt) < recordedLimit)
-      .filter((notice) => query.kind === undefined || notice.kind === query.kind)
-      .toArray()
-      .map((notice) => ({ ...notice, lateEntry: dateOf(notice.occurredAt) < this.time.inJurisdiction(notice.recordedAt).slice(0, 10) }));
+    const items: Array<Notice & { lateEntry: boolean }> = [];
+    for (const notice of models.notices.byUnit.get(unitId, List<Notice>())) {
+      if (query.before !== undefined && !(dateOf(notice.occurredAt) < query.before)) continue;
+      if (recordedLimit !== null && !(Date.parse(notice.recordedAt) < recordedLimit)) continue;
+      if (query.kind !== undefined && notice.kind !== query.kind) continue;
+      items.push(this.served(notice));
+    }
     return { unitId, before: query.before ?? null, recordedBefore: query.recordedBefore ?? null, items };
   }
 }
