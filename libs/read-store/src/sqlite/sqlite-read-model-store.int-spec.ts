@@ -23,3 +23,44 @@ readModelStoreContract('SQLite file', async () => {
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });
+
+describe('SQLite read-model store: a flush of a few large documents', () => {
+  it('gives the event loop turns while it writes them, and shows the old checkpoint until it commits', async () => {
+    const store = new SqliteReadModelStore({ path: ':memory:' });
+    const lease = (await store.acquire('p', 'w'))!;
+    await store.reset(lease, 'p@1');
+    // Eight documents of 300 KB: far fewer than a slice's count, but 2.4 MB to write.
+    const changes = Array.from({ length: 8 }, (_, i) => ({ collection: 'c', key: `k${i}`, doc: JSON.stringify('x'.repeat(300_000 + i)) }));
+    const seen: number[] = [];
+    let running = true;
+    const watch = () => {
+      if (!running) return;
+      void store.checkpoints().then(([c]) => seen.push(c.position));
+      setImmediate(watch);
+    };
+    setImmediate(watch);
+    expect(await store.flush(lease, { expectedPosition: 0, position: 7, eventId: 'e-7', definition: 'p@1', changes })).toBe(true);
+    running = false;
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen)).toEqual(new Set([0]));
+    expect((await store.checkpoints())[0].position).toBe(7);
+    expect((await store.load('p')).documents).toEqual(changes);
+    await store.close();
+  });
+});
+
+describe('SQLite read-model store: connection settings', () => {
+  it('keeps 64 MiB of pages in cache and checkpoints its WAL every 8,192 pages (hot documents rewritten flush after flush)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-read-store-'));
+    const store = new SqliteReadModelStore({ path: join(dir, 'readmodels.sqlite'), synchronous: 'NORMAL' });
+    try {
+      const pragma = (name: string) => Object.values(store.rawDatabase().prepare(`PRAGMA ${name}`).get()!)[0];
+      expect(pragma('cache_size')).toBe(-65536);
+      expect(pragma('wal_autocheckpoint')).toBe(8192);
+      expect(pragma('journal_mode')).toBe('wal');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -35,8 +35,23 @@ function ddl(t: { checkpoint: string; document: string }): string {
     ) STRICT, WITHOUT ROWID;`;
 }
 
-/** Documents written between two turns of the event loop in a large flush. */
+/** Documents, or bytes of documents, written between two turns of the event loop in a large flush. */
 const SLICE = 500;
+const SLICE_BYTES = 1 << 20;
+
+/**
+ * Page cache of the connection (KiB, SQLite's negative cache_size): the documents a flush rewrites are the same
+ * few hot ones (a task's view, its index partitions, a unit's notices) again and again, and with the default 2 MB
+ * every upsert of a large document read its B-tree pages from the file again. Measured on a 50,000-task store
+ * (290 MB): a flush of 111 notices documents of 42 KB and one of 240 task views, 2.2 times faster with both settings.
+ */
+const CACHE_KIB = 64 * 1024;
+/**
+ * WAL pages before an automatic checkpoint (default 1000, 4 MB): the same hot pages rewritten flush after flush are
+ * copied into the database once per checkpoint, so fewer, larger checkpoints copy much less. 32 MB of WAL at most
+ * between them; the store is disposable and its durability is NORMAL anyway.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 8192;
 
 type CheckpointRow = { projection: string; position: number; event_id: string | null; definition: string; updated_at: string; owner: string | null; lease_expires_at: number | null };
 
@@ -69,7 +84,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.now = options.now ?? Date.now;
     this.db = new DatabaseSync(options.path);
-    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; PRAGMA busy_timeout = 10000;`);
+    this.db.exec(
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -${CACHE_KIB}; PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES};`,
+    );
     this.db.exec(ddl(TABLES.live) + ddl(TABLES.shadow));
   }
 
@@ -122,33 +139,15 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async flush(lease: Lease, request: FlushRequest): Promise<boolean> {
-    // node:sqlite is synchronous: a large flush (a worker catching up) is written in slices, each inside the one
-    // transaction, with the event loop's turn in between. Only this process's worker writes on this connection.
-    if (request.changes.length > SLICE) return this.flushInSlices(lease, request);
-    return this.transaction(true, () => {
-      const cas = this.stmt(
-        `UPDATE ${TABLES.live.checkpoint} SET position = ?, event_id = ?, definition = ?, updated_at = ?, lease_expires_at = ? WHERE projection = ? AND position = ? AND owner = ?`,
-      ).run(request.position, request.eventId, request.definition, this.stamp(), this.now() + this.leaseMs, lease.projection, request.expectedPosition, lease.owner);
-      if (Number(cas.changes) !== 1) return false;
-      const upsert = this.stmt(
-        `INSERT INTO ${TABLES.live.document} (projection, collection, doc_key, doc, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT (projection, collection, doc_key) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
-      );
-      const remove = this.stmt(`DELETE FROM ${TABLES.live.document} WHERE projection = ? AND collection = ? AND doc_key = ?`);
-      for (const change of request.changes) {
-        if (change.doc === null) remove.run(lease.projection, change.collection, change.key);
-        else upsert.run(lease.projection, change.collection, change.key, change.doc, request.position);
-      }
-      return true;
-    });
-  }
-
-  private async flushInSlices(lease: Lease, request: FlushRequest): Promise<boolean> {
+    // node:sqlite is synchronous: a large flush (a worker catching up, or a few large documents) is written in slices
+    // of SLICE documents or SLICE_BYTES, each inside the one transaction, with the event loop's turn in between. Only
+    // this process's worker writes on this connection. The write lock (BEGIN IMMEDIATE) is taken first, so checking
+    // the fence then and moving the checkpoint last is as good as a compare-and-set: nobody can write in between, and
+    // a reader of this connection's checkpoints meanwhile (health) sees the old position, not one still being written.
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      const cas = this.stmt(
-        `UPDATE ${TABLES.live.checkpoint} SET position = ?, event_id = ?, definition = ?, updated_at = ?, lease_expires_at = ? WHERE projection = ? AND position = ? AND owner = ?`,
-      ).run(request.position, request.eventId, request.definition, this.stamp(), this.now() + this.leaseMs, lease.projection, request.expectedPosition, lease.owner);
-      if (Number(cas.changes) !== 1) {
+      const fence = this.stmt(`SELECT 1 AS ok FROM ${TABLES.live.checkpoint} WHERE projection = ? AND position = ? AND owner = ?`).get(lease.projection, request.expectedPosition, lease.owner);
+      if (fence === undefined) {
         this.db.exec('ROLLBACK');
         return false;
       }
@@ -156,12 +155,22 @@ export class SqliteReadModelStore implements ReadModelStore {
         `INSERT INTO ${TABLES.live.document} (projection, collection, doc_key, doc, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT (projection, collection, doc_key) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
       );
       const remove = this.stmt(`DELETE FROM ${TABLES.live.document} WHERE projection = ? AND collection = ? AND doc_key = ?`);
-      for (let i = 0; i < request.changes.length; i++) {
-        const change = request.changes[i];
+      let documents = 0;
+      let bytes = 0;
+      for (const change of request.changes) {
         if (change.doc === null) remove.run(lease.projection, change.collection, change.key);
         else upsert.run(lease.projection, change.collection, change.key, change.doc, request.position);
-        if (i % SLICE === SLICE - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+        bytes += change.doc?.length ?? 0;
+        if (++documents >= SLICE || bytes >= SLICE_BYTES) {
+          documents = 0;
+          bytes = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
+      const cas = this.stmt(
+        `UPDATE ${TABLES.live.checkpoint} SET position = ?, event_id = ?, definition = ?, updated_at = ?, lease_expires_at = ? WHERE projection = ? AND position = ? AND owner = ?`,
+      ).run(request.position, request.eventId, request.definition, this.stamp(), this.now() + this.leaseMs, lease.projection, request.expectedPosition, lease.owner);
+      if (Number(cas.changes) !== 1) throw new Error(`read-model store: the checkpoint of ${lease.projection} moved while this connection held the write lock`);
       this.db.exec('COMMIT');
       return true;
     } catch (error) {
