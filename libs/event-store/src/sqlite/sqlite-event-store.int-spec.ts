@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { DatabaseSync } from 'node:sqlite';
+import { IdempotencyConflictError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import { CONTRACT_STREAM_KINDS, describeEventStoreContract, type ContractHarness } from '../testing/event-store.contract';
 import type { TestClock } from '../testing/test-clock';
 import { SQLITE_SCHEMA } from './schema';
@@ -35,37 +37,42 @@ function rawOps(db: () => DatabaseSync, reopens = false): NonNullable<ContractHa
   };
 }
 
-describeEventStoreContract('SQLite file (WAL)', async (clock: TestClock): Promise<ContractHarness> => {
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-'));
-  const path = join(dir, 'ledger.db');
-  let store = await SqliteEventStore.open({ path, policy, clock });
-  const others: SqliteEventStore[] = [];
-  let raw: DatabaseSync | undefined;
-  const harness: ContractHarness = {
-    get store() {
-      return store;
-    },
-    densePositions: true,
-    reopen: async () => {
-      await store.close();
-      store = await SqliteEventStore.open({ path, policy, clock });
-      return store;
-    },
-    openSecond: async () => {
-      const s = await SqliteEventStore.open({ path, policy, clock });
-      others.push(s);
-      return s;
-    },
-    raw: rawOps(() => (raw ??= new DatabaseSync(path)), true),
-    cleanup: async () => {
-      raw?.close();
-      for (const o of others) await o.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+function fileHarness(writer: 'thread' | 'in-process') {
+  return async (clock: TestClock): Promise<ContractHarness> => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-'));
+    const path = join(dir, 'ledger.db');
+    let store = await SqliteEventStore.open({ path, policy, clock, writer });
+    const others: SqliteEventStore[] = [];
+    let raw: DatabaseSync | undefined;
+    const harness: ContractHarness = {
+      get store() {
+        return store;
+      },
+      densePositions: true,
+      reopen: async () => {
+        await store.close();
+        store = await SqliteEventStore.open({ path, policy, clock, writer });
+        return store;
+      },
+      openSecond: async () => {
+        const s = await SqliteEventStore.open({ path, policy, clock, writer });
+        others.push(s);
+        return s;
+      },
+      raw: rawOps(() => (raw ??= new DatabaseSync(path)), true),
+      cleanup: async () => {
+        raw?.close();
+        for (const o of others) await o.close();
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    return harness;
   };
-  return harness;
-});
+}
+
+describeEventStoreContract('SQLite file (WAL), writer thread', fileHarness('thread'));
+describeEventStoreContract('SQLite file (WAL), writer in process', fileHarness('in-process'));
 
 describeEventStoreContract('SQLite in memory', async (clock: TestClock): Promise<ContractHarness> => {
   const store = await SqliteEventStore.open({ path: ':memory:', policy, clock });
@@ -100,7 +107,7 @@ describe('SQLite file store settings', () => {
   });
 });
 
-describe('SQLite group commit (appends arriving in one turn of the event loop share one transaction)', () => {
+describe.each(['thread', 'in-process'] as const)('SQLite group commit (appends waiting together share one transaction), writer %s', (writer) => {
   let dir: string;
   let store: SqliteEventStore;
   let n = 0;
@@ -113,7 +120,7 @@ describe('SQLite group commit (appends arriving in one turn of the event loop sh
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-group-'));
-    store = await SqliteEventStore.open({ path: join(dir, 'ledger.db'), policy });
+    store = await SqliteEventStore.open({ path: join(dir, 'ledger.db'), policy, writer });
   });
   afterEach(async () => {
     await store.close();
@@ -165,7 +172,7 @@ describe('SQLite group commit (appends arriving in one turn of the event loop sh
   });
 
   it('falls back to appending one by one when another process appended since, still gap-free', async () => {
-    const other = await SqliteEventStore.open({ path: join(dir, 'ledger.db'), policy });
+    const other = await SqliteEventStore.open({ path: join(dir, 'ledger.db'), policy, writer });
     try {
       await store.append(request('task-e'));
       await other.append(request('task-f'));
@@ -180,7 +187,7 @@ describe('SQLite group commit (appends arriving in one turn of the event loop sh
   });
 
   it('commits each append on its own when group commit is off, with the same results', async () => {
-    const solo = await SqliteEventStore.open({ path: join(dir, 'solo.db'), policy, groupCommit: false });
+    const solo = await SqliteEventStore.open({ path: join(dir, 'solo.db'), policy, groupCommit: false, writer });
     try {
       const results = await Promise.all(Array.from({ length: 30 }, (_, i) => solo.append(request(`task-h${i % 4}`, 1 + (i % 2)))));
       expect(results.at(-1)!.lastPosition).toBe(45);
@@ -189,4 +196,139 @@ describe('SQLite group commit (appends arriving in one turn of the event loop sh
       await solo.close();
     }
   });
+});
+
+describe('SQLite writer thread (a file log is written off the event loop)', () => {
+  let dir: string;
+  let path: string;
+  let n = 0;
+  const request = (streamId: string, expectedVersion: 'any' | 'no-stream' | number = 'any', commandId = `thread-${++n}`) => ({
+    streamId,
+    expectedVersion,
+    events: [{ type: 'Hit', data: { n } }],
+    metadata: { actorId: 'u-1', actorRole: 'administrator', actorUnit: 'root', commandId, correlationId: commandId, causationId: null, occurredAt: '2026-01-01T00:00:00Z' },
+  });
+  const dataVersion = (db: DatabaseSync) => (db.prepare('PRAGMA data_version').get() as { data_version: number }).data_version;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-thread-'));
+    path = join(dir, 'ledger.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is how a file log writes by default: its own connection sees each append as another connection\'s commit', async () => {
+    const store = await SqliteEventStore.open({ path, policy });
+    try {
+      const before = dataVersion(store.rawDatabase());
+      await store.append(request('task-a'));
+      expect(dataVersion(store.rawDatabase())).not.toBe(before);
+      // Acknowledged means committed: this thread's reads see it at once.
+      expect(await store.headPosition()).toBe(1);
+      expect((await store.readStream('task-a')).map((e) => e.position)).toEqual([1]);
+    } finally {
+      await store.close();
+    }
+    const inProcess = await SqliteEventStore.open({ path, policy, writer: 'in-process' });
+    try {
+      const before = dataVersion(inProcess.rawDatabase());
+      await inProcess.append(request('task-a'));
+      expect(dataVersion(inProcess.rawDatabase())).toBe(before);
+    } finally {
+      await inProcess.close();
+    }
+  });
+
+  it('refuses a writer thread for an in-memory log, whose database lives in one connection', async () => {
+    await expect(SqliteEventStore.open({ path: ':memory:', policy, writer: 'thread' })).rejects.toMatchObject({ code: 'STORE.INVALID_OPTION' });
+  });
+
+  it('answers each caller with the same error classes as the in-process writer, failing only that caller', async () => {
+    const store = await SqliteEventStore.open({ path, policy });
+    try {
+      await store.append(request('task-a', 'no-stream', 'first'));
+      const outcomes = await Promise.allSettled([
+        store.append(request('task-a', 7)),
+        store.append(request('task-b', 'no-stream', 'first')),
+        store.append(request('task-a', 1)),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+      const wrong = (outcomes[0] as PromiseRejectedResult).reason;
+      expect(wrong).toBeInstanceOf(WrongExpectedVersionError);
+      expect(wrong).toMatchObject({ code: 'STORE.WRONG_EXPECTED_VERSION', streamId: 'task-a', expected: 7, actual: 1 });
+      const conflict = (outcomes[1] as PromiseRejectedResult).reason;
+      expect(conflict).toBeInstanceOf(IdempotencyConflictError);
+      expect(conflict).toMatchObject({ code: 'STORE.IDEMPOTENCY_CONFLICT', details: { commandId: 'first', firstStreamId: 'task-a', streamId: 'task-b' } });
+      // Refused before reaching the thread: validation runs on the caller's side.
+      await expect(store.append(request('nokind-a'))).rejects.toBeInstanceOf(InvalidAppendError);
+      expect(await store.headPosition()).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps each caller\'s order and gap-free positions with 16 callers each awaiting its previous append', async () => {
+    const store = await SqliteEventStore.open({ path, policy });
+    try {
+      const perCaller = await Promise.all(
+        Array.from({ length: 16 }, async (_, caller) => {
+          const results = [];
+          for (let i = 0; i < 20; i++) results.push(await store.append(request(`task-c${caller}`, i === 0 ? 'no-stream' : i)));
+          return results;
+        }),
+      );
+      for (const results of perCaller) {
+        expect(results.map((r) => r.streamVersion)).toEqual(results.map((_, i) => i + 1));
+        expect(results.map((r) => r.firstPosition)).toEqual([...results.map((r) => r.firstPosition)].sort((a, b) => a - b));
+      }
+      expect(perCaller.flat().map((r) => r.firstPosition).sort((a, b) => a - b)).toEqual(Array.from({ length: 320 }, (_, i) => i + 1));
+      expect((await store.verify()).ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes every append already made before close() returns, then refuses new ones', async () => {
+    const store = await SqliteEventStore.open({ path, policy });
+    const pending = Array.from({ length: 50 }, (_, i) => store.append(request(`task-d${i % 5}`)));
+    await store.close();
+    const results = await Promise.all(pending);
+    expect(results.map((r) => r.firstPosition)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    await expect(store.append(request('task-d0'))).rejects.toMatchObject({ code: 'STORE.CLOSED' });
+    const reopened = await SqliteEventStore.open({ path, policy });
+    try {
+      expect(await reopened.headPosition()).toBe(50);
+      expect((await reopened.verify()).ok).toBe(true);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('fails what is waiting and every later append with STORE.WRITER_FAILED when the thread dies, and leaves the log whole', async () => {
+    const store = await SqliteEventStore.open({ path, policy });
+    await store.append(request('task-e'));
+    // Failure injection: the thread is private, and nothing short of a bug or the runtime kills it.
+    const thread = (store as unknown as { writer: { worker: { terminate(): Promise<number> } } }).writer;
+    const waiting = store.append(request('task-e'));
+    await thread.worker.terminate();
+    await expect(waiting).rejects.toMatchObject({ code: 'STORE.WRITER_FAILED' });
+    await expect(store.append(request('task-e'))).rejects.toMatchObject({ code: 'STORE.WRITER_FAILED' });
+    await store.close();
+    const reopened = await SqliteEventStore.open({ path, policy });
+    try {
+      expect((await reopened.verify()).ok).toBe(true);
+      await reopened.append(request('task-e'));
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('does not hold the process open while nothing is waiting on it', async () => {
+    // A script that appends and never closes its store must still exit on its own.
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'unclosed-store.script.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(out.trim()).toBe('appended 3');
+  }, 30_000);
 });
