@@ -112,3 +112,34 @@ describe('preparing an append', () => {
     expect(prepareAppend({ ...base, events: [{ type: 'X', data: { s: 'a'.repeat(900) } }] }, policy).events).toHaveLength(1);
   });
 });
+
+describe('decodeRecord', () => {
+  const record = (position: number, meta: object) =>
+    encodeRecord({ id: `e-${position}`, streamId: 'task-t1', streamVersion: position, position, type: 'X', schemaVersion: 1, data: { n: position }, metadata: meta as EventMetadata });
+
+  it('gives consecutive events of one append the same metadata object, with the same members', () => {
+    const [a, b] = [decodeRecord(record(1, metadata)), decodeRecord(record(2, metadata))];
+    expect(b.metadata).toBe(a.metadata);
+    expect(b.metadata).toEqual(metadata);
+    expect(b.data).toEqual({ n: 2 });
+  });
+
+  it('keeps metadata apart when any member differs, is missing, added, or not a plain value', () => {
+    const variants: object[] = [
+      { ...metadata, commandId: 'cmd-2' },
+      { ...metadata, causationId: 'cmd-1' },
+      { ...metadata, extra: 'x' },
+      { ...metadata, extra: { nested: true } },
+      { ...metadata, extra: { nested: true } },
+      Object.fromEntries(Object.entries(metadata).filter(([key]) => key !== 'causationId')),
+      metadata,
+    ];
+    let previous = decodeRecord(record(1, metadata));
+    for (const [i, meta] of variants.entries()) {
+      const next = decodeRecord(record(i + 2, meta));
+      expect(next.metadata).not.toBe(previous.metadata);
+      expect(next.metadata).toEqual(JSON.parse(JSON.stringify(meta)));
+      previous = next;
+    }
+  });
+});
