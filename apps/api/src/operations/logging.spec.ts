@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pinoHttp, type Options } from 'pino-http';
 import type { DestinationStream } from 'pino';
@@ -104,6 +106,40 @@ describe('lines logged while handling a request', () => {
     const out = JSON.stringify(lines());
     expect(out).toContain('issued');
     expect(out).not.toContain('SECRETSECRET');
+  });
+});
+
+/** Runs `end` in a process logging through the app's stdout destination (batched: 4 KiB or 250 ms), after one line. */
+function processLoggingThen(end: string): { stdout: string; status: number | null } {
+  const script = `
+    const { pinoHttp } = require('pino-http');
+    const { loggerParams } = require('./apps/api/src/operations/logging');
+    const [options, stream] = loggerParams({ logLevel: 'info' }, 'ledger-test', false).pinoHttp;
+    const logger = pinoHttp(options, stream).logger;
+    logger.info('the last line before the end');
+    ${end}
+  `;
+  const out = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: join(__dirname, '../../../..'), encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: '' } });
+  return { stdout: out.stdout, status: out.status };
+}
+
+describe('the asynchronous stdout destination', () => {
+  it('writes the lines it holds when the process exits (SIGTERM ends with process.exit)', () => {
+    const { stdout, status } = processLoggingThen('setTimeout(() => process.exit(0), 20);');
+    expect(status).toBe(0);
+    expect(stdout).toContain('the last line before the end');
+  });
+
+  it('writes them before an uncaught exception ends the process', () => {
+    const { stdout, status } = processLoggingThen(`setTimeout(() => { throw new Error('boom'); }, 20);`);
+    expect(status).toBe(1);
+    expect(stdout).toContain('the last line before the end');
+  });
+
+  it('writes them before an unhandled rejection ends the process', () => {
+    const { stdout, status } = processLoggingThen(`setTimeout(() => Promise.reject(new Error('boom')), 20);`);
+    expect(status).toBe(1);
+    expect(stdout).toContain('the last line before the end');
   });
 });
 

@@ -31,8 +31,9 @@ export const REDACTED_PATHS = [
  * request is the access log's (access-log.ts), written once the response is finished; nestjs-pino's own per-request
  * middleware (pino-http: a child logger and serializer pass per request) is not mounted (`forRoutes: []`). Lines
  * that handlers and services log while handling a request carry its `req` and `correlationId` through the
- * `mixin`. Writes to stdout are asynchronous (sonic-boom, `sync: false`): flushed on exit, on a fatal error and on
- * shutdown (see `flushLogsOnFatalErrors` and `enableShutdownHooks` in bootstrap.ts).
+ * `mixin`. Writes to stdout are asynchronous and batched (sonic-boom, `sync: false`, written once 4 KiB are waiting
+ * or every 250 ms): flushed by pino's exit hook, which runs on process.exit, on an uncaught exception or unhandled
+ * rejection, and on SIGTERM because the shutdown ends with process.exit (`enableShutdownHooks` in bootstrap.ts).
  */
 export function loggerParams(config: OperationsConfig, service: string, pretty = process.stdout.isTTY === true, destination?: DestinationStream): Params {
   const options: Options = {
@@ -60,34 +61,19 @@ export function loggerParams(config: OperationsConfig, service: string, pretty =
 export function accessLogOf(): AccessLog {
   const root = PinoLogger.root;
   const service = (root.bindings() as { service?: unknown }).service;
-  return new AccessLog(root, (root as unknown as Record<symbol, DestinationStream>)[symbols.streamSym], typeof service === 'string' ? service : 'ledger');
+  return new AccessLog(root, logDestinationOf(root), typeof service === 'string' ? service : 'ledger');
 }
 
-/**
- * Writes what the asynchronous destination still holds before an uncaught exception or unhandled rejection ends
- * the process (Node emits no `exit` event then, so pino's own exit hook does not run). A monitor: it changes
- * nothing about how the error is handled.
- */
-export function flushLogsOnFatalErrors(): void {
-  if (fatalFlushInstalled) return;
-  fatalFlushInstalled = true;
-  process.on('uncaughtExceptionMonitor', () => {
-    const stream = PinoLogger.root ? (PinoLogger.root as unknown as Record<symbol, { flushSync?: () => void }>)[symbols.streamSym] : undefined;
-    try {
-      stream?.flushSync?.();
-    } catch {
-      // Nothing more can be done for the logs of a dying process.
-    }
-  });
+/** Where a pino logger writes. */
+export function logDestinationOf(logger: object): DestinationStream {
+  return (logger as Record<symbol, DestinationStream>)[symbols.streamSym];
 }
-
-let fatalFlushInstalled = false;
 
 let stdout: DestinationStream | undefined;
 
 /** One asynchronous stdout destination per process, however many applications it builds (the tests build many). */
 function stdoutDestination(): DestinationStream {
-  stdout ??= pinoDestination({ dest: 1, sync: false, minLength: 0 });
+  stdout ??= pinoDestination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 });
   return stdout;
 }
 

@@ -9,7 +9,7 @@ import { DrainingExpressAdapter } from './draining-express-adapter';
 import { httpOperationsMiddleware } from './http-operations.middleware';
 import { LedgerMetrics } from './ledger-metrics';
 import { LogVerifier } from './log-verifier.service';
-import { accessLogOf, flushLogsOnFatalErrors, loggerParams, useLedgerLogger } from './logging';
+import { accessLogOf, loggerParams, useLedgerLogger } from './logging';
 import { MetricsController } from './metrics.controller';
 import { OPERATIONS_CONFIG, operationsConfigFromEnv, type OperationsConfig } from './operations.config';
 import { ProjectionLag } from './projection-lag';
@@ -58,7 +58,6 @@ export function drainingHttpAdapter(env: NodeJS.ProcessEnv = process.env): Drain
 export function installHttpOperations(app: INestApplication, logs: boolean): void {
   const adapter = app.getHttpAdapter();
   useLedgerLogger(app, logs);
-  if (logs) flushLogsOnFatalErrors();
   const drain = adapter instanceof DrainingExpressAdapter ? adapter : undefined;
   app.use(httpOperationsMiddleware(drain, app.get(LedgerMetrics), logs ? accessLogOf() : undefined));
 }
