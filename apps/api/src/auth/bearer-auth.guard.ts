@@ -12,6 +12,9 @@ import { IS_PUBLIC } from './current-actor.decorator';
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
+  /** `@Public()` of each route (handler, then its controller class): metadata fixed at start, read once. */
+  private readonly publicRoutes = new WeakMap<object, WeakMap<object, boolean>>();
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
@@ -19,7 +22,7 @@ export class BearerAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
+    if (this.isPublic(ctx)) return true;
     const req = ctx.switchToHttp().getRequest<Request & { actor?: AuthenticatedActor }>();
     const res = ctx.switchToHttp().getResponse<Response>();
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
@@ -43,5 +46,21 @@ export class BearerAuthGuard implements CanActivate {
     }
     req.actor = actor;
     return true;
+  }
+
+  private isPublic(ctx: ExecutionContext): boolean {
+    const handler = ctx.getHandler();
+    const controller = ctx.getClass();
+    let byClass = this.publicRoutes.get(handler);
+    if (byClass === undefined) {
+      byClass = new WeakMap();
+      this.publicRoutes.set(handler, byClass);
+    }
+    let open = byClass.get(controller);
+    if (open === undefined) {
+      open = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, controller]) === true;
+      byClass.set(controller, open);
+    }
+    return open;
   }
 }
