@@ -58,6 +58,12 @@ export interface StreamCommand<S, C, E> {
   readonly part?: string;
   /** Turns the store's "stream already exists" into the domain's refusal (document numbers: DOCNO.TAKEN). */
   readonly onStreamConflict?: () => Error;
+  /**
+   * The stream's state and version as the read models hold them (the same fold of the same events), if they hold
+   * the stream: `run` decides on it instead of reading the stream, and the append's expected version rejects the
+   * decision if the store is further on (then it reads the stream and decides again).
+   */
+  readonly held?: (models: LedgerReadModels) => { readonly state: S; readonly version: number } | undefined;
 }
 
 /** The result of a command: the record, its stream version after the command (the ETag), and what was appended. */
@@ -86,6 +92,8 @@ export interface Decision {
   readonly events: readonly NewEvent[];
   /** Events this command id already appended (a retry): nothing new is decided or written. */
   readonly prior: readonly RecordedEvent[] | null;
+  /** Decided on the state the read models hold, not on the stream read from the store. */
+  readonly onHeld?: true;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -166,11 +174,18 @@ export class CommandScope {
 
   /** Decides and appends, re-reading and deciding again if another writer got in between (unless If-Match pinned the version). */
   async run<S, C, E>(command: StreamCommand<S, C, E>): Promise<Replayable<CommandAccepted>> {
+    let fromHeld = true;
     for (let attempt = 1; ; attempt++) {
-      const decision = await this.decide(command);
+      const decision = await this.decide(command, fromHeld);
+      fromHeld = false;
       try {
         return await this.append(decision);
       } catch (error) {
+        // The held state was behind the store: decide on the stream, as if this attempt had never been made.
+        if (error instanceof WrongExpectedVersionError && decision.onHeld) {
+          attempt--;
+          continue;
+        }
         const pinned = this.ctx.ifMatch !== null && command.part === undefined;
         if (error instanceof WrongExpectedVersionError && !pinned && attempt < MAX_ATTEMPTS) continue;
         throw error;
@@ -178,17 +193,36 @@ export class CommandScope {
     }
   }
 
-  /** Everything short of writing: read, fold, authorize, check If-Match, decide. Throws the refusal. */
-  async decide<S, C, E>(command: StreamCommand<S, C, E>): Promise<Decision> {
+  /**
+   * Everything short of writing: read, fold, authorize, check If-Match, decide. Throws the refusal. With `fromHeld`,
+   * the state the read models hold stands in for reading and folding the stream when nothing needs the stream's
+   * events themselves: a request without an Idempotency-Key has a fresh command id (no earlier attempt to find), and
+   * an If-Match is checked against it only when it names the held version. A decision taken on it is appended only
+   * if the stream is still at that version; a refusal is judged again on the stream itself.
+   */
+  async decide<S, C, E>(command: StreamCommand<S, C, E>, fromHeld = false): Promise<Decision> {
     const commandId = command.part === undefined ? this.commandId : `${this.commandId}/${command.part}`;
+    const base = { command: command as StreamCommand<unknown, unknown, unknown>, commandId };
+    const held = fromHeld && this.ctx.idempotencyKey === null ? command.held?.(this.readModels.current()) : undefined;
+    const pinned = command.part === undefined ? this.ctx.ifMatch : null;
+    if (held !== undefined && (pinned === null || pinned === held.version)) {
+      try {
+        return { ...this.decideOn(command, base, held.state, held.version), onHeld: true };
+      } catch {
+        return this.decide(command, false);
+      }
+    }
     const recorded = await this.store.readStream(command.streamId);
     const prior = recorded.filter((event) => event.metadata.commandId === commandId);
-    const base = { command: command as StreamCommand<unknown, unknown, unknown>, commandId };
     if (prior.length > 0) return { ...base, expectedVersion: 'any', events: [], prior };
+    const state = fold(command.decider, recorded.map((event) => domainEventOf<E>(event)));
+    return this.decideOn(command, base, state, recorded.at(-1)?.streamVersion ?? 0);
+  }
 
+  /** Authorize, check If-Match and decide on the stream's state at `version`. */
+  private decideOn<S, C, E>(command: StreamCommand<S, C, E>, base: Pick<Decision, 'command' | 'commandId'>, folded: S, version: number): Decision {
     const { decider } = command;
-    let state = fold(decider, recorded.map((event) => domainEventOf<E>(event)));
-    const version = recorded.at(-1)?.streamVersion ?? 0;
+    let state = folded;
     const actor = this.envelope.actor;
     // Role first (no existence leak to a role that may never do this), then existence, then scope.
     for (const step of command.steps) requireRole(step.commandType, actor);

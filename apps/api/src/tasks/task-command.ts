@@ -33,5 +33,10 @@ export function onTask(
     notFound: () => domainError('TASK.NOT_FOUND', { task: taskId }),
     steps: [{ commandType, targetUnit: taskUnitOf, build }],
     part,
+    held: (models) => {
+      // The tasks model folds `task-<id>` with the same decider; a view under another id is not this stream's.
+      const view = models.tasks.tasks.get(taskId);
+      return view !== undefined && view.taskId === taskId ? { state: view.record, version: view.version } : undefined;
+    },
   };
 }
