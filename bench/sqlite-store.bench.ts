@@ -5,6 +5,7 @@
  *
  *   npm run bench            (this and the PostgreSQL benchmark)
  *   BENCH_SCALE=0.2 ...      (shorter run)
+ *   BENCH_SQLITE_WRITERS=thread,in-process   (the store's writers measured side by side; default both)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,6 +21,9 @@ const SINGLE = Math.round(20_000 * SCALE);
 const BATCHES = Math.round(1_000 * SCALE);
 const SYNC = (process.env.LEDGER_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase() as 'FULL' | 'NORMAL';
 const policy = { streamKinds: new Set(['task']) };
+type Writer = 'thread' | 'in-process';
+/** The embedded store's writers to measure side by side (the first is the default). */
+const WRITERS = (process.env.BENCH_SQLITE_WRITERS ?? 'thread,in-process').split(',') as Writer[];
 
 function sampleData(i: number) {
   return {
@@ -66,34 +70,38 @@ async function main(): Promise<void> {
     const sliceRows = (store: SqliteEventStore, from: number, to: number) =>
       store.rawDatabase().prepare('SELECT * FROM ledger_events WHERE position > ? AND position <= ? ORDER BY position').all(from, to) as Array<Record<string, never>>;
 
-    const single = await SqliteEventStore.open({ path: join(dir, 'single.db'), policy, synchronous: SYNC });
-    const raw = openRaw('raw.db');
-    const insert = raw.prepare(INSERT_SQL);
-    const versions = new Map<string, number>();
-    let ledgerMs = 0;
-    let rawMs = 0;
-    for (let slice = 0, i = 0; slice < SLICES; slice++) {
-      const before = await single.headPosition();
-      let t = performance.now();
-      for (const end = ((slice + 1) * SINGLE) / SLICES; i < end; i++) {
-        const r = request(i, 1, versions.get(`task-${i % 1000}`) ?? 0);
-        const res = await single.append(r);
-        versions.set(r.streamId, res.streamVersion);
+    // Sequential appends, one event each: the latency of one append, fsync included.
+    const singleCase = async (writer: Writer) => {
+      const single = await SqliteEventStore.open({ path: join(dir, `single-${writer}.db`), policy, synchronous: SYNC, writer });
+      const raw = openRaw(`raw-single-${writer}.db`);
+      const insert = raw.prepare(INSERT_SQL);
+      const versions = new Map<string, number>();
+      let ledgerMs = 0;
+      let rawMs = 0;
+      for (let slice = 0, i = 0; slice < SLICES; slice++) {
+        const before = await single.headPosition();
+        let t = performance.now();
+        for (const end = ((slice + 1) * SINGLE) / SLICES; i < end; i++) {
+          const r = request(i, 1, versions.get(`task-${i % 1000}`) ?? 0);
+          const res = await single.append(r);
+          versions.set(r.streamId, res.streamVersion);
+        }
+        ledgerMs += performance.now() - t;
+        const rows = sliceRows(single, before, await single.headPosition());
+        t = performance.now();
+        for (const r of rows) insert.run(r.position, r.event_id, r.stream_id, r.stream_version, r.type, r.command_id, r.record, r.leaf_hash);
+        rawMs += performance.now() - t;
       }
-      ledgerMs += performance.now() - t;
-      const rows = sliceRows(single, before, await single.headPosition());
-      t = performance.now();
-      for (const r of rows) insert.run(r.position, r.event_id, r.stream_id, r.stream_version, r.type, r.command_id, r.record, r.leaf_hash);
-      rawMs += performance.now() - t;
-    }
-    const ledgerSingle = SINGLE / (ledgerMs / 1000);
-    const rawSingle = SINGLE / (rawMs / 1000);
+      raw.close();
+      await single.close();
+      return { ledger: SINGLE / (ledgerMs / 1000), raw: SINGLE / (rawMs / 1000) };
+    };
 
     const batched = await SqliteEventStore.open({ path: join(dir, 'batched.db'), policy, synchronous: SYNC });
     const rawB = openRaw('raw-batched.db');
     const insertB = rawB.prepare(INSERT_SQL);
-    ledgerMs = 0;
-    rawMs = 0;
+    let ledgerMs = 0;
+    let rawMs = 0;
     for (let slice = 0, i = 0; slice < SLICES; slice++) {
       const before = await batched.headPosition();
       let t = performance.now();
@@ -115,38 +123,42 @@ async function main(): Promise<void> {
     // inserts the same rows one per transaction, which is what those appends would cost without group commit. The
     // main thread's event-loop utilisation during the ledger's slices is what is left for the queries in flight.
     const CONCURRENT = 16;
-    const concurrent = await SqliteEventStore.open({ path: join(dir, 'concurrent.db'), policy, synchronous: SYNC });
-    const rawC = openRaw('raw-concurrent.db');
-    const insertC = rawC.prepare(INSERT_SQL);
-    ledgerMs = 0;
-    rawMs = 0;
-    let busyMs = 0;
-    for (let slice = 0, next = 0; slice < SLICES; slice++) {
-      const before = await concurrent.headPosition();
-      const end = ((slice + 1) * SINGLE) / SLICES;
-      const elu = performance.eventLoopUtilization();
-      let t = performance.now();
-      await Promise.all(
-        Array.from({ length: CONCURRENT }, async (_, caller) => {
-          let version: number | 'any' = slice === 0 ? 0 : 'any';
-          for (let i = next++; i < end; i = next++) {
-            const r = { ...request(i, 1, version), streamId: `task-c${caller}` };
-            version = (await concurrent.append(r)).streamVersion;
-          }
-        }),
-      );
-      next = end;
-      ledgerMs += performance.now() - t;
-      busyMs += performance.eventLoopUtilization(elu).active;
-      const rows = sliceRows(concurrent, before, await concurrent.headPosition());
-      t = performance.now();
-      for (const r of rows) insertC.run(r.position, r.event_id, r.stream_id, r.stream_version, r.type, r.command_id, r.record, r.leaf_hash);
-      rawMs += performance.now() - t;
-    }
-    if (!(await concurrent.verify()).ok) throw new Error('verify failed on the concurrent log');
-    const ledgerConcurrent = SINGLE / (ledgerMs / 1000);
-    const rawConcurrent = SINGLE / (rawMs / 1000);
-    const mainThreadUs = (busyMs * 1000) / SINGLE;
+    const concurrentCase = async (writer: Writer) => {
+      const concurrent = await SqliteEventStore.open({ path: join(dir, `concurrent-${writer}.db`), policy, synchronous: SYNC, writer });
+      const rawC = openRaw(`raw-concurrent-${writer}.db`);
+      const insertC = rawC.prepare(INSERT_SQL);
+      let ledgerMs = 0;
+      let rawMs = 0;
+      let busyMs = 0;
+      for (let slice = 0, next = 0; slice < SLICES; slice++) {
+        const before = await concurrent.headPosition();
+        const end = ((slice + 1) * SINGLE) / SLICES;
+        const elu = performance.eventLoopUtilization();
+        let t = performance.now();
+        await Promise.all(
+          Array.from({ length: CONCURRENT }, async (_, caller) => {
+            let version: number | 'any' = slice === 0 ? 0 : 'any';
+            for (let i = next++; i < end; i = next++) {
+              const r = { ...request(i, 1, version), streamId: `task-c${caller}` };
+              version = (await concurrent.append(r)).streamVersion;
+            }
+          }),
+        );
+        next = end;
+        ledgerMs += performance.now() - t;
+        busyMs += performance.eventLoopUtilization(elu).active;
+        const rows = sliceRows(concurrent, before, await concurrent.headPosition());
+        t = performance.now();
+        for (const r of rows) insertC.run(r.position, r.event_id, r.stream_id, r.stream_version, r.type, r.command_id, r.record, r.leaf_hash);
+        rawMs += performance.now() - t;
+      }
+      if (!(await concurrent.verify()).ok) throw new Error('verify failed on the concurrent log');
+      rawC.close();
+      await concurrent.close();
+      return { ledger: SINGLE / (ledgerMs / 1000), raw: SINGLE / (rawMs / 1000), busyUs: (busyMs * 1000) / SINGLE, elu: busyMs / ledgerMs };
+    };
+    const perWriter = [];
+    for (const writer of WRITERS) perWriter.push({ writer, single: await singleCase(writer), concurrent: await concurrentCase(writer) });
 
     // Full-log read: the ledger decodes envelopes; raw selects the same rows.
     let t = performance.now();
@@ -191,28 +203,22 @@ async function main(): Promise<void> {
     await big.close();
 
     rows.push(
-      { name: `append, 1 event per append (${SINGLE})`, ledger: ledgerSingle, raw: rawSingle, rawLabel: 'INSERT, 1 row per transaction', target: 0.5 },
+      ...perWriter.flatMap(({ writer, single, concurrent }) => [
+        { name: `append, 1 event per append (${SINGLE}), ${writer}`, ledger: single.ledger, raw: single.raw, rawLabel: 'INSERT, 1 row per transaction', target: 0.5 },
+        { name: `append, ${CONCURRENT} callers (${SINGLE}), ${writer}`, ledger: concurrent.ledger, raw: concurrent.raw, rawLabel: 'INSERT, 1 row per transaction' },
+      ]),
       { name: `append, 100 events per append (${BATCHES * 100})`, ledger: ledgerBatched, raw: rawBatched, rawLabel: 'INSERT, 100 rows per transaction', target: 0.5 },
-      {
-        name: `append, ${CONCURRENT} concurrent callers (${SINGLE})`,
-        ledger: ledgerConcurrent,
-        raw: rawConcurrent,
-        rawLabel: 'INSERT, 1 row per transaction',
-      },
       { name: 'read whole log (decoded)', ledger: ledgerRead, raw: rawRead, rawLabel: 'SELECT same rows' },
       { name: `verify (${VERIFY_EVENTS} events, leaves + nodes)`, ledger: verifyRate, raw: bigRawRead, rawLabel: 'SELECT same rows', absoluteTarget: 150_000 },
     );
     printTable(`SQLite (node:sqlite, WAL, synchronous=${SYNC})`, rows);
-    console.log(
-      `${CONCURRENT} concurrent callers: main thread busy ${mainThreadUs.toFixed(0)} µs per append (event-loop utilisation ${((busyMs / ledgerMs) * 100).toFixed(0)}%); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
-    );
+    for (const { writer, concurrent } of perWriter) {
+      console.log(`${CONCURRENT} callers, writer ${writer}: main thread busy ${concurrent.busyUs.toFixed(0)} µs per append (event-loop utilisation ${(concurrent.elu * 100).toFixed(0)}%)`);
+    }
+    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     saveResult('sqlite', rows);
-    raw.close();
     rawB.close();
-    rawC.close();
-    await single.close();
     await batched.close();
-    await concurrent.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

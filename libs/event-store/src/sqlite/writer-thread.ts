@@ -11,8 +11,8 @@ interface Waiting {
 }
 
 /**
- * The store's side of the writer thread. Appends made in one turn of the event loop go over in one message; each
- * caller gets its own result or error back. The thread holds the process open only while something is waiting on
+ * The store's side of the writer thread. Appends go over as soon as the current synchronous run ends; each caller
+ * gets its own result or error back. The thread holds the process open only while something is waiting on
  * it, like the in-process writer, which holds no handle at all.
  */
 export class WriterThread {
@@ -67,9 +67,11 @@ export class WriterThread {
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
       this.queue.push({ id, prepared });
+      // Appends made in one synchronous run (Promise.all over several) travel together; waiting for the end of the
+      // event-loop turn would only add latency, since the thread groups whatever arrives during its commit.
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        queueMicrotask(() => this.flush());
       }
       this.updateRef();
     });
