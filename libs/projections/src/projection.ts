@@ -29,16 +29,16 @@ export interface Projection<Model> {
 
 /** Folds `events` (in position order) into `model`. */
 export function project<Model>(projection: Projection<Model>, model: Model, events: readonly RecordedEvent[]): Model {
-  const { eventTypes, evolveAll } = projection;
-  if (evolveAll !== undefined) {
-    const mine: RecordedEvent[] = [];
-    for (const event of events) if (eventTypes.has(event.type)) mine.push(event);
-    return mine.length === 0 ? model : evolveAll(model, mine);
-  }
+  const mine: RecordedEvent[] = [];
+  for (const event of events) if (projection.eventTypes.has(event.type)) mine.push(event);
+  return mine.length === 0 ? model : projectOwn(projection, model, mine);
+}
+
+/** Folds `events`, every one of `projection.eventTypes` (in position order), into `model`. */
+export function projectOwn<Model>(projection: Projection<Model>, model: Model, events: readonly RecordedEvent[]): Model {
+  if (projection.evolveAll !== undefined) return projection.evolveAll(model, events);
   let next = model;
-  for (const event of events) {
-    if (eventTypes.has(event.type)) next = projection.evolve(next, event);
-  }
+  for (const event of events) next = projection.evolve(next, event);
   return next;
 }
 

@@ -12,7 +12,7 @@ import { AuditTrailProjection, type AuditTrailModel } from './audit-trail/audit-
 import { DirectivesProjection, type DirectivesModel } from './directives/directives.projection';
 import { NoticesProjection, type NoticesModel } from './notices/notices.projection';
 import { OrganisationProjection, type OrganisationModel } from './organisation/organisation.projection';
-import { project, type Projection } from './projection';
+import { project, projectOwn, type Projection } from './projection';
 import { SignOffsProjection, type SignOffsModel } from './signoffs/signoffs.projection';
 import { TasksProjection, type TasksModel } from './tasks/tasks.projection';
 
@@ -86,22 +86,48 @@ export function emptyReadModels(): LedgerReadModels {
 export function foldReadModels(models: LedgerReadModels, events: readonly RecordedEvent[], since?: ReadModelPositions): LedgerReadModels {
   if (events.length === 0) return models;
   if (since !== undefined) return foldSince(models, events, since);
-  return {
-    position: events[events.length - 1].position,
-    organisation: project(OrganisationProjection, models.organisation, events),
-    directives: project(DirectivesProjection, models.directives, events),
-    tasks: project(TasksProjection, models.tasks, events),
-    notices: project(NoticesProjection, models.notices, events),
-    signOffs: project(SignOffsProjection, models.signOffs, events),
-    auditTrail: project(AuditTrailProjection, models.auditTrail, events),
-    letters: project(LettersProjection, models.letters, events),
-    objectives: project(ObjectivesProjection, models.objectives, events),
-    inspections: project(InspectionsProjection, models.inspections, events),
-    interviews: project(InterviewsProjection, models.interviews, events),
-    appraisalCycles: project(AppraisalCyclesProjection, models.appraisalCycles, events),
-    cases: project(CasesProjection, models.cases, events),
-  };
+  // One pass over the page hands each projection the events it reads; a projection with none keeps its model.
+  const pages: RecordedEvent[][] = FOLDED.map(() => []);
+  for (const event of events) {
+    const readers = READERS_BY_TYPE.get(event.type);
+    if (readers !== undefined) for (const i of readers) pages[i].push(event);
+  }
+  const out: Record<string, unknown> = { position: events[events.length - 1].position };
+  for (let i = 0; i < FOLDED.length; i++) {
+    const [field, projection] = FOLDED[i];
+    out[field] = pages[i].length === 0 ? models[field] : projectOwn(projection, models[field], pages[i]);
+  }
+  return out as LedgerReadModels;
 }
+
+type ModelField = Exclude<keyof LedgerReadModels, 'position'>;
+
+/** Every model with its projection, in the order of `LedgerReadModels`' fields. */
+const FOLDED: ReadonlyArray<readonly [ModelField, Projection<unknown>]> = (
+  [
+    ['organisation', OrganisationProjection],
+    ['directives', DirectivesProjection],
+    ['tasks', TasksProjection],
+    ['notices', NoticesProjection],
+    ['signOffs', SignOffsProjection],
+    ['auditTrail', AuditTrailProjection],
+    ['letters', LettersProjection],
+    ['objectives', ObjectivesProjection],
+    ['inspections', InspectionsProjection],
+    ['interviews', InterviewsProjection],
+    ['appraisalCycles', AppraisalCyclesProjection],
+    ['cases', CasesProjection],
+  ] as const
+).map(([field, projection]) => [field, projection as Projection<unknown>] as const);
+
+/** For each event type, the indexes in FOLDED of the projections that read it. */
+const READERS_BY_TYPE: ReadonlyMap<string, readonly number[]> = (() => {
+  const readers = new Map<string, number[]>();
+  FOLDED.forEach(([, projection], i) => {
+    for (const type of projection.eventTypes) readers.set(type, [...(readers.get(type) ?? []), i]);
+  });
+  return readers;
+})();
 
 function foldSince(models: LedgerReadModels, events: readonly RecordedEvent[], since: ReadModelPositions): LedgerReadModels {
   const out: Record<string, unknown> = { ...models, position: events[events.length - 1].position };

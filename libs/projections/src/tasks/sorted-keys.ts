@@ -45,7 +45,9 @@ export function insertKey(keys: SortedKeys, key: string): SortedKeys {
   const chunk = keys.get(ci)!;
   const at = lowerBound(chunk, key);
   if (chunk[at] === key) return keys;
-  const grown = [...chunk.slice(0, at), key, ...chunk.slice(at)];
+  const grown = chunk.slice(0, at);
+  grown.push(key);
+  for (let i = at; i < chunk.length; i++) grown.push(chunk[i]);
   if (grown.length <= CHUNK_MAX) return keys.set(ci, grown);
   const half = grown.length >> 1;
   return keys.splice(ci, 1, grown.slice(0, half), grown.slice(half));
@@ -58,7 +60,9 @@ export function removeKey(keys: SortedKeys, key: string): SortedKeys {
   const at = lowerBound(chunk, key);
   if (chunk[at] !== key) return keys;
   if (chunk.length === 1) return keys.delete(ci);
-  return keys.set(ci, [...chunk.slice(0, at), ...chunk.slice(at + 1)]);
+  const shrunk = chunk.slice(0, at);
+  for (let i = at + 1; i < chunk.length; i++) shrunk.push(chunk[i]);
+  return keys.set(ci, shrunk);
 }
 
 export function hasKey(keys: SortedKeys, key: string): boolean {

@@ -92,6 +92,9 @@ function slotsOf(record: TaskRecord): Slot[] {
   return slots;
 }
 
+/** A sort key to take out of a slot, or to put in one. */
+type SlotChange = Slot & { readonly add: boolean };
+
 const sameSlot = (a: Slot, b: Slot) => a.partition === b.partition && a.bucket === b.bucket && a.key === b.key;
 
 /** Whether the index can see a difference between two records of a task (what `slotsOf` reads). */
@@ -140,14 +143,16 @@ export class TaskIndexDraft {
     if (before === undefined || indexedChange(before, after.record)) {
       const old = before === undefined ? [] : slotsOf(before);
       const next = slotsOf(after.record);
-      const removed = old.filter((slot) => !next.some((n) => sameSlot(n, slot)));
-      const added = next.filter((slot) => !old.some((o) => sameSlot(o, slot)));
-      if (removed.length > 0 || added.length > 0) {
-        this.withKeys([...removed.map((slot) => ({ ...slot, add: false })), ...added.map((slot) => ({ ...slot, add: true }))]);
-        for (const slot of [...removed, ...added]) {
-          if (!slot.partition.startsWith('*|')) continue;
-          const deadline = slot.partition.slice(2);
-          this.deadlines = this.partitions!.has(slot.partition) ? insertKey(this.deadlines, deadline) : removeKey(this.deadlines, deadline);
+      // Removals first, then insertions, each in slot order.
+      const changes: SlotChange[] = [];
+      for (const slot of old) if (!next.some((n) => sameSlot(n, slot))) changes.push({ partition: slot.partition, bucket: slot.bucket, key: slot.key, add: false });
+      for (const slot of next) if (!old.some((o) => sameSlot(o, slot))) changes.push({ partition: slot.partition, bucket: slot.bucket, key: slot.key, add: true });
+      if (changes.length > 0) {
+        this.withKeys(changes);
+        for (const { partition } of changes) {
+          if (!partition.startsWith('*|')) continue;
+          const deadline = partition.slice(2);
+          this.deadlines = this.partitions!.has(partition) ? insertKey(this.deadlines, deadline) : removeKey(this.deadlines, deadline);
         }
       }
     }
@@ -178,10 +183,10 @@ export class TaskIndexDraft {
   }
 
   /** Removals and insertions of sort keys, in order; a partition or bucket left empty is removed. */
-  private withKeys(changes: ReadonlyArray<{ readonly partition: string; readonly bucket: string; readonly key: string; readonly add: boolean }>): void {
+  private withKeys(changes: readonly SlotChange[]): void {
     const all = (this.partitions ??= this.base.partitions.asMutable());
     // Grouped by partition in first-seen order, as the one-by-one fold always applied them.
-    const byPartition = new Map<string, typeof changes[number][]>();
+    const byPartition = new Map<string, SlotChange[]>();
     for (const change of changes) {
       const list = byPartition.get(change.partition);
       if (list) list.push(change);
