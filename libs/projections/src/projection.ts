@@ -79,7 +79,8 @@ type Actor = EventTrace['actor'];
 const actors = new Map<string, Actor>();
 const ACTORS_KEPT = 10_000;
 
-function actorOf(id: string, role: Role, unit: string): Actor {
+/** The one frozen actor object for (id, role, unit). */
+export function actorOf(id: string, role: Role, unit: string): Actor {
   const known = actors.get(id);
   if (known !== undefined && known.role === role && known.unit === unit) return known;
   if (actors.size >= ACTORS_KEPT) actors.clear();

@@ -125,11 +125,11 @@ export function reindexTask(index: TaskIndex, before: TaskView | undefined, afte
 export class TaskIndexDraft {
   private partitions: IMap<string, IMap<string, SortedKeys>> | undefined;
   /** Bucket Maps made mutable in this batch, by partition (each already in `partitions`). */
-  private readonly ownedBuckets = new Map<string, IMap<string, SortedKeys>>();
+  private ownedBuckets: Map<string, IMap<string, SortedKeys>> | undefined;
   private deadlines: SortedKeys;
   private byDirective: IMap<string, ISet<string>> | undefined;
   /** Task id Sets made mutable in this batch, by directive (each already in `byDirective`). */
-  private readonly ownedTasks = new Map<string, ISet<string>>();
+  private ownedTasks: Map<string, ISet<string>> | undefined;
   private lastDay: string;
 
   constructor(private readonly base: TaskIndex) {
@@ -169,8 +169,8 @@ export class TaskIndexDraft {
 
   /** The index as it stands: `base` itself when nothing changed. */
   done(): TaskIndex {
-    for (const buckets of this.ownedBuckets.values()) buckets.asImmutable();
-    for (const [directiveId, tasks] of this.ownedTasks) {
+    for (const buckets of this.ownedBuckets?.values() ?? []) buckets.asImmutable();
+    for (const [directiveId, tasks] of this.ownedTasks ?? []) {
       // An emptied Set becomes the empty Set (asImmutable gives the shared empty one), as `delete` would.
       if (tasks.size === 0) this.byDirective!.set(directiveId, tasks.asImmutable());
       else tasks.asImmutable();
@@ -193,14 +193,14 @@ export class TaskIndexDraft {
       else byPartition.set(change.partition, [change]);
     }
     for (const [partition, list] of byPartition) {
-      let owned = this.ownedBuckets.get(partition);
+      let owned = this.ownedBuckets?.get(partition);
       for (const { bucket, key, add } of list) {
         const keys = (owned ?? all.get(partition))?.get(bucket) ?? EMPTY_KEYS;
         const next = add ? insertKey(keys, key) : removeKey(keys, key);
         if (next === keys) continue;
         if (owned === undefined) {
           owned = (all.get(partition) ?? IMap<string, SortedKeys>()).asMutable();
-          this.ownedBuckets.set(partition, owned);
+          (this.ownedBuckets ??= new Map()).set(partition, owned);
           all.set(partition, owned);
         }
         if (next.size === 0) owned.delete(bucket);
@@ -208,27 +208,27 @@ export class TaskIndexDraft {
       }
       if (owned !== undefined && owned.size === 0) {
         all.delete(partition);
-        this.ownedBuckets.delete(partition);
+        this.ownedBuckets!.delete(partition);
       }
     }
   }
 
   /** The mutable Set of a directive's tasks, if the directive has one. */
   private directiveTasks(directiveId: string): ISet<string> | undefined {
-    const owned = this.ownedTasks.get(directiveId);
+    const owned = this.ownedTasks?.get(directiveId);
     if (owned !== undefined) return owned;
     const all = (this.byDirective ??= this.base.byDirective.asMutable());
     const current = all.get(directiveId);
     if (current === undefined) return undefined;
     const tasks = current.asMutable();
-    this.ownedTasks.set(directiveId, tasks);
+    (this.ownedTasks ??= new Map()).set(directiveId, tasks);
     all.set(directiveId, tasks);
     return tasks;
   }
 
   private newDirective(directiveId: string): ISet<string> {
     const tasks = ISet<string>().asMutable();
-    this.ownedTasks.set(directiveId, tasks);
+    (this.ownedTasks ??= new Map()).set(directiveId, tasks);
     this.byDirective!.set(directiveId, tasks);
     return tasks;
   }

@@ -5,12 +5,13 @@ import {
   taskDecider,
   TASK_EVENT_TYPES,
   type IsoDate,
+  type Role,
   type TaskEvent,
   type TaskRecord,
   type TaskState,
   type Timeliness,
 } from '@ledger/domain';
-import { domainEventOf, traceOf, type EventTrace, type Projection } from '../projection';
+import { actorOf, domainEventOf, type EventTrace, type Projection } from '../projection';
 import { EMPTY_TASK_INDEX, lastDayOf, TaskIndexDraft, viewTimelinessOn, type TaskIndex } from './task-index';
 
 export * from './task-index';
@@ -68,7 +69,8 @@ type DraftView = { -readonly [K in keyof TaskView]: TaskView[K] } & { timeline: 
 function evolveTasks(model: TasksModel, events: readonly RecordedEvent[]): TasksModel {
   let tasks: IMap<string, TaskView> | undefined;
   const index = new TaskIndexDraft(model);
-  const drafts = new Set<TaskView>();
+  // With one event (evolve), no view of the batch is seen twice: no need to remember them.
+  const drafts = events.length > 1 ? new Set<TaskView>() : undefined;
   for (const event of events) {
     if (!isTaskEvent(event)) continue;
     const { taskId } = event.data as { taskId: string };
@@ -79,7 +81,7 @@ function evolveTasks(model: TasksModel, events: readonly RecordedEvent[]): Tasks
     const entry: TimelineEntry = timelineEntryOf(event);
     const lastDay = lastDayOf(before?.lastDay ?? '', (event.data as { at?: unknown }).at);
     let view: TaskView;
-    if (before !== undefined && drafts.has(before)) {
+    if (before !== undefined && drafts?.has(before)) {
       const draft = before as DraftView;
       draft.taskId = after.taskId;
       draft.version = event.streamVersion;
@@ -90,7 +92,7 @@ function evolveTasks(model: TasksModel, events: readonly RecordedEvent[]): Tasks
     } else {
       const timeline = before === undefined ? [entry] : [...before.timeline, entry];
       view = { taskId: after.taskId, version: event.streamVersion, record: after, timeline, lastDay };
-      drafts.add(view);
+      drafts?.add(view);
       (tasks ??= model.tasks.asMutable()).set(taskId, view);
     }
     index.reindex(before === undefined ? undefined : (record as TaskRecord), view);
@@ -100,18 +102,19 @@ function evolveTasks(model: TasksModel, events: readonly RecordedEvent[]): Tasks
   return { tasks: tasks.asImmutable(), partitions, deadlines, byDirective, lastDay };
 }
 
-/** What the timeline keeps of an event: its trace and its data (built as one object, the trace's fields first). */
+/** What the timeline keeps of an event: its trace and its data (`traceOf`'s fields, built as one object). */
 function timelineEntryOf(event: RecordedEvent): TimelineEntry {
-  const trace = traceOf(event);
+  const { metadata, data } = event;
+  const at = (data as { at?: unknown }).at;
   return {
-    eventId: trace.eventId,
-    position: trace.position,
-    streamVersion: trace.streamVersion,
-    type: trace.type,
-    actor: trace.actor,
-    occurredAt: trace.occurredAt,
-    recordedAt: trace.recordedAt,
-    data: event.data,
+    eventId: event.id,
+    position: event.position,
+    streamVersion: event.streamVersion,
+    type: event.type,
+    actor: actorOf(metadata.actorId, metadata.actorRole as Role, metadata.actorUnit),
+    occurredAt: typeof at === 'string' ? at : metadata.occurredAt,
+    recordedAt: metadata.recordedAt,
+    data,
   };
 }
 
