@@ -68,16 +68,20 @@ type Level = 'error' | 'info' | 'debug';
  * One JSON line per request, written straight to the logger's destination: the fields are fixed and none of them
  * can hold a credential (no headers; the URL's credential-like parameters redacted), so the line needs neither
  * pino's serializers nor its redaction pass. Same shape as the rest of the log: level label, ISO time, `service`.
+ * Built as a string: only what a client chose (URL, User-Agent) and the address go through JSON.stringify; the
+ * method is an HTTP token (the parser refuses anything else), the correlation id matches CORRELATION_ID_PATTERN
+ * or is a UUID, the status and the time are numbers.
  */
 export class AccessLog {
-  private readonly service: string;
+  /** `,"service":"…","req":{"method":"` — the part of every line that never changes. */
+  private readonly afterTime: string;
 
   constructor(
     private readonly logger: Logger,
     private readonly stream: DestinationStream,
     service: string,
   ) {
-    this.service = service;
+    this.afterTime = `","service":${JSON.stringify(service)},"req":{"method":"`;
   }
 
   /** Called once the response is finished (or the connection closed first); `elapsedMs` since the request arrived. */
@@ -85,19 +89,18 @@ export class AccessLog {
     const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url;
     const status = res.statusCode;
     const failed = status >= 500;
-    const level: Level = failed ? 'error' : QUIET_ROUTES.test(url ?? '') ? 'debug' : 'info';
+    const level: Level = failed ? 'error' : url !== undefined && QUIET_ROUTES.test(url) ? 'debug' : 'info';
     if (!this.logger.isLevelEnabled(level)) return;
-    const line = {
-      level,
-      time: new Date().toISOString(),
-      service: this.service,
-      req: loggedRequest(req.method, url, req.socket?.remoteAddress, req.headers['user-agent']),
-      correlationId,
-      res: { statusCode: status },
-      err: failed ? { type: 'Error', message: `failed with status code ${status}` } : undefined,
-      responseTime: Math.round(elapsedMs),
-      msg: failed ? 'request errored' : 'request completed',
-    };
-    this.stream.write(`${JSON.stringify(line)}\n`);
+    const address = req.socket?.remoteAddress;
+    const agent = req.headers['user-agent'];
+    this.stream.write(
+      `{"level":"${level}","time":"${new Date().toISOString()}${this.afterTime}${req.method}"` +
+        `${url === undefined ? '' : `,"url":${JSON.stringify(redactQuery(url))}`}` +
+        `${address === undefined ? '' : `,"remoteAddress":${JSON.stringify(address)}`}` +
+        `${agent === undefined ? '' : `,"userAgent":${JSON.stringify(agent)}`}` +
+        `},"correlationId":"${correlationId}","res":{"statusCode":${status}}` +
+        `${failed ? `,"err":{"type":"Error","message":"failed with status code ${status}"}` : ''}` +
+        `,"responseTime":${Math.round(elapsedMs)},"msg":"${failed ? 'request errored' : 'request completed'}"}\n`,
+    );
   }
 }

@@ -68,6 +68,20 @@ describe('the access log', () => {
     expect(lines()).toEqual([]);
   });
 
+  it('stays one valid JSON line whatever the client puts in the URL and User-Agent', () => {
+    const { accessLog, lines } = rootLogger();
+    const url = '/v1/tasks?q="}\\,"level":"fatal"\n&unitId=河东';
+    const agent = 'evil"agent\r\n{"x":1}\u0000';
+    accessLog.write(fakeRequest('GET', url, { 'user-agent': agent }) as never, fakeResponse(404) as never, 'corr-2', 0.2);
+    expect(lines()).toEqual([expect.objectContaining({ level: 'info', req: { method: 'GET', url, remoteAddress: '127.0.0.1', userAgent: agent }, correlationId: 'corr-2', res: { statusCode: 404 }, responseTime: 0 })]);
+  });
+
+  it('leaves out what the request does not have (no User-Agent)', () => {
+    const { accessLog, lines } = rootLogger();
+    accessLog.write(fakeRequest('DELETE', '/v1/x', {}) as never, fakeResponse(204) as never, 'c', 1);
+    expect(lines()[0].req).toEqual({ method: 'DELETE', url: '/v1/x', remoteAddress: '127.0.0.1' });
+  });
+
   it('never writes the bearer token, cookies, or a token sent in the query string', () => {
     const { accessLog, lines } = rootLogger();
     accessLog.write(fakeRequest('GET', `/v1/me?access_token=${SECRET}`, { authorization: `Bearer ${SECRET}`, cookie: `session=${SECRET}` }) as never, fakeResponse(200) as never, 'c', 1);
