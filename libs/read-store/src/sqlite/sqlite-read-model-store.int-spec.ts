@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadModelStore } from '../port';
@@ -60,6 +61,53 @@ describe('SQLite read-model store: connection settings', () => {
       expect(pragma('journal_mode')).toBe('wal');
     } finally {
       await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SQLite read-model store: a file made with the former document layout (WITHOUT ROWID)', () => {
+  it('is converted when opened: the same documents and checkpoints, in a rowid table, and flushes work on it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-read-store-'));
+    const path = join(dir, 'readmodels.sqlite');
+    try {
+      const old = new DatabaseSync(path);
+      for (const suffix of ['', '_shadow']) {
+        old.exec(`CREATE TABLE projection_checkpoint${suffix} (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, event_id TEXT, definition TEXT NOT NULL, updated_at TEXT NOT NULL, owner TEXT, lease_expires_at INTEGER) STRICT;
+          CREATE TABLE projection_document${suffix} (projection TEXT NOT NULL, collection TEXT NOT NULL, doc_key TEXT NOT NULL, doc TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (projection, collection, doc_key)) STRICT, WITHOUT ROWID;`);
+      }
+      old.exec(`INSERT INTO projection_checkpoint VALUES ('p', 3, 'e-3', 'p@1', '2026-01-01T00:00:00.000Z', NULL, NULL);
+        INSERT INTO projection_document VALUES ('p', 'c', 'b', '2', 3), ('p', 'c', 'a', '1', 3), ('p', '', '', '"x"', 2);
+        INSERT INTO projection_checkpoint_shadow VALUES ('p', 3, 'e-3', 'p@1', '2026-01-01T00:00:00.000Z', NULL, NULL);
+        INSERT INTO projection_document_shadow VALUES ('p', 'c', 'a', 'shadow', 3);`);
+      old.close();
+
+      const store = new SqliteReadModelStore({ path });
+      const layout = (table: string) => (store.rawDatabase().prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).get(table) as { sql: string }).sql;
+      expect(layout('projection_document')).not.toMatch(/WITHOUT ROWID/i);
+      expect(layout('projection_document_shadow')).not.toMatch(/WITHOUT ROWID/i);
+      expect(await store.load('p')).toEqual({
+        checkpoint: { projection: 'p', position: 3, eventId: 'e-3', definition: 'p@1', updatedAt: '2026-01-01T00:00:00.000Z', owner: null },
+        documents: [
+          { collection: '', key: '', doc: '"x"' },
+          { collection: 'c', key: 'a', doc: '1' },
+          { collection: 'c', key: 'b', doc: '2' },
+        ],
+      });
+      expect((await store.load('p', 'shadow')).documents).toEqual([{ collection: 'c', key: 'a', doc: 'shadow' }]);
+      const lease = (await store.acquire('p', 'w'))!;
+      expect(await store.flush(lease, { expectedPosition: 3, position: 4, eventId: 'e-4', definition: 'p@1', changes: [{ collection: 'c', key: 'a', doc: '10' }, { collection: 'c', key: 'b', doc: null }] })).toBe(true);
+      expect((await store.load('p')).documents).toEqual([
+        { collection: '', key: '', doc: '"x"' },
+        { collection: 'c', key: 'a', doc: '10' },
+      ]);
+      await store.close();
+      // Opened again: nothing left to convert, nothing lost.
+      const again = new SqliteReadModelStore({ path });
+      expect((await again.load('p')).checkpoint!.position).toBe(4);
+      expect((await again.load('p')).documents).toHaveLength(2);
+      await again.close();
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
