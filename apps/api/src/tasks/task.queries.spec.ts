@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { canRead, READ_SCOPE, TIMELINESS_VALUES, type Actor, type Role, type TaskStatus } from '@ledger/domain';
 import type { JsonObject, RecordedEvent } from '@ledger/event-store';
-import { emptyReadModels, foldReadModels, orgUnitsOf, scanTasks, subtreeOf, type LedgerReadModels, type TaskView } from '@ledger/projections';
+import { emptyReadModels, everyDatedTaskLedBy, foldReadModels, orgUnitsOf, scanTasks, subtreeOf, type LedgerReadModels, type TaskView } from '@ledger/projections';
 import type { QueryContext } from '../read-models/queries';
 import { ReadScope } from '../read-models/read-scope';
 import type { LedgerTime } from '../shared/ledger-time';
+import { LeadCoverage } from './lead-coverage';
 import { decodeCursor, TaskQueries, type TaskListQueryDto } from './task.queries';
 
 /**
@@ -180,6 +181,31 @@ describe('task list (GET /v1/tasks) and the read scope', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('keeps whether every dated task is led from a set of units as the log grows, and back (random logs, batches and sets)', () => {
+    fc.assert(
+      fc.property(fc.array(taskArb, { maxLength: 16 }), fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 8 }), fc.array(fc.subarray(TASK_UNITS), { minLength: 1, maxLength: 3 }), (plans, batches, sets) => {
+        const log = logOf(plans);
+        const coverage = new LeadCoverage();
+        const unitSets = sets.map((units) => new Set(units));
+        const versions: LedgerReadModels[] = [];
+        let models = emptyReadModels();
+        for (let from = 0, i = 0; from < log.length; from += batches[i++ % batches.length]) {
+          models = foldReadModels(models, log.slice(from, from + batches[i % batches.length]));
+          versions.push(models);
+        }
+        // Forward, then a few versions out of order (a request may hold an older snapshot).
+        for (const version of [...versions, ...versions.slice().reverse().filter((_, i) => i % 2 === 0)]) {
+          for (const units of unitSets) {
+            const definition = [...version.tasks.tasks.values()].every((view) => view.record.deadline === null || (view.record.assignment !== null && units.has(view.record.assignment.leadUnitId)));
+            expect(coverage.everyDatedTaskLed(version.tasks, units)).toBe(definition);
+            expect(everyDatedTaskLedBy(version.tasks, version.tasks.tasks.size, units)).toBe(definition);
+          }
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 

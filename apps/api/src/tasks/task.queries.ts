@@ -8,6 +8,7 @@ import { PageQueryDto, QueryContext } from '../read-models/queries';
 import { taskRepresentation } from '../read-models/representations';
 import { CalendarDate, EntityId } from '../shared/dto';
 import { LedgerTime } from '../shared/ledger-time';
+import { LeadCoverage } from './lead-coverage';
 
 const TASK_STATUSES: readonly TaskStatus[] = [
   'registered',
@@ -100,6 +101,8 @@ function cachedSubtree(organisation: OrganisationModel, unitId: string): Readonl
 /** The tasks read model and the timelines, within the caller's read scope. */
 @Injectable()
 export class TaskQueries {
+  private readonly leadCoverage = new LeadCoverage();
+
   constructor(
     private readonly context: QueryContext,
     private readonly time: LedgerTime,
@@ -121,7 +124,14 @@ export class TaskQueries {
       directiveIds = numbered;
     }
     // Read scope: what the indexes know (tasks led or co-led by a readable unit), and the rest of the rule per task.
-    const readable = scope.units === null ? undefined : { units: scope.units, otherwise: (view: TaskView) => scope.taskOtherwise(view) };
+    const readable =
+      scope.units === null
+        ? undefined
+        : {
+            units: scope.units,
+            otherwise: (view: TaskView) => scope.taskOtherwise(view),
+            everyDatedTaskLed: units === null ? this.leadCoverage.everyDatedTaskLed(models.tasks, scope.units) : undefined,
+          };
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
     const answer = queryTasks(models.tasks.tasks, models.tasks, {

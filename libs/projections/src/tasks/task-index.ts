@@ -266,6 +266,8 @@ export interface TaskListSpec {
 export interface TaskReadScope {
   readonly units: ReadonlySet<string>;
   readonly otherwise: (view: TaskView) => boolean;
+  /** `everyDatedTaskLedBy(units)` for this index, when the caller keeps it; absent, the index is counted. */
+  readonly everyDatedTaskLed?: boolean;
 }
 
 export function readableIn(view: TaskView, scope: TaskReadScope): boolean {
@@ -323,14 +325,16 @@ const maxOf = (a: string | undefined, b: string | undefined) => (a === undefined
 const minOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a < b ? a : b);
 
 /**
- * Whether every task that has a deadline is led by one of `units` (so readable by a caller who reads them): counted
- * from the lead partitions against the every-task ones, with each lead partition's count kept per version of its
- * buckets, and the answer per version of the partitions and set of units.
+ * Whether every task that has a deadline is led by one of `units` (so readable by a caller who reads them): the
+ * dated tasks of the lead partitions of `units` counted against all dated tasks. Each lead partition's count is kept
+ * per version of its buckets; a caller asking again after changes can keep the sum itself and add what changed
+ * (`datedCountOf` each side of a changed lead partition), as the API does.
  */
 const datedCounts = new WeakMap<IMap<string, SortedKeys>, number>();
-const everyDatedLed = new WeakMap<TaskIndex['partitions'], WeakMap<ReadonlySet<string>, { readonly tasks: number; readonly answer: boolean }>>();
 
-function datedCountOf(buckets: IMap<string, SortedKeys>): number {
+/** How many tasks with a deadline a partition's buckets hold (0 for none). */
+export function datedCountOf(buckets: IMap<string, SortedKeys> | undefined): number {
+  if (buckets === undefined) return 0;
   let n = datedCounts.get(buckets);
   if (n === undefined) {
     n = 0;
@@ -340,20 +344,28 @@ function datedCountOf(buckets: IMap<string, SortedKeys>): number {
   return n;
 }
 
-export function everyDatedTaskLedBy(index: TaskIndex, taskCount: number, units: ReadonlySet<string>): boolean {
-  let byUnits = everyDatedLed.get(index.partitions);
-  if (!byUnits) everyDatedLed.set(index.partitions, (byUnits = new WeakMap()));
-  const known = byUnits.get(units);
-  if (known !== undefined && known.tasks === taskCount) return known.answer;
-  let undated = 0;
-  for (const keys of index.partitions.get(`*|${NO_DEADLINE}`)?.values() ?? []) undated += countRange(keys, undefined, undefined);
+/** How many tasks have no deadline. */
+export function undatedCount(index: TaskIndex): number {
+  let n = 0;
+  for (const keys of index.partitions.get(`*|${NO_DEADLINE}`)?.values() ?? []) n += countRange(keys, undefined, undefined);
+  return n;
+}
+
+/** The unit of a lead partition's name (`l:<unit>`), else undefined. */
+export const unitOfLeadPartition = (name: string): string | undefined => (name.startsWith('l:') ? name.slice(2) : undefined);
+
+/** How many dated tasks the units lead: the sum over their lead partitions. */
+export function datedTasksLedBy(index: TaskIndex, units: ReadonlySet<string>): number {
   let led = 0;
   index.partitions.forEach((buckets, name) => {
-    if (name.startsWith('l:') && units.has(name.slice(2))) led += datedCountOf(buckets);
+    const unitId = unitOfLeadPartition(name);
+    if (unitId !== undefined && units.has(unitId)) led += datedCountOf(buckets);
   });
-  const answer = led === taskCount - undated;
-  byUnits.set(units, { tasks: taskCount, answer });
-  return answer;
+  return led;
+}
+
+export function everyDatedTaskLedBy(index: TaskIndex, taskCount: number, units: ReadonlySet<string>): boolean {
+  return datedTasksLedBy(index, units) === taskCount - undatedCount(index);
 }
 
 /** The task list from the indexes: same answer as `scanTasks`. */
@@ -382,7 +394,7 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
   let scopeChecked: 'none' | 'undated' | 'all' = 'none';
   if (readable !== undefined) {
     if (spec.units !== null) scopeChecked = [...spec.units].every((unitId) => readable.units.has(unitId)) ? 'none' : 'all';
-    else scopeChecked = everyDatedTaskLedBy(index, tasks.size, readable.units) ? 'undated' : 'all';
+    else scopeChecked = (readable.everyDatedTaskLed ?? everyDatedTaskLedBy(index, tasks.size, readable.units)) ? 'undated' : 'all';
   }
 
   // Groups of sequences, disjoint and in list order: one per deadline walked (every task), or one for the units.
