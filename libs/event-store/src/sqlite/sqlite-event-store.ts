@@ -366,7 +366,10 @@ export class SqliteEventStore implements LedgerStore {
     }
   }
 
-  /** For tests and tools that must reach the raw database (tamper tests, benchmarks). */
+  /**
+   * For tests and tools that must reach the raw database (tamper tests, benchmarks): the store's own connection. With
+   * the writer thread, what is written through it is another connection's commit to the writer.
+   */
   rawDatabase(): DatabaseSync {
     return this.db;
   }
