@@ -32,47 +32,32 @@ export const AuditTrailProjection: Projection<AuditTrailModel> = {
 };
 
 /**
- * The trail after `events`: the lists grow in place inside transient (mutable) copies, each list of an index copied
- * once per batch however many of the batch's events it gets, then all made immutable again.
+ * The trail after `events`: each list grows once per batch (every index it gets, in order, in one `push`), inside
+ * transient (mutable) copies of the Maps, then all made immutable again.
  */
 function evolveAll(model: AuditTrailModel, events: readonly RecordedEvent[]): AuditTrailModel {
-  const all = model.events.asMutable();
-  const byStream = new IndexDraft(model.byStream);
-  const byActor = new IndexDraft(model.byActor);
+  const byStream = new globalThis.Map<string, number[]>();
+  const byActor = new globalThis.Map<string, number[]>();
   let index = model.events.size;
   for (const event of events) {
-    all.push(event);
-    byStream.push(event.streamId, index);
-    byActor.push(event.metadata.actorId, index);
+    add(byStream, event.streamId, index);
+    add(byActor, event.metadata.actorId, index);
     index++;
   }
-  return { events: all.asImmutable(), byStream: byStream.done(), byActor: byActor.done() };
+  return { events: model.events.push(...events), byStream: appended(model.byStream, byStream), byActor: appended(model.byActor, byActor) };
 }
 
-/** An index (key → list of indexes into `events`) under change within one batch. */
-class IndexDraft {
-  private readonly map: IMap<string, List<number>>;
-  /** The lists made mutable in this batch, by key (each already in `map`). */
-  private readonly lists = new globalThis.Map<string, List<number>>();
+function add(map: globalThis.Map<string, number[]>, key: string, index: number): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [index]);
+  else list.push(index);
+}
 
-  constructor(base: IMap<string, List<number>>) {
-    this.map = base.asMutable();
-  }
-
-  push(key: string, index: number): void {
-    let list = this.lists.get(key);
-    if (list === undefined) {
-      list = this.map.get(key, EMPTY_INDEXES).asMutable();
-      this.lists.set(key, list);
-      this.map.set(key, list);
-    }
-    list.push(index);
-  }
-
-  done(): IMap<string, List<number>> {
-    for (const list of this.lists.values()) list.asImmutable();
-    return this.map.asImmutable();
-  }
+/** `index` with each key's new indexes pushed on its list (keys in the order first seen, as one push at a time). */
+function appended(index: IMap<string, List<number>>, added: globalThis.Map<string, number[]>): IMap<string, List<number>> {
+  return index.withMutations((map) => {
+    for (const [key, indexes] of added) map.set(key, map.get(key, EMPTY_INDEXES).push(...indexes));
+  });
 }
 
 const EMPTY_INDEXES = List<number>();
