@@ -43,6 +43,9 @@ interface WorkerResult {
   readonly head: number;
   readonly position: number;
   readonly rebuildSeconds: number;
+  /** CPU time (user + system, every thread of the process) of the rebuild and of the decode-only pass. */
+  readonly rebuildCpuSeconds: number;
+  readonly decodeCpuSeconds: number;
   readonly maxRssBytes: number;
   readonly heapUsedBytes: number;
   readonly decodeSeconds: number;
@@ -67,6 +70,7 @@ async function worker(config: WorkerConfig): Promise<void> {
   const head = await store.headPosition();
   let models = emptyReadModels();
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const subscription = await PollingSubscription.start(
     { readAll: (o) => store.readAll(o), loadCheckpoint: async () => 0, saveCheckpoint: async () => undefined, onAppended: () => () => undefined },
     {
@@ -80,6 +84,7 @@ async function worker(config: WorkerConfig): Promise<void> {
   );
   await subscription.waitFor(head, 3_600_000);
   const rebuildSeconds = (performance.now() - started) / 1000;
+  const rebuildCpuSeconds = cpuSeconds(process.cpuUsage(cpu0));
   await subscription.stop();
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
   const heapUsedBytes = process.memoryUsage().heapUsed;
@@ -87,6 +92,7 @@ async function worker(config: WorkerConfig): Promise<void> {
   models = emptyReadModels();
 
   const t = performance.now();
+  const cpu1 = process.cpuUsage();
   let decoded = 0;
   for (let from = 1; ; ) {
     const page = await store.readAll({ fromPosition: from, limit: 1000 });
@@ -95,9 +101,14 @@ async function worker(config: WorkerConfig): Promise<void> {
     from = page[page.length - 1].position + 1;
   }
   const decodeSeconds = (performance.now() - t) / 1000;
+  const decodeCpuSeconds = cpuSeconds(process.cpuUsage(cpu1));
   await store.close();
-  const out: WorkerResult = { head, rebuildSeconds, maxRssBytes, heapUsedBytes, decodeSeconds, decoded, ...result };
+  const out: WorkerResult = { head, rebuildSeconds, rebuildCpuSeconds, decodeCpuSeconds, maxRssBytes, heapUsedBytes, decodeSeconds, decoded, ...result };
   process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
 }
 
 interface StoreWorkerResult {
@@ -229,6 +240,9 @@ if (process.argv[2] === '--rebuild-worker' || process.argv[2] === '--store-worke
       report.figure('store read + decode only (no fold)', rebuilt.decoded / rebuilt.decodeSeconds, 'events/s');
       report.figure(`raw engine: SELECT position, record, pages of 1,000 (${store === 'sqlite' ? 'node:sqlite' : 'pg'})`, rawRate, 'rows/s');
       report.figure('rebuild ÷ raw read', `${round((rate / rawRate) * 100, 1)} %`);
+      // CPU time per event moves less than wall time with the other work on a shared machine.
+      report.figure('rebuild CPU time per event (user + system, all threads)', (rebuilt.rebuildCpuSeconds / rebuilt.head) * 1e6, 'µs');
+      report.figure('store read + decode only: CPU time per event', (rebuilt.decodeCpuSeconds / rebuilt.decoded) * 1e6, 'µs');
       report.detail('worker', rebuilt);
       report.target('rebuild rate', rate, '>=', 100_000, 'events/s');
       report.check(rebuilt.position === rebuilt.head && rebuilt.head === log.events, 'the rebuild reaches the head of the log', rebuilt);
