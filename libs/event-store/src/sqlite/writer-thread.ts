@@ -11,8 +11,8 @@ interface Waiting {
 }
 
 /**
- * The store's side of the writer thread. Appends go over as soon as the current synchronous run ends; each caller
- * gets its own result or error back. The thread holds the process open only while something is waiting on
+ * The store's side of the writer thread. Appends made in one turn of the event loop go over in one message; each
+ * caller gets its own result or error back. The thread holds the process open only while something is waiting on
  * it, like the in-process writer, which holds no handle at all.
  */
 export class WriterThread {
@@ -67,11 +67,12 @@ export class WriterThread {
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
       this.queue.push({ id, prepared });
-      // Appends made in one synchronous run (Promise.all over several) travel together; waiting for the end of the
-      // event-loop turn would only add latency, since the thread groups whatever arrives during its commit.
+      // Appends made in one turn of the event loop (an API turn can serve several requests) travel in one message,
+      // so messages and thread wake-ups grow slower than the load. Under the bench:api mix a message per microtask
+      // run cost the same per command (~0.16 ms of this thread, send and answer), with fewer appends per turn.
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        queueMicrotask(() => this.flush());
+        setImmediate(() => this.flush());
       }
       this.updateRef();
     });
