@@ -4,7 +4,7 @@
  *   node -r @swc-node/register bench/rebuild-profile.ts generate <dir> [events]   # writes <dir>/ledger.db once
  *   node --cpu-prof -r @swc-node/register bench/rebuild-profile.ts fold <dir>     # folds it as ReadModelsService does
  *
- * `fold` reads the log in pages of 1,000 and folds each page with `foldReadModels`, then prints events/s, the time
+ * `fold` reads the log in pages of 1,000 (PROFILE_PAGE to change) and folds each page with `foldReadModels`, then prints events/s, the time
  * spent reading and decoding apart from folding, and peak RSS (one JSON line).
  */
 import { mkdirSync } from 'node:fs';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   for (let from = 1; ; ) {
     const t0 = performance.now();
-    const page = await store.readAll({ fromPosition: from, limit: 1000 });
+    const page = await store.readAll({ fromPosition: from, limit: Number(process.env.PROFILE_PAGE ?? 1000) });
     const t1 = performance.now();
     readMs += t1 - t0;
     if (page.length === 0) break;
