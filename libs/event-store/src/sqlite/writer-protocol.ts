@@ -57,9 +57,10 @@ export function fromWire(w: WireAppend): PreparedAppend {
 
 export function toWireError(e: unknown): WireError {
   if (e instanceof EventStoreError) return { name: e.name, message: e.message, code: e.code, details: e.details, stack: e.stack };
-  if (e instanceof Error) {
-    const { errcode, errstr, code } = e as Error & { errcode?: number; errstr?: string; code?: string };
-    return { name: e.name, message: e.message, code, errcode, errstr, stack: e.stack };
+  // By shape, not `instanceof Error`: an engine error may come from another realm (a vm context, as under jest).
+  if (typeof e === 'object' && e !== null && typeof (e as Error).message === 'string') {
+    const { name, message, stack, errcode, errstr, code } = e as Error & { errcode?: number; errstr?: string; code?: string };
+    return { name: typeof name === 'string' ? name : 'Error', message, code, errcode, errstr, stack };
   }
   return { name: 'Error', message: String(e) };
 }
