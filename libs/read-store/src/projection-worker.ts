@@ -12,6 +12,29 @@ export interface FoldingProjection<Model = unknown> {
   readonly eventTypes: ReadonlySet<string>;
   readonly initialState: () => Model;
   readonly evolve: (model: Model, event: RecordedEvent) => Model;
+  /**
+   * The same fold as `evolve` over each of `events` (every one of `eventTypes`, in position order) at once, when the
+   * projection offers it: the same model, untouched values kept by reference (what a flush's diff relies on).
+   */
+  readonly evolveAll?: (model: Model, events: readonly RecordedEvent[]) => Model;
+}
+
+/**
+ * Folds the events of `page` (in position order) after position `after` and up to `upTo` into `model`: those of the
+ * projection's types, as one page fold when it has `evolveAll`, else one `evolve` each.
+ */
+export function foldPage<Model>(projection: FoldingProjection<Model>, model: Model, page: readonly RecordedEvent[], after: number, upTo = Infinity): Model {
+  const mine: RecordedEvent[] = [];
+  for (const event of page) {
+    if (event.position <= after) continue;
+    if (event.position > upTo) break;
+    if (projection.eventTypes.has(event.type)) mine.push(event);
+  }
+  if (mine.length === 0) return model;
+  if (projection.evolveAll !== undefined) return projection.evolveAll(model, mine);
+  let next = model;
+  for (const event of mine) next = projection.evolve(next, event);
+  return next;
 }
 
 /**
@@ -226,13 +249,7 @@ export class ProjectionWorker {
     const last = events[events.length - 1];
     for (const state of this.owned.values()) {
       if (last.position <= state.position) continue;
-      let model = state.model;
-      const { eventTypes, evolve } = state.projection;
-      for (const event of events) {
-        if (event.position <= state.position) continue;
-        if (eventTypes.has(event.type)) model = evolve(model, event);
-      }
-      state.model = model;
+      state.model = foldPage(state.projection, state.model, events, state.position);
       state.position = last.position;
       state.eventId = last.id;
     }

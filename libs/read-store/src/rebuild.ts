@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { encodeModel, type ModelDocument } from './codec';
-import type { ReadModelStore, TableSet } from './port';
-import { definitionOf, type AnyProjection, type LogSource } from './projection-worker';
+import type { RecordedEvent } from '@ledger/event-store';
+import type { ProjectionCheckpoint, ReadModelStore, TableSet } from './port';
+import { definitionOf, foldPage, sameCheckpoint, type AnyProjection, type LogSource } from './projection-worker';
 
 export interface ProjectionComparison {
   readonly projection: string;
@@ -35,6 +36,19 @@ export interface RebuildOptions {
   readonly owner?: string;
   readonly leaseWaitMs?: number;
   readonly onProgress?: (position: number, head: number) => void;
+}
+
+interface LiveSide {
+  readonly checkpoint: ProjectionCheckpoint | null;
+  readonly sha256: string;
+}
+
+/** The last event of `page` at or before `position` (the page's first one is). */
+function lastAtOrBefore(page: readonly RecordedEvent[], position: number): RecordedEvent {
+  if (page[page.length - 1].position <= position) return page[page.length - 1];
+  let i = 0;
+  while (page[i + 1].position <= position) i++;
+  return page[i];
 }
 
 const byKey = (a: ModelDocument, b: ModelDocument) =>
@@ -73,14 +87,18 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   const started = performance.now();
   const { store, log, projections } = options;
   const head = await log.headPosition();
-  const live = new Map<string, Awaited<ReturnType<ReadModelStore['load']>>>();
+  // The live side is hashed now, one projection at a time, and its documents let go: holding every projection's
+  // documents through the fold (and beside the rebuilt ones) is what ran a 1M-event rebuild out of memory. They are
+  // read again only for a projection that differs, to name its first differing document.
+  const live = new Map<string, LiveSide>();
   const targets = new Map<string, number>();
   for (const p of projections) {
     const snapshot = await store.load(p.name, 'live');
-    live.set(p.name, snapshot);
-    const usable = snapshot.checkpoint !== null && snapshot.checkpoint.definition === definitionOf(p);
+    const { checkpoint } = snapshot;
+    live.set(p.name, { checkpoint, sha256: dumpSha256(checkpoint?.definition ?? '', checkpoint?.position ?? 0, checkpoint ? snapshot.documents : []) });
+    const usable = checkpoint !== null && checkpoint.definition === definitionOf(p);
     // Compared (and with `replace`, swapped in) at the live checkpoint: the owner resumes from there afterwards.
-    targets.set(p.name, usable ? snapshot.checkpoint!.position : head);
+    targets.set(p.name, usable ? checkpoint.position : head);
   }
   const models = new Map(projections.map((p) => [p.name, p.initialState()]));
   const lastId = new Map<string, string | null>(projections.map((p) => [p.name, null]));
@@ -91,13 +109,9 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     if (page.length === 0) break;
     for (const p of projections) {
       const target = targets.get(p.name)!;
-      let model = models.get(p.name);
-      for (const event of page) {
-        if (event.position > target) break;
-        if (p.eventTypes.has(event.type)) model = p.evolve(model, event);
-        lastId.set(p.name, event.id);
-      }
-      models.set(p.name, model);
+      if (page[0].position > target) continue;
+      models.set(p.name, foldPage(p, models.get(p.name), page, 0, target));
+      lastId.set(p.name, lastAtOrBefore(page, target).id);
     }
     folded += page.filter((e) => e.position <= end).length;
     from = page[page.length - 1].position + 1;
@@ -108,28 +122,31 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   for (const p of projections) {
     const definition = definitionOf(p);
     const position = targets.get(p.name)!;
-    await store.writeShadow(p.name, { position, eventId: position === 0 ? null : lastId.get(p.name)!, definition }, encodeModel(models.get(p.name)));
+    // The rebuilt model goes as soon as its documents are encoded, and they as soon as they are written.
+    const encoded = encodeModel(models.get(p.name));
     models.delete(p.name);
-    const shadow = await store.load(p.name, 'shadow');
-    const snapshot = live.get(p.name)!;
-    const liveDocs = snapshot.checkpoint ? snapshot.documents : [];
-    const liveSha256 = dumpSha256(snapshot.checkpoint?.definition ?? '', snapshot.checkpoint?.position ?? 0, liveDocs);
-    const rebuiltSha256 = dumpSha256(definition, position, shadow.documents);
-    const note =
-      snapshot.checkpoint === null ? 'no live tables yet' : snapshot.checkpoint.definition !== definition ? `live tables are of another definition (${snapshot.checkpoint.definition})` : undefined;
-    // An empty log and no live tables: nothing to differ.
-    const identical = liveSha256 === rebuiltSha256 || (snapshot.checkpoint === null && position === 0);
-    comparisons.push({
-      projection: p.name,
-      position,
-      liveSha256,
-      rebuiltSha256,
-      documents: shadow.documents.length,
-      identical,
-      firstDifference: identical ? undefined : firstDifference(liveDocs, shadow.documents),
-      ...(note ? { note } : {}),
-    });
+    await store.writeShadow(p.name, { position, eventId: position === 0 ? null : lastId.get(p.name)!, definition }, encoded);
+    encoded.length = 0;
+    let shadow: ModelDocument[] | undefined = (await store.load(p.name, 'shadow')).documents;
+    const documents = shadow.length;
+    const rebuiltSha256 = dumpSha256(definition, position, shadow);
+    const { checkpoint, sha256: liveSha256 } = live.get(p.name)!;
     live.delete(p.name);
+    let note = checkpoint === null ? 'no live tables yet' : checkpoint.definition !== definition ? `live tables are of another definition (${checkpoint.definition})` : undefined;
+    // An empty log and no live tables: nothing to differ.
+    const identical = liveSha256 === rebuiltSha256 || (checkpoint === null && position === 0);
+    let difference: ProjectionComparison['firstDifference'];
+    if (!identical) {
+      const again = checkpoint === null ? { checkpoint: null, documents: [] } : await store.load(p.name, 'live');
+      // A worker flushed since the live side was hashed: the first difference is then named against the tables as
+      // they are now, and said so.
+      if (again.checkpoint !== null && checkpoint !== null && !sameCheckpoint(again.checkpoint, checkpoint)) {
+        note = `${note ? `${note}; ` : ''}the live tables moved from position ${checkpoint.position} to ${again.checkpoint.position} during the rebuild: the first difference is against them as they are now`;
+      }
+      difference = firstDifference(again.checkpoint ? again.documents : [], shadow);
+    }
+    shadow = undefined;
+    comparisons.push({ projection: p.name, position, liveSha256, rebuiltSha256, documents, identical, firstDifference: difference, ...(note ? { note } : {}) });
   }
 
   const replaced: string[] = [];
