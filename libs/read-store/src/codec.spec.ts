@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isImmutable, List, Map as IMap, OrderedMap, OrderedSet, Set as ISet } from 'immutable';
-import { decodeModel, decodeValue, diffModels, diffSteps, encodeModel, encodeValue, UNCHANGED, type DocumentChange, type ModelDocument } from './codec';
+import { decodeModel, decodeValue, diffModels, diffSteps, encodeModel, encodeModelLazily, encodeValue, UNCHANGED, type DocumentChange, type ModelDocument } from './codec';
 
 /** Structural equality that also requires the same collection types, and the same order where order is data. */
 function same(a: unknown, b: unknown): boolean {
@@ -193,6 +193,17 @@ describe('read-model codec', () => {
       { collection: '', key: 'y', doc: '{"v":{"~":"tricky"},"~":"O"}' },
     ]);
     expect(same(decodeModel(IMap(), docs), m)).toBe(true);
+  });
+
+  it('encodes a model lazily: in (collection, key) order, each document made only when it is asked for', () => {
+    const made: string[] = [];
+    const item = (key: string) => Object.defineProperty({}, 'v', { enumerable: true, get: () => (made.push(key), key) });
+    const model = { b: IMap([['y', item('b/y')], ['x', item('b/x')]]), a: item('a') };
+    const documents = encodeModelLazily(model);
+    expect(documents.next().value).toEqual({ collection: 'a', key: '', doc: '{"v":"a"}' });
+    expect(made).toEqual(['a']);
+    expect([...documents].map((d) => d.key)).toEqual(['x', 'y']);
+    expect(made).toEqual(['a', 'b/x', 'b/y']);
   });
 
   it('refuses values that are not data', () => {

@@ -133,15 +133,24 @@ const text = (value: unknown) => canonicalize(encodeValue(value));
 
 /** Every document of a model, in (collection, key) order. */
 export function encodeModel(model: unknown): ModelDocument[] {
-  const out: ModelDocument[] = [];
+  return [...encodeModelLazily(model)];
+}
+
+/**
+ * `encodeModel` one document at a time: the keys are sorted first, each document's text made only when it is asked
+ * for, so a writer that takes them as they come never holds every document of a large model at once.
+ */
+export function* encodeModelLazily(model: unknown): Generator<ModelDocument> {
+  const entries: Array<{ collection: string; key: string; value: unknown }> = [];
   for (const [collection, value] of fieldsOf(model)) {
     if (isSplit(value)) {
-      for (const [key, item] of value) out.push({ collection, key: docKey(key, collection), doc: text(item) });
+      for (const [key, item] of value) entries.push({ collection, key: docKey(key, collection), value: item });
     } else {
-      out.push({ collection, key: WHOLE, doc: text(value) });
+      entries.push({ collection, key: WHOLE, value });
     }
   }
-  return out.sort((a, b) => compareText(a.collection, b.collection) || compareText(a.key, b.key));
+  entries.sort((a, b) => compareText(a.collection, b.collection) || compareText(a.key, b.key));
+  for (const { collection, key, value } of entries) yield { collection, key, doc: text(value) };
 }
 
 /**

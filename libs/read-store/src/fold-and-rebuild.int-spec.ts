@@ -1,7 +1,9 @@
 import type { RecordedEvent } from '@ledger/event-store';
 import { encodeModel } from './codec';
 import { foldPage, ProjectionWorker, type FoldingProjection } from './projection-worker';
-import { rebuildReadModels } from './rebuild';
+import { Map as IMap } from 'immutable';
+import { dumpSha256, rebuildReadModels } from './rebuild';
+import { definitionOf } from './projection-worker';
 import { SqliteReadModelStore } from './sqlite/sqlite-read-model-store';
 import { arrayLog, hitEvents, HitsProjection } from './testing/read-model-store.contract';
 
@@ -132,5 +134,33 @@ describe('ledger rebuild', () => {
     expect(report.projections[0].note).toMatch(/moved from position 30 to 31 during the rebuild/);
     expect(report.projections[0].firstDifference).toMatchObject({ collection: 'byKey' });
     await store.close();
+  });
+
+  /** One document per event, keyed by the event's `data.key`. */
+  const KeysProjection: FoldingProjection<IMap<string, number>> = {
+    name: 'keys',
+    eventTypes: new Set(['Hit']),
+    initialState: () => IMap(),
+    evolve: (model, event) => model.set(String(event.data.key), event.position),
+  };
+  const keyed = (keys: string[]) => hitEvents(keys.length).map((e, i) => ({ ...e, type: 'Hit', data: { key: keys[i] } }));
+
+  describe.each([
+    ['2,500 documents (the shadow tables read back over three pages)', Array.from({ length: 2500 }, (_, i) => `k${i}`)],
+    // UTF-8 (the store's order) puts U+E000 before U+1F600; UTF-16 (the dump's) after it.
+    ['keys the store orders otherwise than the dump (a private-use character and an astral one)', ['a', '\u{E000}', '\u{1F600}', 'b', '\u{FFFD}x']],
+  ])('with %s', (_, keys) => {
+    it('hashes the rebuilt tables as the dump of every document sorted, and finds them identical to the live ones', async () => {
+      const events = keyed(keys);
+      const store = new SqliteReadModelStore({ path: ':memory:' });
+      const worker = new ProjectionWorker({ store, log: arrayLog(events), projections: [KeysProjection], owner: 'w', batchSize: 1000 });
+      while ((await worker.runOnce(true)) > 0);
+      await worker.stop();
+      const report = await rebuildReadModels({ store, log: arrayLog(events), projections: [KeysProjection] });
+      const model = events.reduce(KeysProjection.evolve, KeysProjection.initialState());
+      expect(report.projections[0]).toMatchObject({ identical: true, documents: keys.length, rebuiltSha256: dumpSha256(definitionOf(KeysProjection), events.length, encodeModel(model)) });
+      expect(report.projections[0].liveSha256).toBe(report.projections[0].rebuiltSha256);
+      await store.close();
+    });
   });
 });

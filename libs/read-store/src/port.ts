@@ -59,8 +59,14 @@ export interface ReadModelStore {
   /** The checkpoint and every document, one consistent snapshot. */
   load(projection: string, tables?: TableSet): Promise<ProjectionSnapshot>;
   checkpoints(tables?: TableSet): Promise<ProjectionCheckpoint[]>;
-  /** Replaces the shadow copy of a projection (rebuild output). */
-  writeShadow(projection: string, checkpoint: { position: number; eventId: string | null; definition: string }, documents: readonly ModelDocument[]): Promise<void>;
+  /**
+   * A projection's documents page by page, in (collection, key) byte order. Not one snapshot: for tables nobody
+   * writes meanwhile (the shadow ones, which only `ledger rebuild` writes), so a large projection is read without
+   * holding all of it.
+   */
+  documentPages(projection: string, tables: TableSet, pageSize?: number): AsyncIterable<ModelDocument[]>;
+  /** Replaces the shadow copy of a projection (rebuild output), taking the documents as they come. */
+  writeShadow(projection: string, checkpoint: { position: number; eventId: string | null; definition: string }, documents: Iterable<ModelDocument>): Promise<void>;
   /** Fenced: the shadow copy becomes the live one, checkpoint included. */
   promoteShadow(lease: Lease): Promise<boolean>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { encodeModel, type ModelDocument } from './codec';
+import { encodeModelLazily, type ModelDocument } from './codec';
 import type { RecordedEvent } from '@ledger/event-store';
 import type { ProjectionCheckpoint, ReadModelStore, TableSet } from './port';
 import { definitionOf, foldPage, sameCheckpoint, type AnyProjection, type LogSource } from './projection-worker';
@@ -54,11 +54,36 @@ function lastAtOrBefore(page: readonly RecordedEvent[], position: number): Recor
 const byKey = (a: ModelDocument, b: ModelDocument) =>
   a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 
+const dumpLine = (d: ModelDocument) => `${JSON.stringify(d.collection)}\t${JSON.stringify(d.key)}\t${d.doc}\n`;
+
 /** The canonical dump of a projection's tables: its definition, position and every document, in key order. */
 export function dumpSha256(definition: string, position: number, documents: readonly ModelDocument[]): string {
   const hash = createHash('sha256').update(`${definition}\n${position}\n`);
-  for (const d of [...documents].sort(byKey)) hash.update(`${JSON.stringify(d.collection)}\t${JSON.stringify(d.key)}\t${d.doc}\n`);
+  for (const d of [...documents].sort(byKey)) hash.update(dumpLine(d));
   return hash.digest('hex');
+}
+
+/**
+ * `dumpSha256` of a projection's shadow tables, read page by page. The store's byte order is the dump's key order
+ * for every key it can meet in practice; a key where the two differ (UTF-8 and UTF-16 order astral characters and
+ * those from U+E000 apart) is noticed, and the dump is then made of every document loaded and sorted, as before.
+ */
+export async function shadowSha256(store: ReadModelStore, projection: string, definition: string, position: number): Promise<{ sha256: string; documents: number }> {
+  const hash = createHash('sha256').update(`${definition}\n${position}\n`);
+  let previous: ModelDocument | undefined;
+  let documents = 0;
+  for await (const page of store.documentPages(projection, 'shadow')) {
+    for (const d of page) {
+      if (previous !== undefined && byKey(previous, d) >= 0) {
+        const all = (await store.load(projection, 'shadow')).documents;
+        return { sha256: dumpSha256(definition, position, all), documents: all.length };
+      }
+      hash.update(dumpLine(d));
+      previous = d;
+      documents++;
+    }
+  }
+  return { sha256: hash.digest('hex'), documents };
 }
 
 function firstDifference(live: readonly ModelDocument[], rebuilt: readonly ModelDocument[]): ProjectionComparison['firstDifference'] {
@@ -122,14 +147,11 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   for (const p of projections) {
     const definition = definitionOf(p);
     const position = targets.get(p.name)!;
-    // The rebuilt model goes as soon as its documents are encoded, and they as soon as they are written.
-    const encoded = encodeModel(models.get(p.name));
+    // The rebuilt model's documents are written as they are encoded, the model let go once written, and the stored
+    // shadow documents read back page by page for the hash: the rebuilt side is never held whole.
+    await store.writeShadow(p.name, { position, eventId: position === 0 ? null : lastId.get(p.name)!, definition }, encodeModelLazily(models.get(p.name)));
     models.delete(p.name);
-    await store.writeShadow(p.name, { position, eventId: position === 0 ? null : lastId.get(p.name)!, definition }, encoded);
-    encoded.length = 0;
-    let shadow: ModelDocument[] | undefined = (await store.load(p.name, 'shadow')).documents;
-    const documents = shadow.length;
-    const rebuiltSha256 = dumpSha256(definition, position, shadow);
+    const { sha256: rebuiltSha256, documents } = await shadowSha256(store, p.name, definition, position);
     const { checkpoint, sha256: liveSha256 } = live.get(p.name)!;
     live.delete(p.name);
     let note = checkpoint === null ? 'no live tables yet' : checkpoint.definition !== definition ? `live tables are of another definition (${checkpoint.definition})` : undefined;
@@ -143,9 +165,8 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
       if (again.checkpoint !== null && checkpoint !== null && !sameCheckpoint(again.checkpoint, checkpoint)) {
         note = `${note ? `${note}; ` : ''}the live tables moved from position ${checkpoint.position} to ${again.checkpoint.position} during the rebuild: the first difference is against them as they are now`;
       }
-      difference = firstDifference(again.checkpoint ? again.documents : [], shadow);
+      difference = firstDifference(again.checkpoint ? again.documents : [], (await store.load(p.name, 'shadow')).documents);
     }
-    shadow = undefined;
     comparisons.push({ projection: p.name, position, liveSha256, rebuiltSha256, documents, identical, firstDifference: difference, ...(note ? { note } : {}) });
   }
 

@@ -242,17 +242,45 @@ export class PostgresReadModelStore implements ReadModelStore {
     }, []);
   }
 
-  async writeShadow(projection: string, checkpoint: { position: number; eventId: string | null; definition: string }, documents: readonly ModelDocument[]): Promise<void> {
+  async *documentPages(projection: string, tables: TableSet, pageSize = 1000): AsyncGenerator<ModelDocument[]> {
+    // Byte order, as load's.
+    const columns = `SELECT collection, doc_key AS key, doc FROM ${this.table('document', tables)} WHERE projection = $1`;
+    const order = `ORDER BY collection COLLATE "C", doc_key COLLATE "C"`;
+    let last: ModelDocument | undefined;
+    for (;;) {
+      const from = last;
+      const rows = await this.orNothing(async () => {
+        const result =
+          from === undefined
+            ? await this.pool.query<ModelDocument>(`${columns} ${order} LIMIT $2`, [projection, pageSize])
+            : await this.pool.query<ModelDocument>(`${columns} AND (collection COLLATE "C" > $2 OR (collection = $2 AND doc_key COLLATE "C" > $3)) ${order} LIMIT $4`, [projection, from.collection, from.key, pageSize]);
+        return result.rows;
+      }, [] as ModelDocument[]);
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < pageSize) return;
+      last = rows[rows.length - 1];
+    }
+  }
+
+  async writeShadow(projection: string, checkpoint: { position: number; eventId: string | null; definition: string }, documents: Iterable<ModelDocument>): Promise<void> {
     await this.ensureTables();
     await this.inTransaction(async (client) => {
       await client.query(`DELETE FROM ${this.table('document', 'shadow')} WHERE projection = $1`, [projection]);
-      for (let i = 0; i < documents.length; i += 5000) {
-        const slice = documents.slice(i, i + 5000);
-        await client.query(
+      const insert = (slice: ModelDocument[]) =>
+        client.query(
           `INSERT INTO ${this.table('document', 'shadow')} (projection, collection, doc_key, doc, position) SELECT $1, c, k, d, $2 FROM unnest($3::text[], $4::text[], $5::text[]) AS u(c, k, d)`,
           [projection, checkpoint.position, slice.map((d) => d.collection), slice.map((d) => d.key), slice.map((d) => d.doc)],
         );
+      let slice: ModelDocument[] = [];
+      for (const document of documents) {
+        slice.push(document);
+        if (slice.length === 5000) {
+          await insert(slice);
+          slice = [];
+        }
       }
+      if (slice.length > 0) await insert(slice);
       await client.query(
         `INSERT INTO ${this.table('checkpoint', 'shadow')} (projection, position, event_id, definition) VALUES ($1, $2, $3, $4)
          ON CONFLICT (projection) DO UPDATE SET position = excluded.position, event_id = excluded.event_id, definition = excluded.definition, updated_at = now()`,

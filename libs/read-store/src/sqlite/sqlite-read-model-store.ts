@@ -229,7 +229,23 @@ export class SqliteReadModelStore implements ReadModelStore {
     return (this.stmt(`SELECT * FROM ${TABLES[tables].checkpoint} ORDER BY projection`).all() as unknown as CheckpointRow[]).map(toCheckpoint);
   }
 
-  async writeShadow(projection: string, checkpoint: { position: number; eventId: string | null; definition: string }, documents: readonly ModelDocument[]): Promise<void> {
+  async *documentPages(projection: string, tables: TableSet, pageSize = 1000): AsyncGenerator<ModelDocument[]> {
+    const t = TABLES[tables];
+    const columns = `SELECT collection, doc_key AS key, doc FROM ${t.document} WHERE projection = ?`;
+    const first = this.stmt(`${columns} ORDER BY collection, doc_key LIMIT ?`);
+    const after = this.stmt(`${columns} AND (collection, doc_key) > (?, ?) ORDER BY collection, doc_key LIMIT ?`);
+    let last: ModelDocument | undefined;
+    for (;;) {
+      const rows = (last === undefined ? first.all(projection, pageSize) : after.all(projection, last.collection, last.key, pageSize)) as unknown as ModelDocument[];
+      if (rows.length === 0) return;
+      const page = rows.map((d) => ({ collection: d.collection, key: d.key, doc: d.doc }));
+      yield page;
+      if (rows.length < pageSize) return;
+      last = page[page.length - 1];
+    }
+  }
+
+  async writeShadow(projection: string, checkpoint: { position: number; eventId: string | null; definition: string }, documents: Iterable<ModelDocument>): Promise<void> {
     const t = TABLES.shadow;
     this.transaction(true, () => {
       this.stmt(`DELETE FROM ${t.document} WHERE projection = ?`).run(projection);

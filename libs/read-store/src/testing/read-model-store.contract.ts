@@ -4,7 +4,7 @@ import type { RecordedEvent } from '@ledger/event-store';
 import { SqliteEventStore } from '@ledger/event-store/sqlite/sqlite-event-store';
 import { DURABLE_READ_MODELS } from '@ledger/projections';
 import { generateLog } from '../../../../bench/ledger-log-generator';
-import { decodeModel, encodeModel } from '../codec';
+import { decodeModel, encodeModel, type ModelDocument } from '../codec';
 import type { ReadModelStore } from '../port';
 import { definitionOf, ProjectionWorker, type FoldingProjection, type LogSource } from '../projection-worker';
 import { rebuildReadModels } from '../rebuild';
@@ -164,6 +164,28 @@ export function readModelStoreContract(name: string, harness: () => Promise<Read
         expect(await store.promoteShadow(lease)).toBe(true);
         expect((await store.load('p')).documents).toEqual([{ collection: 'c', key: 'a', doc: 'rebuilt' }, { collection: 'c', key: 'z', doc: '0' }]);
         expect((await store.checkpoints()).map((c) => [c.projection, c.position])).toEqual([['p', 4]]);
+      });
+      it('reads a projection page by page in (collection, key) byte order, whatever the page size, and nothing of one never written', async () => {
+        const store = await open();
+        const keys = ['b', 'a', 'B', 'a-1', 'é', 'z', 'a0'];
+        function* documents() {
+          for (const key of keys) yield { collection: 'c', key, doc: JSON.stringify(key) };
+          yield { collection: '', key: 'root', doc: '0' };
+          yield { collection: 'd', key: '', doc: '1' };
+        }
+        await store.writeShadow('p', { position: 1, eventId: 'e-1', definition: 'p@1' }, documents());
+        const whole = (await store.load('p', 'shadow')).documents;
+        expect(whole).toHaveLength(9);
+        for (const size of [1, 2, 4, 9, 1000]) {
+          const pages: ModelDocument[][] = [];
+          for await (const page of store.documentPages('p', 'shadow', size)) pages.push(page);
+          expect(pages.flat()).toEqual(whole);
+          expect(pages.every((page) => page.length <= size)).toBe(true);
+        }
+        const none: ModelDocument[][] = [];
+        for await (const page of store.documentPages('q', 'shadow')) none.push(page);
+        for await (const page of store.documentPages('p', 'live')) none.push(page);
+        expect(none).toEqual([]);
       });
     });
 
