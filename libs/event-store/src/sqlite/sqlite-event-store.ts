@@ -31,6 +31,7 @@ import { decodeRecord, isInstant, prepareAppend, type AppendPolicy } from '../re
 import { PollingSubscription } from '../subscription';
 import { MerkleChecker, VERIFY_CHUNK, verifyRows, type CheckedChunk } from '../verify';
 import { InProcessWriter } from './in-process-writer';
+import { sqliteMerkleReader } from './merkle-reader';
 import { SQLITE_SCHEMA } from './schema';
 import { SqliteLogWriter } from './sqlite-log-writer';
 import { WriterThread } from './writer-thread';
@@ -173,7 +174,7 @@ export class SqliteEventStore implements LedgerStore {
   private writer!: WriterThread | InProcessWriter;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
-  private readonly s: Record<'maxPosition' | 'readStream' | 'readAll' | 'leafHashes' | 'node' | 'loadCheckpoint' | 'saveCheckpoint' | 'byPosition', StatementSync>;
+  private readonly s: Record<'maxPosition' | 'readStream' | 'readAll' | 'loadCheckpoint' | 'saveCheckpoint' | 'byPosition', StatementSync>;
 
   private constructor(private readonly options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -186,14 +187,13 @@ export class SqliteEventStore implements LedgerStore {
       maxPosition: p('SELECT coalesce(max(position), 0) AS p FROM ledger_events'),
       readStream: p('SELECT record FROM ledger_events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?'),
       readAll: p('SELECT record FROM ledger_events WHERE position >= ? ORDER BY position LIMIT ?'),
-      leafHashes: p('SELECT leaf_hash FROM ledger_events WHERE position > ? AND position <= ? ORDER BY position'),
-      node: p('SELECT hash FROM ledger_merkle_nodes WHERE level = ? AND idx = ?'),
       loadCheckpoint: p('SELECT position FROM ledger_subscriptions WHERE name = ?'),
       saveCheckpoint: p(
         'INSERT INTO ledger_subscriptions (name, position, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
       ),
       byPosition: p('SELECT * FROM ledger_events WHERE position = ?'),
     };
+    this.reader = sqliteMerkleReader(this.db);
   }
 
   static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
@@ -228,15 +228,7 @@ export class SqliteEventStore implements LedgerStore {
   }
 
   /** The reader the Merkle functions use: leaves by index (position − 1), stored subtree roots by (level, index). */
-  private readonly reader: MerkleNodeReader = {
-    leafHashes: async (start, end) =>
-      (this.s.leafHashes.all(start, end) as unknown as Array<{ leaf_hash: Uint8Array }>).map((r) => Buffer.from(r.leaf_hash)),
-    storedNodes: async (keys) =>
-      keys.map(({ level, index }) => {
-        const row = this.s.node.get(level, index) as { hash: Uint8Array } | undefined;
-        return row ? Buffer.from(row.hash) : undefined;
-      }),
-  };
+  private readonly reader: MerkleNodeReader;
 
   async append(request: AppendRequest): Promise<AppendResult> {
     this.assertOpen();

@@ -4,6 +4,7 @@ import { EventStoreError, IdempotencyConflictError, WrongExpectedVersionError } 
 import { MerkleFrontier, type MerkleNodeReader } from '../integrity';
 import type { AppendResult } from '../port';
 import { deriveEventId, type PreparedAppend } from '../record';
+import { sqliteMerkleReader } from './merkle-reader';
 
 /** One validated append and the time it is recorded at (the caller's clock: a worker thread has no test clock). */
 export interface WriteItem {
@@ -63,7 +64,7 @@ export class SqliteLogWriter {
   private reloading: Promise<void> | undefined;
   private readonly s: Record<
     | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'dataVersion' | 'maxPosition' | 'streamVersion'
-    | 'insertEvent' | 'insertNode' | 'byEventId' | 'commandRows' | 'leafHashes' | 'node',
+    | 'insertEvent' | 'insertNode' | 'byEventId' | 'commandRows',
     StatementSync
   >;
 
@@ -91,9 +92,8 @@ export class SqliteLogWriter {
       commandRows: p(
         'SELECT position, event_id, stream_id, stream_version, command_id FROM ledger_events WHERE position >= ? AND position < ? AND command_id = ? ORDER BY position',
       ),
-      leafHashes: p('SELECT leaf_hash FROM ledger_events WHERE position > ? AND position <= ? ORDER BY position'),
-      node: p('SELECT hash FROM ledger_merkle_nodes WHERE level = ? AND idx = ?'),
     };
+    this.reader = sqliteMerkleReader(db);
   }
 
   /** A writer over `db` (schema in place, pragmas set), its hot state loaded from the log. */
@@ -103,15 +103,7 @@ export class SqliteLogWriter {
     return writer;
   }
 
-  private readonly reader: MerkleNodeReader = {
-    leafHashes: async (start, end) =>
-      (this.s.leafHashes.all(start, end) as unknown as Array<{ leaf_hash: Uint8Array }>).map((r) => Buffer.from(r.leaf_hash)),
-    storedNodes: async (keys) =>
-      keys.map(({ level, index }) => {
-        const row = this.s.node.get(level, index) as { hash: Uint8Array } | undefined;
-        return row ? Buffer.from(row.hash) : undefined;
-      }),
-  };
+  private readonly reader: MerkleNodeReader;
 
   /** The root of the first `size` leaves if this writer's frontier is that tree and still current, else undefined. */
   rootIfCurrent(size: number): Buffer | undefined {
