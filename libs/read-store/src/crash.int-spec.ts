@@ -30,6 +30,19 @@ function startChild(config: StoreConfig): ChildProcess {
   });
 }
 
+/** The checkpoints once two reads 1 s apart agree (at most 15 s). */
+async function settledCheckpoints(store: ReadModelStore): Promise<Map<string, number>> {
+  const read = async () => new Map((await store.checkpoints()).map((c) => [c.projection, c.position]));
+  let last = await read();
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await read();
+    if ([...now].every(([projection, position]) => last.get(projection) === position) && now.size === last.size) return now;
+    last = now;
+  }
+  return last;
+}
+
 async function killMidway(child: ChildProcess, store: ReadModelStore, head: number): Promise<Map<string, number>> {
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -42,8 +55,10 @@ async function killMidway(child: ChildProcess, store: ReadModelStore, head: numb
       if (positions.length === projections.length && positions.some((p) => p > 0) && positions.every((p) => p < head)) {
         child.kill('SIGKILL');
         await exited;
-        // What it had flushed when it died (read again: a flush may have committed as the signal landed).
-        return new Map((await store.checkpoints()).map((c) => [c.projection, c.position]));
+        // What it had flushed when it died. Read again, and until it holds still: a COMMIT the child sent as the
+        // signal landed may still be completing on the server (PostgreSQL finishes a transaction whose client is
+        // gone before its backend exits), so a read right after the exit can see the checkpoints before it.
+        return settledCheckpoints(store);
       }
       if (child.exitCode !== null) throw new Error(`the worker exited early (${child.exitCode}): ${stderr}`);
       await new Promise((r) => setTimeout(r, 5));
