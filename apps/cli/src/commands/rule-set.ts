@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   DomainError,
-  fold,
   isRuleSetId,
   RULE_SET_IDS,
   ruleSetDecider,
@@ -13,7 +11,8 @@ import {
   type RuleSetCommand,
   type RuleSetEvent,
 } from '@ledger/domain';
-import { systemClock, type LedgerStore } from '@ledger/event-store';
+import type { LedgerStore } from '@ledger/event-store';
+import { decideAndAppend } from './decide-and-append';
 import { cliActor } from './users';
 
 type WithStore = <T>(fn: (store: LedgerStore) => Promise<T>) => Promise<T>;
@@ -35,17 +34,7 @@ type Input = { type: 'PublishRuleSet'; ruleSetId: string; ruleSet: unknown; know
 
 async function execute(store: LedgerStore, command: Input, actor: Actor): Promise<string> {
   const streamId = ruleSetStreamId(command.ruleSetId);
-  const recorded = await store.readStream(streamId);
-  const version = recorded.length === 0 ? 0 : recorded[recorded.length - 1].streamVersion;
-  const now = systemClock.now().toISOString();
-  const events = ruleSetDecider.decide({ ...command, now, actor } as RuleSetCommand, fold(ruleSetDecider, asEvents(recorded)));
-  const commandId = randomUUID();
-  await store.append({
-    streamId,
-    expectedVersion: version === 0 ? 'no-stream' : version,
-    events,
-    metadata: { actorId: actor.id, actorRole: actor.role, actorUnit: actor.unit, commandId, correlationId: commandId, causationId: null, occurredAt: now },
-  });
+  await decideAndAppend(store, streamId, ruleSetDecider, ({ now }) => ({ ...command, now, actor }) as RuleSetCommand, asEvents, actor);
   return streamId;
 }
 

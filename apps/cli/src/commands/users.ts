@@ -1,9 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import {
   API_TOKEN_SECRET_BYTES,
-  fold,
   formatApiToken,
   hashApiTokenSecret,
   isTokenUsable,
@@ -18,6 +17,7 @@ import {
   type UserState,
 } from '@ledger/domain';
 import { systemClock, type LedgerStore, type RecordedEvent } from '@ledger/event-store';
+import { decideAndAppend } from './decide-and-append';
 
 type WithStore = <T>(fn: (store: LedgerStore) => Promise<T>) => Promise<T>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -133,18 +133,8 @@ export function cliActor(env: NodeJS.ProcessEnv = process.env): Actor {
 /** Read the user's stream, fold, decide, append with the version read: the API's loop, without HTTP. */
 async function execute(store: LedgerStore, input: UserCommandInput): Promise<void> {
   const streamId = userStreamId(input.userId);
-  const recorded = await store.readStream(streamId);
-  const version = recorded.length === 0 ? 0 : recorded[recorded.length - 1].streamVersion;
-  const now = systemClock.now().toISOString();
   const actor = cliActor();
-  const events = userDecider.decide({ ...input, now, actor } as UserCommand, fold(userDecider, recorded.flatMap(asUserEvent)));
-  const commandId = randomUUID();
-  await store.append({
-    streamId,
-    expectedVersion: version === 0 ? 'no-stream' : version,
-    events,
-    metadata: { actorId: actor.id, actorRole: actor.role, actorUnit: actor.unit, commandId, correlationId: commandId, causationId: null, occurredAt: now },
-  });
+  await decideAndAppend(store, streamId, userDecider, ({ now }) => ({ ...input, now, actor }) as UserCommand, (recorded) => recorded.flatMap(asUserEvent), actor);
 }
 
 async function issueToken(store: LedgerStore, userId: string, opts: { label?: string; expiresAt?: string }): Promise<void> {
