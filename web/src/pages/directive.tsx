@@ -1,6 +1,7 @@
 import { query } from '../api';
-import { DIRECTIVE_KIND, label, TASK_STATUS, TIMELINESS } from '../i18n';
-import { collectPeople, ErrorNote, Loading, Person, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
+import { DIRECTIVE_KIND, label } from '../i18n';
+import { collectPeople, ErrorNote, Loading, Person, useFormats, useLoad, useSession, useT } from '../ui';
+import { TaskTable, type TaskListPage } from './task-table';
 
 interface Directive {
   directiveId: string;
@@ -17,25 +18,14 @@ interface Directive {
   withdrawal: { reason?: string; on?: string } | null;
 }
 
-interface TaskRow {
-  taskId: string;
-  title: string;
-  status: string;
-  timeliness: string;
-  deadline: string | null;
-  percent: number | null;
-  assignment: { leadUnitId: string; responsible: { personId: string; name: string; postTitle: string; unitId: string } | null } | null;
-}
-
 /** A directive (chỉ đạo / 指示): its document number, issuer, meeting and text, and its tasks with status and timeliness. */
 export function DirectivePage({ directiveId }: { directiveId: string }) {
   const session = useSession();
   const { api, lang } = session;
   const t = useT();
   const f = useFormats();
-  const unitName = useUnitName();
   const directive = useLoad(() => api.get<Directive>(`/v1/directives/${encodeURIComponent(directiveId)}`), [api, directiveId]);
-  const tasks = useLoad(() => api.get<{ items: TaskRow[]; total: number; asOf: string }>(`/v1/tasks${query({ directiveId, pageSize: 100 })}`), [api, directiveId]);
+  const tasks = useLoad(() => api.get<TaskListPage>(`/v1/tasks${query({ directiveId, pageSize: 100 })}`), [api, directiveId]);
   if (directive.error) return <ErrorNote error={directive.error} />;
   if (!directive.data) return <Loading />;
   const d = directive.data;
@@ -82,45 +72,7 @@ export function DirectivePage({ directiveId }: { directiveId: string }) {
         <h2 id="directive-tasks-h">{t('tasks')}</h2>
         <ErrorNote error={tasks.error} />
         {tasks.loading && !tasks.data && <Loading />}
-        {tasks.data && (
-          <div class="table-wrap">
-            <table data-testid="directive-tasks">
-              <caption class="muted">
-                {f.number(tasks.data.total)} · {t('asOfDate')}: {f.date(tasks.data.asOf)}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('task')}</th>
-                  <th scope="col">{t('leadUnit')}</th>
-                  <th scope="col">{t('responsible')}</th>
-                  <th scope="col">{t('deadline')}</th>
-                  <th scope="col">{t('status')}</th>
-                  <th scope="col">{t('timeliness')}</th>
-                  <th scope="col">{t('percentDone')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tasks.data.items.map((task) => (
-                  <tr>
-                    <td>
-                      <a href={`#/tasks/${encodeURIComponent(task.taskId)}`}>
-                        <span class="mono">{task.taskId}</span> {task.title}
-                      </a>
-                    </td>
-                    <td>{unitName(task.assignment?.leadUnitId)}</td>
-                    <td>{task.assignment?.responsible ? <Person id={task.assignment.responsible.personId} people={people} /> : '—'}</td>
-                    <td>{f.date(task.deadline)}</td>
-                    <td>{label(TASK_STATUS, task.status, lang)}</td>
-                    <td>
-                      <span class={`badge t-${task.timeliness}`}>{label(TIMELINESS, task.timeliness, lang)}</span>
-                    </td>
-                    <td>{task.percent == null ? '—' : f.percent(task.percent / 100)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {tasks.data && <TaskTable list={tasks.data} people={people} testId="directive-tasks" withDirective={false} />}
         {tasks.data && tasks.data.items.length === 0 && <p>{t('none')}</p>}
       </section>
     </article>

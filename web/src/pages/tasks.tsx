@@ -2,18 +2,7 @@ import { useState } from 'preact/hooks';
 import { query } from '../api';
 import { label, TASK_STATUS, TIMELINESS } from '../i18n';
 import { collectPeople, ErrorNote, Field, Loading, Person, useFormats, useLoad, useSession, useT, useUnitName } from '../ui';
-
-interface TaskRow {
-  taskId: string;
-  title: string;
-  status: string;
-  timeliness: string;
-  deadline: string | null;
-  documentNumber?: string;
-  directiveId: string;
-  percent: number | null;
-  assignment: { leadUnitId: string; responsible: { personId: string; name: string; postTitle: string; unitId: string } | null } | null;
-}
+import { TaskTable, type TaskListPage } from './task-table';
 
 interface Directive {
   directiveId: string;
@@ -40,7 +29,7 @@ export function TasksPage() {
   const pageSize = 25;
   const directives = useLoad(() => api.get<{ items: Directive[] }>('/v1/directives?pageSize=100'), [api]);
   const tasks = useLoad(
-    () => api.get<{ items: TaskRow[]; total: number; asOf: string }>(`/v1/tasks${query({ ...filters, page, pageSize })}`),
+    () => api.get<TaskListPage>(`/v1/tasks${query({ ...filters, page, pageSize })}`),
     [api, JSON.stringify(filters), page],
   );
   const apply = (event: Event) => {
@@ -160,48 +149,7 @@ export function TasksPage() {
       {tasks.loading && !tasks.data && <Loading />}
       {tasks.data && (
         <>
-          <div class="table-wrap">
-            <table data-testid="task-table">
-              <caption class="muted">
-                {f.number(tasks.data.total)} · {t('asOfDate')}: {f.date(tasks.data.asOf)}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('task')}</th>
-                  <th scope="col">{t('leadUnit')}</th>
-                  <th scope="col">{t('responsible')}</th>
-                  <th scope="col">{t('deadline')}</th>
-                  <th scope="col">{t('status')}</th>
-                  <th scope="col">{t('timeliness')}</th>
-                  <th scope="col">{t('percentDone')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tasks.data.items.map((task) => (
-                  <tr>
-                    <td>
-                      <a href={`#/tasks/${encodeURIComponent(task.taskId)}`}>
-                        <span class="mono">{task.taskId}</span> {task.title}
-                      </a>
-                      <div class="muted small">
-                        <a href={`#/directives/${encodeURIComponent(task.directiveId)}`} title={t('openDirective')}>
-                          {task.documentNumber ?? task.directiveId}
-                        </a>
-                      </div>
-                    </td>
-                    <td>{unitName(task.assignment?.leadUnitId)}</td>
-                    <td>{task.assignment?.responsible ? <Person id={task.assignment.responsible.personId} people={people} /> : '—'}</td>
-                    <td>{f.date(task.deadline)}</td>
-                    <td>{label(TASK_STATUS, task.status, lang)}</td>
-                    <td>
-                      <span class={`badge t-${task.timeliness}`}>{label(TIMELINESS, task.timeliness, lang)}</span>
-                    </td>
-                    <td>{task.percent == null ? '—' : f.percent(task.percent / 100)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <TaskTable list={tasks.data} people={people} testId="task-table" withDirective />
           {tasks.data.items.length === 0 && <p>{t('none')}</p>}
           <nav class="pager" aria-label={t('page')}>
             <button type="button" class="secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
