@@ -196,4 +196,9 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
   threadStatus(): ProjectionThreadStatus | undefined {
     return this.thread?.threadStatus();
   }
+
+  /** Makes the projection thread die as a bug in it would (crash drills, tests): it is logged and replaced. */
+  crashThread(message: string): void {
+    this.thread?.crash(message);
+  }
 }
