@@ -1,11 +1,12 @@
 import { Module, type DynamicModule, type INestApplication, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from '../health/health.controller';
 import { IndexController } from '../health/index.controller';
 import { HttpErrorFilter } from '../shared/http-error.filter';
+import { preferredLanguage } from '../shared/language';
 import { DrainingFastifyAdapter } from './draining-fastify-adapter';
 import { httpOperationsHook } from './http-operations.middleware';
 import { LedgerMetrics } from './ledger-metrics';
@@ -51,15 +52,21 @@ function operations(service: string, controllers: Type[], providers: Provider[])
  * The HTTP adapter of both apps: Fastify that drains in-flight requests on shutdown (LEDGER_SHUTDOWN_TIMEOUT_MS).
  * Node's own server timeouts are kept (Fastify turns the request timeout off and raises the keep-alive one), so a
  * client that never finishes its request is still cut off (408, shared/client-error.ts). Route parameters may be
- * as long as the request line allows, as on Express (Fastify refuses those over 100 characters with 414), and a
- * trailing slash is ignored, as Express does. No middleware engine (middie): nothing is mounted as middleware.
+ * as long as the request line allows, as on Express (Fastify refuses those over 100 characters with 414), and
+ * paths match as on Express: a trailing slash ignored, letters in any case. A path the router cannot decode gets
+ * the API's error body. No middleware engine (middie): nothing is mounted as middleware.
  */
 export function drainingHttpAdapter(env: NodeJS.ProcessEnv = process.env): DrainingFastifyAdapter {
   return new DrainingFastifyAdapter(operationsConfigFromEnv(env).shutdownTimeoutMs, {
     skipMiddie: true,
     requestTimeout: 300_000,
     keepAliveTimeout: 5_000,
-    routerOptions: { maxParamLength: 65_536, ignoreTrailingSlash: true },
+    routerOptions: { maxParamLength: 65_536, ignoreTrailingSlash: true, caseSensitive: false },
+    // What the router refuses before any hook runs (a path that does not percent-decode): the API's error body.
+    frameworkErrors: (error, request, reply) => {
+      const { status, body } = new HttpErrorFilter().map(error, preferredLanguage(request.headers['accept-language']));
+      void (reply as FastifyReply).code(status).send(body);
+    },
   });
 }
 

@@ -76,9 +76,11 @@ export class HttpErrorFilter implements ExceptionFilter {
       const message = typeof response === 'string' ? response : ((response as { message?: string | string[] }).message ?? error.message);
       return { status, body: { code: codeForStatus(status), message: Array.isArray(message) ? message.join('; ') : message, fields: [] } };
     }
-    // Fastify's errors before any route (reading the body, routing a malformed URL) carry a status and a code.
-    const e = error as { statusCode?: number; code?: string };
+    // Fastify's errors before any route carry a status and a code: reading the body (FST_ERR_CTP_*: too large, a
+    // Content-Length the body does not match), or routing a path that does not percent-decode (FST_ERR_BAD_URL).
+    const e = error as { statusCode?: number; code?: string; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('FST_') && e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      if (!e.code.startsWith('FST_ERR_CTP_')) return { status: e.statusCode, body: { code: codeForStatus(e.statusCode), message: e.message ?? '', fields: [] } };
       const refusal =
         e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
           ? bodyError(413, 'REQUEST.TOO_LARGE', { limit: `${BODY_LIMIT_BYTES} bytes` })
