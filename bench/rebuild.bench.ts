@@ -14,6 +14,9 @@
  * process, `ledger rebuild`'s compare of that store (fold again into the shadow tables, compare every document with
  * the live ones). Each reports its events/s and peak RSS.
  *
+ * The in-memory rebuild and the compare run with the V8 flags the API and the CLI start with (NODE_HEAP_FLAGS,
+ * test/pressure/support/api-process.ts); the in-memory rebuild runs once more without them, for comparison.
+ *
  * Target: ≥ 100,000 events/s. Missed targets are reported, not fatal; a rebuild that does not reach the head, or a
  * crash, exits non-zero.
  */
@@ -27,7 +30,7 @@ import { STREAM_KINDS } from '@ledger/domain';
 import { openStore, PollingSubscription, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';
 import { DURABLE_READ_MODELS, emptyReadModels, foldReadModels } from '@ledger/projections';
 import { openReadModelStore, ProjectionWorker, readStoreConfigFrom, rebuildReadModels, type AnyProjection } from '@ledger/read-store';
-import type { StoreKind } from '../test/pressure/support/api-process';
+import { NODE_HEAP_FLAGS, type StoreKind } from '../test/pressure/support/api-process';
 import { DATABASE_URL, dropSchema, freshSchemaName } from '../test/pressure/support/postgres';
 import { envNumber, load, mb, round, runSuite } from '../test/pressure/support/report';
 import { generateLog } from './ledger-log-generator';
@@ -181,12 +184,12 @@ async function compareWorker(config: WorkerConfig): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-function runWorker(config: WorkerConfig): Promise<WorkerResult>;
+function runWorker(config: WorkerConfig, mode?: '--rebuild-worker', flags?: readonly string[]): Promise<WorkerResult>;
 function runWorker(config: WorkerConfig, mode: '--store-worker'): Promise<StoreWorkerResult>;
 function runWorker(config: WorkerConfig, mode: '--compare-worker'): Promise<CompareWorkerResult>;
-function runWorker(config: WorkerConfig, mode = '--rebuild-worker'): Promise<unknown> {
+function runWorker(config: WorkerConfig, mode = '--rebuild-worker', flags = heapFlags(mode)): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', __filename, mode, JSON.stringify(config)], {
+    const child = spawn(process.execPath, [...flags, '-r', '@swc-node/register', __filename, mode, JSON.stringify(config)], {
       cwd: process.cwd(),
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, NODE_OPTIONS: '' },
@@ -201,6 +204,16 @@ function runWorker(config: WorkerConfig, mode = '--rebuild-worker'): Promise<unk
       resolve(JSON.parse(out.trim().split('\n').pop()!));
     });
   });
+}
+
+/**
+ * The V8 flags of the process each child stands for: the API's and the CLI's (`npm start`, the CLI's bin) for the
+ * in-memory rebuild and `ledger rebuild`'s compare; the projector starts without them. BENCH_HEAP_FLAGS=none runs
+ * every child without, to measure what they bring.
+ */
+function heapFlags(mode: string): readonly string[] {
+  if (process.env.BENCH_HEAP_FLAGS === 'none' || mode === '--store-worker') return [];
+  return NODE_HEAP_FLAGS;
 }
 
 /** The raw engine: the same rows, same page size, no decoding (SQLite: a read-only connection; PostgreSQL: one client). */
@@ -246,7 +259,7 @@ if (children[process.argv[2]] !== undefined) {
   runSuite('rebuild', async (report, store) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-rebuild-'));
     const config: WorkerConfig = { store, dataDir, schema: store === 'postgres' ? freshSchemaName('bench_rebuild') : undefined };
-    report.detail('settings', { events: EVENTS });
+    report.detail('settings', { events: EVENTS, heapFlags: heapFlags('--rebuild-worker') });
     try {
       // The log (SQLite: synchronous=NORMAL while building; the rebuild only reads).
       const builder = await open(config, 'NORMAL');
@@ -285,6 +298,17 @@ if (children[process.argv[2]] !== undefined) {
       report.check(rebuilt.position === rebuilt.head && rebuilt.head === log.events, 'the rebuild reaches the head of the log', rebuilt);
       report.check(rebuilt.tasks === log.tasks && rebuilt.units === log.units, 'every task and unit is in the rebuilt models', { tasks: [rebuilt.tasks, log.tasks], units: [rebuilt.units, log.units] });
       report.check(raw.rows === log.events, 'the raw read sees every row');
+
+      // The same rebuild in a process started without the heap flags, right after: what they bring on this machine now.
+      if (heapFlags('--rebuild-worker').length > 0) {
+        const plain = await runWorker(config, '--rebuild-worker', []);
+        const plainRate = plain.head / plain.rebuildSeconds;
+        report.figure('rebuild without the heap flags (same log, next process)', plainRate, 'events/s');
+        report.figure('rebuild without the heap flags ÷ raw read', `${round((plainRate / rawRate) * 100, 1)} %`);
+        report.figure('rebuild without the heap flags: CPU time per event (user + system, all threads)', (plain.rebuildCpuSeconds / plain.head) * 1e6, 'µs');
+        report.figure('rebuild without the heap flags: peak RSS (maxRSS)', mb(plain.maxRssBytes), 'MB');
+        report.detail('worker without the heap flags', plain);
+      }
 
       const durable = await runWorker(config, '--store-worker');
       const durableRate = durable.head / durable.storeRebuildSeconds;

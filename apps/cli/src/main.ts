@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 import { Command } from 'commander';
 import { STREAM_KINDS } from '@ledger/domain';
 import { describeStore, openStore, storeConfigFromEnv, type LedgerStore } from '@ledger/event-store';

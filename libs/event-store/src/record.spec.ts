@@ -143,3 +143,78 @@ describe('decodeRecord', () => {
     }
   });
 });
+
+describe('decodeRecord, whatever the record', () => {
+  // Text that looks like the envelope's own markers, inside strings, keys and nested objects of data and metadata.
+  const tricky = fc.constantFrom(',"metadata":', ',"position":', ',"id":"', '{"data":', '}', '"', '\\', 'metadata', 'position');
+  const value = fc.oneof(iJson, tricky, fc.record({ metadata: iJson, position: fc.nat(), id: tricky }));
+  const envelope = fc.record({
+    data: fc.dictionary(fc.oneof(fc.string(), tricky), value, { maxKeys: 4 }),
+    id: fc.oneof(fc.uuid(), tricky),
+    metadata: fc.oneof(fc.constant(metadata as unknown as JsonObject), fc.dictionary(fc.oneof(fc.string(), tricky), value, { maxKeys: 3 }), iJson),
+    position: fc.oneof(fc.nat(), tricky),
+    schemaVersion: fc.constant(1),
+    streamId: fc.oneof(streamId, tricky),
+    streamVersion: fc.nat(),
+    type: fc.oneof(typeName, tricky),
+  });
+  /** The envelope as stored (canonical), or members left out, added, or in another order, or the text cut short. */
+  const stored = fc.tuple(envelope, fc.nat(), fc.subarray(['data', 'id', 'metadata', 'position', 'type', 'zzz', 'aaa']), fc.integer({ min: -1, max: 40 })).map(([e, seed, drop, cut]) => {
+    const canonical = canonicalize(e as never);
+    if (seed % 4 === 0) return canonical;
+    if (seed % 4 === 1) return canonical.slice(0, Math.max(0, canonical.length - 1 - cut));
+    const entries = Object.entries({ ...e, zzz: seed, aaa: 'x' }).filter(([key]) => !drop.includes(key));
+    if (seed % 4 === 2) entries.reverse();
+    return JSON.stringify(Object.fromEntries(entries));
+  });
+
+  /** JSON text with the metadata's members in name order (a shared metadata object has the first record's order). */
+  const text = (event: Record<string, unknown>) =>
+    JSON.stringify(event, function (this: unknown, key, value: unknown) {
+      if (this !== event || key !== 'metadata' || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+      return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    });
+
+  it('gives what JSON.parse gives (same members in the same order), or throws as it does', () => {
+    fc.assert(
+      fc.property(fc.array(stored, { minLength: 1, maxLength: 4 }), (records) => {
+        for (const record of records) {
+          let expected: string;
+          try {
+            expected = text(JSON.parse(record));
+          } catch {
+            expect(() => decodeRecord(record)).toThrow(SyntaxError);
+            continue;
+          }
+          expect(text(decodeRecord(record) as unknown as Record<string, unknown>)).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('shares metadata between consecutive records only when its members are the same plain values', () => {
+    fc.assert(
+      fc.property(fc.array(stored, { minLength: 2, maxLength: 6 }), (records) => {
+        let previous: { metadata: unknown } | undefined;
+        for (const record of records) {
+          let event: { metadata: unknown };
+          try {
+            event = decodeRecord(record) as unknown as { metadata: unknown };
+          } catch {
+            previous = undefined;
+            continue;
+          }
+          // (Equal primitives are not a shared object.)
+          if (previous !== undefined && event.metadata === previous.metadata && event.metadata !== null && typeof event.metadata === 'object') {
+            const m = event.metadata as Record<string, unknown>;
+            expect(Array.isArray(m)).toBe(false);
+            for (const member of Object.values(m)) expect(member === null || typeof member !== 'object').toBe(true);
+          }
+          previous = event;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -238,13 +238,14 @@ export function decodeRecord(record: string): RecordedEvent {
   const event = JSON.parse(record) as { metadata: Record<string, unknown> };
   const metadata = event.metadata;
   if (lastMetadata !== undefined && sameMembers(metadata, lastMetadata)) event.metadata = lastMetadata;
-  else lastMetadata = metadata;
+  // Only an object (not an array, not a plain value) is kept to be shared.
+  else lastMetadata = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : undefined;
   return event as unknown as RecordedEvent;
 }
 
 /** Same members, each the same string, number, boolean or null (an object member never counts as the same). */
 function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  if (a === null || typeof a !== 'object') return false;
+  if (a === null || typeof a !== 'object' || Array.isArray(a)) return false;
   let count = 0;
   for (const key in a) {
     const value = a[key];

@@ -1,6 +1,21 @@
 import fc from 'fast-check';
 import { isImmutable, List, Map as IMap, OrderedMap, OrderedSet, Set as ISet } from 'immutable';
-import { decodeModel, decodeValue, diffModels, diffSteps, encodeModel, encodeModelLazily, encodeValue, UNCHANGED, type DocumentChange, type ModelDocument } from './codec';
+import {
+  decodeModel,
+  decodeValue,
+  diffModels,
+  diffSteps,
+  encodeModel,
+  encodeModelLazily,
+  encodeValue,
+  LIST_PAGE_SIZE,
+  pageCollectionOf,
+  pageKeyOf,
+  parsePageKey,
+  UNCHANGED,
+  type DocumentChange,
+  type ModelDocument,
+} from './codec';
 
 /** Structural equality that also requires the same collection types, and the same order where order is data. */
 function same(a: unknown, b: unknown): boolean {
@@ -204,6 +219,196 @@ describe('read-model codec', () => {
     expect(made).toEqual(['a']);
     expect([...documents].map((d) => d.key)).toEqual(['x', 'y']);
     expect(made).toEqual(['a', 'b/x', 'b/y']);
+  });
+
+  describe('Lists at a key of a split Map, stored in pages', () => {
+    const P = LIST_PAGE_SIZE;
+    /** Sizes around the page boundaries. */
+    const listSize = fc.constantFrom(0, 1, P - 1, P, P + 1, 2 * P - 1, 2 * P, 2 * P + 1, 3 * P, 3 * P + 1);
+    const items = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ [tag]: i }));
+    /** Keys that would collide under a naive page-key scheme: `#`, page-like suffixes, the empty key. */
+    const listKey = fc.oneof(key, fc.constantFrom('a#0001', 'a#0000', '#', '#0000', 'a', 'a#', 'a#1', 'x#0002#0003'));
+    const listOf = fc.tuple(listSize, fc.array(value, { maxLength: 3 })).map(([n, extra]) => List<unknown>([...items(n, 'i'), ...extra]));
+    type Lists = { readonly lists: IMap<string, unknown>; readonly ids: IMap<string, List<string>>; readonly log: List<unknown> };
+    const emptyLists: Lists = { lists: IMap(), ids: IMap(), log: List() };
+    const lists = fc.record({
+      lists: fc.array(fc.tuple(listKey, fc.oneof({ weight: 4, arbitrary: listOf }, { weight: 1, arbitrary: value })), { maxLength: 6 }).map((e) => IMap(e)),
+      ids: fc.array(fc.tuple(listKey, listSize.map((n) => List(Array.from({ length: n }, (_, i) => `id-${i}`)))), { maxLength: 3 }).map((e) => IMap(e)),
+      // A List that is a field (not at a key of a split Map) stays one document, however long.
+      log: listSize.map((n) => List<unknown>(items(n, 'l'))),
+    });
+    const byKey = (m: Lists): Lists => ({ ...m, lists: m.lists.sortBy((_, k) => k).toMap(), ids: m.ids.sortBy((_, k) => k).toMap() });
+
+    it('pages a List longer than a page (head + pages), keeps a shorter one whole, and keys pages apart from any Map key', () => {
+      const m: Lists = { ...emptyLists, lists: IMap<string, unknown>([['a', List(items(2 * P + 1, 'i'))], ['a#0001', List([1])], ['b', List(items(P, 'i'))]]) };
+      const docs = encodeModel(m);
+      expect(docs.filter((d) => d.collection === 'lists').map((d) => [d.key, d.doc])).toEqual([
+        ['a', `{"n":3,"p":${P},"~":"LP"}`],
+        ['a#0001', '{"v":[1],"~":"L"}'],
+        ['b', expect.stringMatching(/^\{"v":\[/)],
+      ]);
+      expect(docs.filter((d) => d.collection === pageCollectionOf('lists')).map((d) => [d.key, JSON.parse(d.doc).length])).toEqual([
+        ['a#0000', P],
+        ['a#0001', P],
+        ['a#0002', 1],
+      ]);
+      expect(same(decodeModel(emptyLists, docs), m)).toBe(true);
+    });
+
+    it('reads a page key back as the key and page it was made of, whatever the key', () => {
+      fc.assert(fc.property(fc.string(), fc.integer({ min: 0, max: 1e7 }), (k, page) => expect(parsePageKey(pageKeyOf(k, page))).toEqual({ key: k, page })));
+      expect(parsePageKey('a#1')).toBeUndefined();
+      expect(parsePageKey('a#00001')).toBeUndefined();
+      expect(parsePageKey('a')).toBeUndefined();
+    });
+
+    it('decodes every model with paged Lists to the same Lists (order, values, types)', () => {
+      fc.assert(fc.property(lists, (m) => same(byKey(decodeModel(emptyLists, encodeModel(m))), byKey(m))));
+    });
+
+    it('refuses documents it does not write: pages without a head, a page missing, a page of the wrong length', () => {
+      const docs = encodeModel({ ...emptyLists, lists: IMap([['k', List(items(2 * P + 1, 'i'))]]) });
+      const without = (pred: (d: ModelDocument) => boolean) => docs.filter((d) => !pred(d));
+      expect(() => decodeModel(emptyLists, without((d) => d.collection === 'lists'))).toThrow(/List pages without a head/);
+      expect(() => decodeModel(emptyLists, without((d) => d.key === 'k#0001'))).toThrow(/a List head of 3 pages with 2 page documents/);
+      const short = docs.map((d) => (d.key === 'k#0000' ? { ...d, doc: '[1]' } : d));
+      expect(() => decodeModel(emptyLists, short)).toThrow(/page 0 does not hold/);
+      expect(() => encodeModel({ 'x#': IMap() })).toThrow(/may not end with '#'/);
+    });
+
+    type ListOp =
+      | readonly ['push', string, number]
+      | readonly ['pop', string, number]
+      | readonly ['set', string, number]
+      | readonly ['unshift', string]
+      | readonly ['delete', string]
+      | readonly ['replace', string, number]
+      | readonly ['plain', string]
+      | readonly ['id', string];
+    const listOp: fc.Arbitrary<ListOp> = fc.oneof(
+      { weight: 8, arbitrary: fc.tuple(fc.constant('push' as const), listKey, fc.integer({ min: 1, max: 2 * P + 2 })) },
+      { weight: 3, arbitrary: fc.tuple(fc.constant('pop' as const), listKey, fc.integer({ min: 1, max: 2 * P })) },
+      { weight: 3, arbitrary: fc.tuple(fc.constant('set' as const), listKey, fc.nat()) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('unshift' as const), listKey) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('delete' as const), listKey) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('replace' as const), listKey, listSize) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('plain' as const), listKey) },
+      { weight: 2, arbitrary: fc.tuple(fc.constant('id' as const), listKey) },
+    );
+    let made = 0;
+    const asList = (v: unknown) => (List.isList(v) ? (v as List<unknown>) : List<unknown>());
+    /** One op as a fold does it (a new object for each item it adds or sets; everything else kept). */
+    const applyOp = (m: Lists, o: ListOp): Lists => {
+      const k = o[1];
+      const list = asList(m.lists.get(k));
+      switch (o[0]) {
+        case 'push':
+          return { ...m, lists: m.lists.set(k, list.push(...items(o[2], `p${made++}`))) };
+        case 'pop':
+          return { ...m, lists: m.lists.set(k, list.slice(0, Math.max(0, list.size - o[2]))) };
+        case 'set':
+          return list.size === 0 ? m : { ...m, lists: m.lists.set(k, list.set(o[2] % list.size, { set: made++ })) };
+        case 'unshift':
+          return { ...m, lists: m.lists.set(k, list.unshift({ first: made++ })) };
+        case 'delete':
+          return { ...m, lists: m.lists.delete(k), ids: m.ids.delete(k) };
+        case 'replace':
+          return { ...m, lists: m.lists.set(k, List(items(o[2], `r${made++}`))) };
+        case 'plain':
+          return { ...m, lists: m.lists.set(k, { plain: made++ }) };
+        case 'id':
+          return { ...m, ids: m.ids.update(k, List<string>(), (ids) => ids.push(`id-${made++}`)), log: m.log.push(made) };
+      }
+    };
+    /** Ops in batches, each applied one by one or inside withMutations (a page fold's transient copies). */
+    const batches = fc.array(fc.tuple(fc.boolean(), fc.array(listOp, { maxLength: 12 })), { minLength: 1, maxLength: 4 });
+    const fold = (m: Lists, all: ReadonlyArray<readonly [boolean, readonly ListOp[]]>): Lists[] => {
+      const versions = [m];
+      for (const [transient, ops] of all) {
+        const last = versions[versions.length - 1];
+        if (!transient) versions.push(ops.reduce(applyOp, last));
+        else {
+          // As the notices projection batches: each List a batch appends to made mutable once, then immutable again.
+          const owned = new Map<string, List<unknown>>();
+          const next = last.lists.withMutations((map) => {
+            for (const o of ops) {
+              if (o[0] !== 'push') continue;
+              let list = owned.get(o[1]);
+              if (list === undefined) owned.set(o[1], (list = asList(map.get(o[1])).asMutable()));
+              for (const item of items(o[2], `t${made++}`)) list.push(item);
+              map.set(o[1], list);
+            }
+          });
+          for (const list of owned.values()) list.asImmutable();
+          versions.push(ops.filter((o) => o[0] !== 'push').reduce(applyOp, { ...last, lists: next }));
+        }
+      }
+      return versions;
+    };
+    const pageItems = (v: unknown, page: number) => (List.isList(v) && (v as List<unknown>).size > P ? (v as List<unknown>).slice(page * P, (page + 1) * P).toArray() : undefined);
+
+    it('flushes by diff to the documents a full encoding of the new model gives, and never writes a page whose items did not change', () => {
+      fc.assert(
+        fc.property(lists, batches, (start, all) => {
+          const versions = fold(start, all);
+          for (let i = 0; i + 1 < versions.length; i++) {
+            for (const [a, b] of [[versions[i], versions[i + 1]], [versions[0], versions[i + 1]]]) {
+              const changes = diffModels(a, b);
+              expect(applied(a, changes)).toEqual(encodeModel(b));
+              for (const change of changes) {
+                if (change.doc === null || !change.collection.endsWith('#')) continue;
+                const { key: k, page } = parsePageKey(change.key)!;
+                const field = change.collection.slice(0, -1) as 'lists' | 'ids';
+                const was = pageItems(a[field].get(k), page);
+                const now = pageItems(b[field].get(k), page)!;
+                // A page written is new, or holds another number of items, or an item that is another object.
+                expect(was === undefined || was.length !== now.length || was.some((item, j) => item !== now[j])).toBe(true);
+              }
+            }
+          }
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it('writes, for appends to a paged List, its last page and the pages added (and the head when the page count changed): nothing else', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: P + 1, max: 5 * P }), fc.array(fc.integer({ min: 1, max: 2 * P + 1 }), { minLength: 1, maxLength: 5 }), (size, pushes) => {
+          let m: Lists = { ...emptyLists, lists: IMap<string, unknown>([['k', List(items(size, 'i'))], ['other', List(items(3 * P, 'o'))]]) };
+          for (const n of pushes) {
+            const before = (m.lists.get('k') as List<unknown>).size;
+            const next = { ...m, lists: m.lists.update('k', (l) => (l as List<unknown>).push(...items(n, `n${made++}`))) };
+            const pagesBefore = Math.ceil(before / P);
+            const pagesAfter = Math.ceil((before + n) / P);
+            const first = Math.floor(before / P);
+            const want = [
+              ...(pagesAfter !== pagesBefore ? ['lists/k'] : []),
+              ...Array.from({ length: pagesAfter - first }, (_, i) => `lists#/${pageKeyOf('k', first + i)}`),
+            ];
+            expect(diffModels(m, next).map((c) => `${c.collection}/${c.key}`)).toEqual(want);
+            m = next;
+          }
+        }),
+      );
+    });
+
+    it('compares pages by text when the models were built apart: writes only the pages whose text changed', () => {
+      fc.assert(
+        fc.property(lists, batches, (start, all) => {
+          const versions = fold(start, all);
+          const a = versions[0];
+          const b = versions[versions.length - 1];
+          // `b` as another process folded it: equal values, other objects.
+          const apart = decodeModel(emptyLists, encodeModel(b));
+          const steps = [...diffSteps(a, apart, true)];
+          const written = steps.filter((s): s is DocumentChange => s !== UNCHANGED);
+          expect(applied(a, written)).toEqual(encodeModel(b));
+          const before = new Map(encodeModel(a).map((d) => [`${d.collection}\u0000${d.key}`, d.doc]));
+          for (const change of written) expect(before.get(`${change.collection}\u0000${change.key}`)).not.toBe(change.doc ?? undefined);
+        }),
+        { numRuns: 100 },
+      );
+    });
   });
 
   it('refuses values that are not data', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { List, Map as IMap } from 'immutable';
-import { ABSENT, mapChanges, naiveMapChanges, sameChanges, structuralMapDiff, type EntryChange } from './map-diff';
+import { ABSENT, changedPages, mapChanges, naiveMapChanges, sameChanges, structuralMapDiff, type EntryChange } from './map-diff';
 
 // Strings built from 'Aa' and 'BB' share one string hash (31·h + code) per length: hash-collision buckets.
 const colliding = ['Aa', 'BB', 'AaAa', 'AaBB', 'BBAa', 'BBBB', 'AaAaAa', 'BBBBBB', 'AaBBAa'];
@@ -142,5 +142,65 @@ describe('structural Map diff', () => {
     const all = { nodes: 0 };
     mapChanges(large, apart, all);
     expect(all.nodes).toBeGreaterThan(50_000 / 32);
+  });
+});
+
+describe('changed pages of a List', () => {
+  /** The pages of `after` whose items (by ===) or length differ from the same page of `before`, slice by slice. */
+  const naive = (before: List<unknown>, after: List<unknown>, size: number) =>
+    Array.from({ length: Math.ceil(after.size / size) }, (_, page) => page).filter((page) => {
+      const a = before.slice(page * size, (page + 1) * size).toArray();
+      const b = after.slice(page * size, (page + 1) * size).toArray();
+      return a.length !== b.length || a.some((item, i) => item !== b[i]);
+    });
+  type ListOp = { op: 'push'; n: number } | { op: 'pop'; n: number } | { op: 'set'; at: number } | { op: 'unshift' } | { op: 'remove'; at: number } | { op: 'same'; at: number };
+  const listOp: fc.Arbitrary<ListOp> = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ op: fc.constant('push' as const), n: fc.integer({ min: 1, max: 40 }) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('pop' as const), n: fc.integer({ min: 1, max: 20 }) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('set' as const), at: fc.nat() }) },
+    { weight: 1, arbitrary: fc.constant({ op: 'unshift' as const }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('remove' as const), at: fc.nat() }) },
+    // Sets an item to itself: Immutable gives back the same List.
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('same' as const), at: fc.nat() }) },
+  );
+  const applyList = (list: List<unknown>, o: ListOp): List<unknown> => {
+    switch (o.op) {
+      case 'push':
+        return list.push(...Array.from({ length: o.n }, (_, i) => ({ i })));
+      case 'pop':
+        return list.slice(0, Math.max(0, list.size - o.n));
+      case 'set':
+        return list.size === 0 ? list : list.set(o.at % list.size, { set: o.at });
+      case 'unshift':
+        return list.unshift({ first: true });
+      case 'remove':
+        return list.size === 0 ? list : list.remove(o.at % list.size);
+      case 'same':
+        return list.size === 0 ? list : list.set(o.at % list.size, list.get(o.at % list.size));
+    }
+  };
+
+  it('lists exactly the pages whose items or length changed, for Lists made one from the other (persistent and transient updates)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 200 }), fc.array(fc.tuple(fc.boolean(), fc.array(listOp, { maxLength: 6 })), { maxLength: 5 }), fc.constantFrom(1, 3, 16, 32, 64), (size, batches, pageSize) => {
+        const versions = [List<unknown>(Array.from({ length: size }, (_, i) => ({ i })))];
+        for (const [transient, ops] of batches) {
+          const last = versions[versions.length - 1];
+          versions.push(transient ? last.withMutations((l) => void ops.reduce(applyList, l)) : ops.reduce(applyList, last));
+        }
+        for (const a of versions) for (const b of versions) expect(changedPages(a, b, pageSize)).toEqual(naive(a, b, pageSize));
+      }),
+    );
+  });
+
+  it('compares items by reference: Lists built apart from the same items differ in no page, from copies in every page', () => {
+    const items = Array.from({ length: 50 }, (_, i) => ({ i }));
+    expect(changedPages(List(items), List(items), 16)).toEqual([]);
+    expect(changedPages(List(items), List(items.map((x) => ({ ...x }))), 16)).toEqual([0, 1, 2, 3]);
+    expect(changedPages(List(items), List(items).push({ i: 50 }), 16)).toEqual([3]);
+    expect(changedPages(List(items), List(items).push(...items.slice(0, 14)), 16)).toEqual([3]);
+    expect(changedPages(List(items), List(items).push(...items.slice(0, 15)), 16)).toEqual([3, 4]);
+    expect(changedPages(List(items), List(items.slice(0, 32)), 16)).toEqual([]);
+    expect(changedPages(List(items), List(items.slice(0, 31)), 16)).toEqual([1]);
   });
 });

@@ -1,4 +1,4 @@
-import { Map as IMap } from 'immutable';
+import { List, Map as IMap } from 'immutable';
 
 /** Where a key is missing from one side of a diff. */
 export const ABSENT: unique symbol = Symbol('absent');
@@ -43,6 +43,33 @@ export function naiveMapChanges<K, V>(before: IMap<K, V>, after: IMap<K, V>): Ar
     if (old !== item) out.push([key, old, item]);
   }
   for (const key of before.keys()) if (!after.has(key)) out.push([key, before.get(key) as V, ABSENT]);
+  return out;
+}
+
+/**
+ * The pages of `after` (page i: items [i·pageSize, (i+1)·pageSize)) that differ from the same page of `before`:
+ * another length, or an item that is another object (===), in ascending order. Pages `before` has beyond `after`'s
+ * last are not listed (the caller deletes them). An update of a List (push, set, an asMutable batch) keeps every item
+ * it did not touch, so when `after` was made from `before` exactly the pages touched are listed.
+ */
+export function changedPages(before: List<unknown>, after: List<unknown>, pageSize: number): number[] {
+  const out: number[] = [];
+  if (before === after) return out;
+  const pages = Math.ceil(after.size / pageSize);
+  // Both Lists side by side, one item at a time (an iterator, not get(i) down the trie for each).
+  const a = before.values();
+  const b = after.values();
+  for (let page = 0; page < pages; page++) {
+    const start = page * pageSize;
+    const end = Math.min(after.size, start + pageSize);
+    let changed = Math.min(before.size, start + pageSize) !== end;
+    for (let i = start; i < end; i++) {
+      const item = b.next().value;
+      const was = i < before.size ? a.next().value : ABSENT;
+      if (was !== item) changed = true;
+    }
+    if (changed) out.push(page);
+  }
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RecordedEvent } from '@ledger/event-store';
-import { decodeModel, diffSteps, encodeModel, UNCHANGED, type DocumentChange } from './codec';
+import { CODEC_FORMAT, decodeModel, diffSteps, encodeModel, UNCHANGED, type DocumentChange } from './codec';
 import type { Lease, ProjectionCheckpoint, ReadModelStore } from './port';
 
 /** What the worker folds: the shape of `Projection` in @ledger/projections (structural, so this lib stays generic). */
@@ -38,12 +38,12 @@ export function foldPage<Model>(projection: FoldingProjection<Model>, model: Mod
 }
 
 /**
- * The definition a checkpoint is kept under: name, version, and a hash of the empty model's encoding (its fields
- * and their collection types), so a field added to a model (an index) forces a rebuild without anyone remembering
- * to bump the version.
+ * The definition a checkpoint is kept under: name, version, and a hash of the codec's stored format (CODEC_FORMAT)
+ * and of the empty model's encoding (its fields and their collection types), so a field added to a model (an index)
+ * or documents written in another format force a rebuild without anyone remembering to bump the version.
  */
 export function definitionOf(projection: AnyProjection): string {
-  const shape = createHash('sha256').update(JSON.stringify(encodeModel(projection.initialState()))).digest('hex').slice(0, 16);
+  const shape = createHash('sha256').update(`${CODEC_FORMAT}\n`).update(JSON.stringify(encodeModel(projection.initialState()))).digest('hex').slice(0, 16);
   return `${projection.name}@${projection.version ?? '1'}#${shape}`;
 }
 

@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { List, Map as IMap } from 'immutable';
 import { STREAM_KINDS } from '@ledger/domain';
-import type { RecordedEvent } from '@ledger/event-store';
+import { canonicalize, type RecordedEvent } from '@ledger/event-store';
 import { SqliteEventStore } from '@ledger/event-store/sqlite/sqlite-event-store';
 import { DURABLE_READ_MODELS } from '@ledger/projections';
 import { generateLog } from '../../../../bench/ledger-log-generator';
-import { decodeModel, encodeModel, type ModelDocument } from '../codec';
-import type { ReadModelStore } from '../port';
+import { decodeModel, encodeModel, encodeValue, type ModelDocument } from '../codec';
+import type { FlushRequest, Lease, ReadModelStore } from '../port';
 import { definitionOf, ProjectionWorker, type FoldingProjection, type LogSource } from '../projection-worker';
 import { rebuildReadModels } from '../rebuild';
 
@@ -418,6 +419,73 @@ export function readModelStoreContract(name: string, harness: () => Promise<Read
         while ((await w2.runOnce(true)) > 0);
         expect((await store.load('hits')).documents).toEqual(hitsAt(other, 300));
         await w2.stop();
+      });
+    });
+
+    describe('Lists stored in pages (a List longer than LIST_PAGE_SIZE at a key of a split Map)', () => {
+      const events = hitEvents(600);
+      /** Per key, every Hit (appended); an Other event pops an item off one key's List, or every 100th deletes the key. */
+      type ListsModel = { readonly byKey: IMap<string, List<{ readonly p: number }>> };
+      const ListsProjection: FoldingProjection<ListsModel> = {
+        name: 'lists',
+        eventTypes: new Set(['Hit', 'Other']),
+        initialState: () => ({ byKey: IMap() }),
+        evolve: (model, event) => {
+          if (event.type === 'Hit') return { byKey: model.byKey.update(String(event.data.key), List(), (list) => list.push({ p: event.position })) };
+          const key = `k${event.position % 11}`;
+          if (event.position % 100 === 0) return { byKey: model.byKey.delete(key) };
+          return model.byKey.has(key) ? { byKey: model.byKey.update(key, (list) => list!.pop()) } : model;
+        },
+      };
+      const listsAt = (position: number) => encodeModel(events.filter((e) => e.position <= position).reduce(ListsProjection.evolve, ListsProjection.initialState()));
+
+      it('writes the pages that changed, never one the store already holds, and the store holds a fold from 0 after every flush', async () => {
+        const store = await open();
+        let flushes = 0;
+        let written = 0;
+        const flush = async (lease: Lease, request: FlushRequest) => {
+          const held = new Map((await store.load('lists')).documents.map((d) => [`${d.collection}\u0000${d.key}`, d.doc]));
+          for (const change of request.changes) expect(held.get(`${change.collection}\u0000${change.key}`) ?? null).not.toBe(change.doc);
+          const ok = await store.flush(lease, request);
+          expect((await store.load('lists')).documents).toEqual(listsAt(request.position));
+          flushes++;
+          written += request.changes.filter((c) => c.doc !== null).length;
+          return ok;
+        };
+        // Every other method called on the store itself (so what it opens, it closes).
+        const spy = new Proxy(store, { get: (target, name) => (name === 'flush' ? flush : (Reflect.get(target, name) as unknown) instanceof Function ? (Reflect.get(target, name) as (...a: unknown[]) => unknown).bind(target) : Reflect.get(target, name)) });
+        const worker = new ProjectionWorker({ store: spy, log: arrayLog(events), projections: [ListsProjection], owner: 'w', batchSize: 7, flushEveryEvents: 7 });
+        while ((await worker.runOnce(true)) > 0);
+        await worker.stop();
+        const snapshot = await store.load('lists');
+        expect(snapshot.checkpoint).toMatchObject({ position: 600, definition: definitionOf(ListsProjection) });
+        expect(snapshot.documents).toEqual(listsAt(600));
+        expect(snapshot.documents.some((d) => d.collection === `byKey#`)).toBe(true);
+        // Seven events a flush touch a few Lists: a page or two and a head each, not every page of every List.
+        expect(flushes).toBeGreaterThan(80);
+        expect(written / flushes).toBeLessThan(12);
+        expect(encodeModel(decodeModel(ListsProjection.initialState(), snapshot.documents))).toEqual(listsAt(600));
+        const report = await rebuildReadModels({ store, log: arrayLog(events), projections: [ListsProjection] });
+        expect(report.projections[0]).toMatchObject({ identical: true, documents: snapshot.documents.length });
+      });
+
+      it('rebuilds from 0, rather than reading, a store written before List pages (under the definition the codec then had)', async () => {
+        const store = await open();
+        // As the codec before List pages wrote it: each List one document, under a definition without the codec format.
+        const before = `lists@1#${createHash('sha256').update(JSON.stringify(encodeModel(ListsProjection.initialState()))).digest('hex').slice(0, 16)}`;
+        expect(definitionOf(ListsProjection)).not.toBe(before);
+        const lease = (await store.acquire('lists', 'old'))!;
+        await store.reset(lease, before);
+        const whole = events.slice(0, 300).reduce(ListsProjection.evolve, ListsProjection.initialState());
+        const changes = [...whole.byKey].map(([key, list]) => ({ collection: 'byKey', key, doc: canonicalize(encodeValue(list)) }));
+        expect(await store.flush(lease, { expectedPosition: 0, position: 300, eventId: 'e-300', definition: before, changes })).toBe(true);
+        await store.release(lease);
+        const warnings: string[] = [];
+        const worker = new ProjectionWorker({ store, log: arrayLog(events), projections: [ListsProjection], owner: 'w', logger: { log: () => undefined, warn: (m) => void warnings.push(m) } });
+        while ((await worker.runOnce(true)) > 0);
+        await worker.stop();
+        expect(warnings).toEqual([expect.stringMatching(/rebuilding from the start: its definition changed/)]);
+        expect((await store.load('lists')).documents).toEqual(listsAt(600));
       });
     });
 
