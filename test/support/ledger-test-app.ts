@@ -139,6 +139,11 @@ export interface StartOptions {
   /** Where the clock starts (ISO instant). */
   readonly now?: string;
   readonly config?: Partial<ApiConfig>;
+  /**
+   * A second instance of the API on the store of `sharing` (as a second server process would be): same log, same
+   * administrator; its own read models, following the log by polling. Closing it leaves the store to `sharing`.
+   */
+  readonly sharing?: LedgerTestApp;
 }
 
 export class LedgerTestApp {
@@ -154,13 +159,17 @@ export class LedgerTestApp {
     /** Where the store is: a second process (the projector) opens the same one. */
     readonly storeConfig: StoreConfig,
     private readonly cleanup: () => Promise<void>,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly adminToken: string,
   ) {}
 
   static async start(store: StoreUnderTest, options: StartOptions = {}): Promise<LedgerTestApp> {
+    const sharing = options.sharing;
     const dir = await mkdtemp(join(tmpdir(), 'ledger-e2e-'));
     const schema = `e2e_${randomBytes(6).toString('hex')}`;
-    const env: NodeJS.ProcessEnv =
-      store === 'sqlite'
+    const env: NodeJS.ProcessEnv = sharing
+      ? sharing.env
+      : store === 'sqlite'
         ? { LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir, LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL' }
         : { LEDGER_STORE: 'postgres', DATABASE_URL, LEDGER_PG_SCHEMA: schema };
     const tokenFile = join(dir, 'admin.token');
@@ -183,10 +192,10 @@ export class LedgerTestApp {
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const baseUrl = `http://127.0.0.1:${address.port}`;
-    const adminToken = (await readFile(tokenFile, 'utf8')).trim();
+    const adminToken = sharing ? sharing.adminToken : (await readFile(tokenFile, 'utf8')).trim();
     const cleanup = async () => {
       await rm(dir, { recursive: true, force: true });
-      if (store === 'postgres') {
+      if (store === 'postgres' && !sharing) {
         const client = new Client({ connectionString: DATABASE_URL });
         await client.connect();
         try {
@@ -197,7 +206,12 @@ export class LedgerTestApp {
         }
       }
     };
-    return new LedgerTestApp(app, store, baseUrl, clock, ticker, new Caller(baseUrl, adminToken), storeConfig, cleanup);
+    return new LedgerTestApp(app, store, baseUrl, clock, ticker, new Caller(baseUrl, adminToken), storeConfig, cleanup, env, adminToken);
+  }
+
+  /** The same caller (the same token) speaking to this instance. */
+  as(caller: Caller): Caller {
+    return new Caller(this.baseUrl, caller.token);
   }
 
   /** A caller without a token. */

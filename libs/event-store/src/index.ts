@@ -8,3 +8,4 @@ export * from './integrity';
 export * from './checkpoints';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export * from './config';
+export * from './thread-script';

@@ -7,4 +7,5 @@ export * from './codec';
 export * from './port';
 export * from './config';
 export * from './projection-worker';
+export * from './projection-thread';
 export * from './rebuild';

@@ -113,7 +113,7 @@ export class ReferCaseHandler implements ICommandHandler<ReferCaseCommand> {
 
   /** Everything around the failure, from the read models (each view holds its stream's events) and the directive's stream. */
   private async referralFor(objectiveId: string): Promise<Referral> {
-    const models = this.runner.models();
+    const models = await this.runner.modelsAtHead();
     const objective = models.objectives.get(objectiveId);
     if (objective === undefined) throw domainError('OBJECTIVE.NOT_FOUND', { objective: objectiveId });
     const { unitId, year, letterId, directiveId, taskIds } = objective.record;
@@ -180,7 +180,7 @@ export class ReferOverdueTasksHandler implements ICommandHandler<ReferOverdueTas
   }
 
   private async referralFor(unitId: string, year: number, asOf: IsoDate): Promise<Referral> {
-    const models = this.runner.models();
+    const models = await this.runner.modelsAtHead();
     const unit = models.organisation.units.get(unitId);
     if (unit === undefined) throw domainError('UNIT.NOT_FOUND', { unit: unitId });
     const led = [...models.tasks.tasks.values()].filter(({ record }) => record.assignment?.leadUnitId === unitId && record.deadline?.startsWith(`${year}-`));

@@ -100,7 +100,7 @@ export class IssueDirectiveHandler implements ICommandHandler<IssueDirectiveComm
   ) {}
 
   async execute({ body, ctx }: IssueDirectiveCommand): Promise<DirectiveIssuedResult> {
-    const scope = this.runner.begin(ctx);
+    const scope = await this.runner.begin(ctx);
     const models = scope.models();
     const directiveId = body.directiveId ?? scope.newId('directive');
     const issuerUnitId = body.issuerUnitId ?? ctx.actor.unit;

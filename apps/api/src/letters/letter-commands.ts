@@ -98,8 +98,8 @@ const lowerUnit = (state: ResponsibilityLetterState) => (state.status === 'none'
 export class LetterCommandHandler implements ICommandHandler<LetterCommand> {
   constructor(private readonly runner: CommandRunner) {}
 
-  execute({ letterId, request, ctx }: LetterCommand): Promise<CommandAccepted> {
-    const models = this.runner.models();
+  async execute({ letterId, request, ctx }: LetterCommand): Promise<CommandAccepted> {
+    const models = await this.runner.modelsAtHead();
     const base = {
       decider: responsibilityLetterDecider,
       streamId: letterStreamId(letterId),

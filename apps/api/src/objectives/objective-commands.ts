@@ -210,14 +210,14 @@ const unitOf = (state: ObjectiveState) => (state.status === 'none' ? null : stat
 export class ObjectiveCommandHandler implements ICommandHandler<ObjectiveCommandMessage> {
   constructor(private readonly runner: CommandRunner) {}
 
-  execute({ objectiveId, request, ctx }: ObjectiveCommandMessage): Promise<CommandAccepted> {
+  async execute({ objectiveId, request, ctx }: ObjectiveCommandMessage): Promise<CommandAccepted> {
     const streamId = objectiveStreamId(objectiveId);
     const run = (commandType: ObjectiveCommand['type'], build: (state: ObjectiveState, envelope: Envelope) => ObjectiveCommand, creates = false, target = unitOf) =>
       this.runner.run(
         ctx,
         onRecord({ decider: objectiveDecider, streamId, id: objectiveId, commandType, targetUnit: target, build, creates, notFound: () => domainError('OBJECTIVE.NOT_FOUND', { objective: objectiveId }) }),
       );
-    const models = this.runner.models();
+    const models = await this.runner.modelsAtHead();
     const id = { objectiveId };
     switch (request.use) {
       case 'define': {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import type { LedgerStore } from '@ledger/event-store';
-import type { ReadModelStore } from '@ledger/read-store';
+import type { ProjectionThreadStatus, ReadModelStore } from '@ledger/read-store';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import { DURABLE_PROJECTIONS, ProjectionWorkerService, READ_MODEL_STORE } from '../read-models/projection-worker.service';
 import { ReadModelsService } from '../read-models/read-models.service';
@@ -13,6 +13,12 @@ export interface DurableProjectionLag {
   readonly lag: number;
   readonly owner: string | null;
   readonly updatedAt: string | null;
+  /**
+   * When its owner is this process's projection thread and that thread died since it was started: how it is now
+   * (running again, or restarting), why it last died and how many times, so /health/ready shows a thread that keeps
+   * dying beside the lag it causes.
+   */
+  readonly thread?: ProjectionThreadStatus;
 }
 
 const CACHE_MS = 250;
@@ -74,10 +80,13 @@ export class ProjectionLag implements ProjectionLagSource, OnModuleInit {
       if (!this.readStore) return { head: await this.store.headPosition(), projections: [] };
       const [head, checkpoints] = await Promise.all([this.store.headPosition(), this.readStore.checkpoints()]);
       const byName = new Map(checkpoints.map((c) => [c.projection, c]));
-      const projections = DURABLE_PROJECTIONS.map(({ name }) => {
+      const thread = this.worker?.threadStatus();
+      const threadOwner = thread && (thread.state !== 'running' || thread.restarts > 0) ? this.worker?.owner : undefined;
+      const projections = DURABLE_PROJECTIONS.map(({ name }): DurableProjectionLag => {
         const checkpoint = byName.get(name);
         const position = checkpoint?.position ?? 0;
-        return { projection: name, position, lag: Math.max(0, head - position), owner: checkpoint?.owner ?? null, updatedAt: checkpoint?.updatedAt ?? null };
+        const owner = checkpoint?.owner ?? null;
+        return { projection: name, position, lag: Math.max(0, head - position), owner, updatedAt: checkpoint?.updatedAt ?? null, ...(threadOwner !== undefined && owner === threadOwner ? { thread } : {}) };
       });
       return { head, projections };
     })();

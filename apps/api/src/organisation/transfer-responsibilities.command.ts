@@ -55,7 +55,7 @@ export class TransferResponsibilitiesHandler implements ICommandHandler<Transfer
   async execute({ unitId, body, ctx }: TransferResponsibilitiesCommand): Promise<ResponsibilitiesTransferredResult> {
     const { successorId, reason } = body;
     const items = body.items.map(({ kind, id }) => ({ kind, id }));
-    const scope = this.runner.begin(ctx);
+    const scope = await this.runner.begin(ctx);
     requireKnownUnit(scope.models(), successorId, 'successorId');
     const unitDecision = await scope.decide(
       onUnit(unitId, 'TransferResponsibilities', (_state, envelope) => ({ type: 'TransferResponsibilities', ...envelope, unitId, successorId, items, reason })),

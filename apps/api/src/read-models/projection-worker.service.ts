@@ -1,9 +1,21 @@
+import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { EventStoreError, type LedgerStore } from '@ledger/event-store';
+import { STREAM_KINDS } from '@ledger/domain';
+import { EventStoreError, type LedgerStore, type StoreConfig } from '@ledger/event-store';
 import { DURABLE_READ_MODELS } from '@ledger/projections';
-import { ProjectionWorker, type AnyProjection, type ReadModelStore, type SharedModels } from '@ledger/read-store';
-import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
+import {
+  defaultOwner,
+  ProjectionThread,
+  ProjectionWorker,
+  readStoreConfigFrom,
+  type AnyProjection,
+  type ProjectionStatus,
+  type ProjectionThreadStatus,
+  type ReadModelStore,
+  type SharedModels,
+} from '@ledger/read-store';
+import { LEDGER_STORE, STORE_CONFIG } from '../infrastructure/ledger-store.module';
 import { API_CONFIG, type ApiConfig } from '../shared/api-config';
 import { READ_MODEL_STORE } from './read-model-store.token';
 import { ReadModelsService } from './read-models.service';
@@ -44,14 +56,25 @@ export function projectionWorkerSettingsFromEnv(env: NodeJS.ProcessEnv = process
 export const DURABLE_PROJECTIONS: readonly AnyProjection[] = Object.values(DURABLE_READ_MODELS);
 
 /**
- * Runs the durable projections in this process (`ProjectionWorker`): apps/projector always, the API in embedded
- * mode. Any number of processes may run it against one read-model store; each projection is folded by one of them
- * at a time, the others standing by for its lease.
+ * Where a projection thread loads DURABLE_READ_MODELS from: libs/projections/src beside apps/ — in the sources (jest,
+ * swc) and in dist alike, which keeps the tree's layout.
+ */
+const PROJECTIONS_MODULE = { module: join(__dirname, '../../../../libs/projections/src'), exportName: 'DURABLE_READ_MODELS' };
+
+/**
+ * Runs the durable projections (`ProjectionWorker`): apps/projector always, in process; the API in embedded mode, on
+ * a worker thread of its own by default (LEDGER_EMBEDDED_PROJECTOR_THREAD), so encoding and writing documents never
+ * holds up a request — else in process, writing the API's own in-memory models. Any number of processes may run it
+ * against one read-model store; each projection is folded by one of them at a time, the others standing by for its
+ * lease.
  */
 @Injectable()
 export class ProjectionWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Projections');
   private worker: ProjectionWorker | undefined;
+  private thread: ProjectionThread | undefined;
+  /** The name on the leases of this process's threads (one for all, so a replaced thread takes them at once). */
+  private readonly threadOwner = defaultOwner();
 
   constructor(
     @Inject(LEDGER_STORE) private readonly store: LedgerStore,
@@ -60,6 +83,7 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
     @Inject(PROJECTION_WORKER_MODE) readonly mode: ProjectionWorkerMode,
     @Inject(PROJECTION_WORKER_SETTINGS) private readonly settings: ProjectionWorkerSettings,
     private readonly moduleRef: ModuleRef,
+    @Inject(STORE_CONFIG) private readonly storeConfig: StoreConfig,
   ) {}
 
   /**
@@ -75,12 +99,23 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
   }
 
   get running(): boolean {
-    return this.worker !== undefined;
+    return this.worker !== undefined || this.thread !== undefined;
   }
 
   /** This instance's name on the leases, when it runs. */
   get owner(): string | undefined {
-    return this.worker?.owner;
+    return this.worker?.owner ?? this.thread?.owner;
+  }
+
+  /**
+   * Why the worker cannot run on a thread here, if it cannot: an in-memory store lives in this thread's connection.
+   * Undefined where it can (a file, a server).
+   */
+  private threadUnavailable(): string | undefined {
+    if (this.storeConfig.kind === 'sqlite' && this.storeConfig.sqlitePath === ':memory:') return 'the SQLite log is in memory (:memory:)';
+    const readStore = readStoreConfigFrom(this.storeConfig);
+    if (readStore.kind === 'sqlite' && readStore.path === ':memory:') return 'the read-model store is in memory (:memory:)';
+    return undefined;
   }
 
   onApplicationBootstrap(): void {
@@ -90,7 +125,12 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
 
   /** Starts the worker (if it is not running). */
   start(): void {
-    if (this.worker) return;
+    if (this.worker || this.thread) return;
+    if (this.mode === 'embedded' && this.config.embeddedProjectorThread) {
+      const unavailable = this.threadUnavailable();
+      if (unavailable === undefined) return this.startThread();
+      this.log.log(`projection worker in process, not on a thread (LEDGER_EMBEDDED_PROJECTOR_THREAD): ${unavailable}, and a thread cannot share it`);
+    }
     const shared = this.sharedModels();
     this.worker = new ProjectionWorker({
       store: this.readStore,
@@ -105,6 +145,28 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
     this.log.log(`projection worker ${this.worker.owner} on ${this.readStore.description}${shared ? " (writing this process's read models)" : ''}`);
   }
 
+  /** The worker on a thread of its own, with its own connections and models (see ProjectionThread). */
+  private startThread(): void {
+    // The models this process hydrated at start-up are kept for an in-process worker to take; a thread folds its own.
+    this.sharedModels()?.takeHydrated?.();
+    const readStore = readStoreConfigFrom(this.storeConfig);
+    this.thread = new ProjectionThread({
+      data: {
+        log: this.storeConfig,
+        streamKinds: [...STREAM_KINDS],
+        readStore,
+        leaseMs: this.settings.leaseMs,
+        projections: PROJECTIONS_MODULE,
+        owner: this.threadOwner,
+        flushEveryEvents: this.settings.flushEveryEvents,
+        flushIntervalMs: this.settings.flushIntervalMs,
+        pollIntervalMs: this.config.readModelPollMs,
+      },
+      logger: { log: (m) => this.log.log(m), warn: (m) => this.log.warn(m), error: (m, stack) => this.log.error(m, stack) },
+    }).start();
+    this.log.log(`projection worker ${this.threadOwner} on ${this.readStore.description}, on a thread of its own (LEDGER_EMBEDDED_PROJECTOR_THREAD)`);
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.stop();
   }
@@ -112,11 +174,31 @@ export class ProjectionWorkerService implements OnApplicationBootstrap, OnModule
   /** Flushes, gives the leases back and stops (an operator's `ledger rebuild --replace` then gets them at once). */
   async stop(): Promise<void> {
     const worker = this.worker;
+    const thread = this.thread;
     this.worker = undefined;
+    this.thread = undefined;
     await worker?.stop();
+    await thread?.stop();
   }
 
-  status() {
-    return this.worker?.status() ?? [];
+  /**
+   * Each durable projection: whether this process owns it, and how far it folded and flushed. On a thread: as the
+   * thread last posted it (it posts each change within 100 ms), none owned while the thread is down.
+   */
+  status(): ProjectionStatus[] {
+    if (this.worker) return this.worker.status();
+    if (!this.thread) return [];
+    const posted = this.thread.status();
+    return posted.length > 0 ? posted : DURABLE_PROJECTIONS.map((p) => ({ projection: p.name, owned: false, position: null, flushedPosition: null }));
+  }
+
+  /** The thread the worker runs on, if it does: running, restarting after it died (why, how often), stopped. */
+  threadStatus(): ProjectionThreadStatus | undefined {
+    return this.thread?.threadStatus();
+  }
+
+  /** Makes the projection thread die as a bug in it would (crash drills, tests): it is logged and replaced. */
+  crashThread(message: string): void {
+    this.thread?.crash(message);
   }
 }

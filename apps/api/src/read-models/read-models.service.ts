@@ -117,6 +117,17 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
     return this.models;
   }
 
+  /**
+   * Resolves once the models reflect every event the log holds now. Another process (a second API instance, the CLI)
+   * may have appended events this one has not yet polled for: a command that reads facts of other streams (a unit's
+   * head, a directive's state, the organisation) decides on them only after this, not on a view up to a poll
+   * interval old. Costs one head read when nothing is missing.
+   */
+  async catchUpToHead(): Promise<void> {
+    const head = await this.store.headPosition();
+    if (this.models.position < head) await this.waitFor(head);
+  }
+
   /** Resolves once the models reflect every event up to `position`. */
   async waitFor(position: number): Promise<void> {
     if (this.models.position >= position) return;

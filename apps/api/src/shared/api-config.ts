@@ -8,6 +8,12 @@ export interface ApiConfig {
   readonly allowBackdating: boolean;
   /** Whether this API process also runs the deadline watcher (the projector's job in a multi-process deployment). */
   readonly embeddedProjector: boolean;
+  /**
+   * LEDGER_EMBEDDED_PROJECTOR_THREAD (default true): the embedded projection worker runs on a worker thread with its
+   * own connections and models, so encoding and writing read-model documents never holds up a request; false: on the
+   * event loop, writing the API's own in-memory models. An in-memory store (':memory:') always runs it in process.
+   */
+  readonly embeddedProjectorThread: boolean;
   readonly deadlineCheckIntervalMs: number;
   /** How often the in-process read models look for appends made by other processes. */
   readonly readModelPollMs: number;
@@ -43,6 +49,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     timeZoneOffset,
     allowBackdating: flag(env, 'LEDGER_ALLOW_BACKDATING', false),
     embeddedProjector: flag(env, 'LEDGER_EMBEDDED_PROJECTOR', store === 'sqlite'),
+    embeddedProjectorThread: flag(env, 'LEDGER_EMBEDDED_PROJECTOR_THREAD', true),
     deadlineCheckIntervalMs: positive(env, 'LEDGER_DEADLINE_CHECK_INTERVAL_MS', 60_000),
     readModelPollMs: positive(env, 'LEDGER_READ_MODEL_POLL_MS', 200),
   };

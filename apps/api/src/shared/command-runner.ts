@@ -114,8 +114,19 @@ export class CommandRunner {
     private readonly ids: IdGenerator,
   ) {}
 
-  /** Starts a request: fixes its `now`, its actor and its command id for every stream it writes. */
-  begin(ctx: CommandContext): CommandScope {
+  /**
+   * Starts a request: fixes its `now`, its actor and its command id for every stream it writes, once the read models
+   * have every event the log holds now. Another process (a second API instance, the CLI) may have appended events
+   * this one has not polled for yet; a command judged on facts of other streams (a unit's head, a directive, the
+   * organisation) must see them, not a view up to a poll interval old.
+   */
+  async begin(ctx: CommandContext): Promise<CommandScope> {
+    const scope = this.scopeOf(ctx);
+    await this.readModels.catchUpToHead();
+    return scope;
+  }
+
+  private scopeOf(ctx: CommandContext): CommandScope {
     let now = this.time.now();
     if (ctx.occurredAt !== null) {
       // Historical entry is privileged: the event keeps its true recorded-at, so the log shows it as a late entry.
@@ -129,11 +140,17 @@ export class CommandRunner {
   }
 
   /** Runs one stream command for the request. */
-  run<S, C, E>(ctx: CommandContext, command: StreamCommand<S, C, E>): Promise<Replayable<CommandAccepted>> {
-    return this.begin(ctx).run(command);
+  async run<S, C, E>(ctx: CommandContext, command: StreamCommand<S, C, E>): Promise<Replayable<CommandAccepted>> {
+    return (await this.begin(ctx)).run(command);
   }
 
   models(): LedgerReadModels {
+    return this.readModels.current();
+  }
+
+  /** The read models once they have every event the log holds now: for a command that reads them before `run`. */
+  async modelsAtHead(): Promise<LedgerReadModels> {
+    await this.readModels.catchUpToHead();
     return this.readModels.current();
   }
 

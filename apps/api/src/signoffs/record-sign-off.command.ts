@@ -128,7 +128,7 @@ export class RecordSignOffHandler implements ICommandHandler<RecordSignOffComman
   ) {}
 
   async execute({ body, ctx }: RecordSignOffCommand): Promise<SignOffRecordedResult> {
-    const scope = this.runner.begin(ctx);
+    const scope = await this.runner.begin(ctx);
     const signOffId = body.signOffId ?? scope.newId('signoff');
     const { streamId } = body.record;
     const parsed = parseStreamId(streamId);

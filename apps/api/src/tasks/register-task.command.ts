@@ -34,7 +34,7 @@ export class RegisterTaskHandler implements ICommandHandler<RegisterTaskCommand>
   ) {}
 
   async execute({ body, ctx }: RegisterTaskCommand): Promise<CommandAccepted> {
-    const scope = this.runner.begin(ctx);
+    const scope = await this.runner.begin(ctx);
     const taskId = body.taskId ?? scope.newId('task');
     const directive = fold(directiveDecider, (await this.store.readStream(directiveStreamId(body.directiveId))).map((e) => domainEventOf<DirectiveEvent>(e)));
     if (directive.status === 'none') throw domainError('DIRECTIVE.NOT_FOUND', { directive: body.directiveId, field: 'directiveId' });

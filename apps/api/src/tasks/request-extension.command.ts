@@ -29,7 +29,7 @@ export class RequestExtensionHandler implements ICommandHandler<RequestExtension
   constructor(private readonly runner: CommandRunner) {}
 
   async execute({ taskId, body, ctx }: RequestExtensionCommand): Promise<ExtensionRequestedResult> {
-    const scope = this.runner.begin(ctx);
+    const scope = await this.runner.begin(ctx);
     const requestId = body.requestId ?? scope.newId('extension-request');
     const accepted = await scope.run(
       onTask(taskId, 'RequestExtension', (_state, envelope) => ({ type: 'RequestExtension', ...envelope, taskId, requestId, newDeadline: body.newDeadline, reason: body.reason })),

@@ -1,7 +1,7 @@
-import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { StoredNode } from '../integrity';
 import type { VerifyReport } from '../port';
+import { threadScript } from '../thread-script';
 import { MerkleChecker, type CheckedRows } from '../verify';
 import type { VerifyChunkRequest, VerifyWorkerData } from './verify-worker';
 
@@ -19,8 +19,7 @@ export async function verifyInWorkers(
   threads: number,
   onProgress?: (checked: number, total: number) => void,
 ): Promise<VerifyReport> {
-  const script = join(__dirname, `verify-worker${extname(__filename)}`);
-  const execArgv = extname(__filename) === '.ts' ? ['-r', '@swc-node/register'] : [];
+  const { script, execArgv } = threadScript(__filename, 'verify-worker');
   const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: data, execArgv }));
   const checker = new MerkleChecker(nodes);
   const ready = new Map<number, CheckedRows>();

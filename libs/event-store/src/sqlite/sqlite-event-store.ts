@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { EventStoreError, NotFoundError } from '../errors';
@@ -29,6 +29,7 @@ import type {
 import { systemClock } from '../port';
 import { decodeRecord, isInstant, prepareAppend, type AppendPolicy } from '../record';
 import { PollingSubscription } from '../subscription';
+import { threadScript } from '../thread-script';
 import { MerkleChecker, VERIFY_CHUNK, verifyRows, type CheckedChunk } from '../verify';
 import { InProcessWriter } from './in-process-writer';
 import { sqliteMerkleReader } from './merkle-reader';
@@ -97,8 +98,7 @@ async function verifyInWorkers(
   threads: number,
   onProgress?: (checked: number, total: number) => void,
 ): Promise<VerifyReport> {
-  const script = join(__dirname, `verify-worker${extname(__filename)}`);
-  const execArgv = extname(__filename) === '.ts' ? ['-r', '@swc-node/register'] : [];
+  const { script, execArgv } = threadScript(__filename, 'verify-worker');
   const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: { path }, execArgv }));
   const checker = new MerkleChecker(nodes);
   const ready = new Map<number, CheckedChunk>();

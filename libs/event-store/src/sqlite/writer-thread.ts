@@ -1,7 +1,7 @@
-import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EventStoreError } from '../errors';
 import type { AppendResult } from '../port';
+import { threadScript } from '../thread-script';
 import type { PreparedAppend } from '../record';
 import { fromWireError, toWire, type FromWriter, type ToWriter, type WriterWorkerData } from './writer-protocol';
 
@@ -35,10 +35,7 @@ export class WriterThread {
 
   /** Starts the thread and waits until it has opened the log (its errors, such as an unwritable file, reject here). */
   static async start(data: WriterWorkerData, now: () => string, onAppended: () => void): Promise<WriterThread> {
-    // Compiled, the worker is a .js beside this file; from TypeScript sources (jest, -r @swc-node/register) it is the
-    // .ts, and the thread needs the same loader.
-    const script = join(__dirname, `writer-worker${extname(__filename)}`);
-    const execArgv = extname(__filename) === '.ts' ? ['-r', '@swc-node/register'] : [];
+    const { script, execArgv } = threadScript(__filename, 'writer-worker');
     const worker = new Worker(script, { workerData: data, execArgv });
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new EventStoreError('STORE.WRITER_FAILED', `the writer thread exited (code ${code}) before opening the log`));

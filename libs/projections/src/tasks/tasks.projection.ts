@@ -50,9 +50,11 @@ export function evolveTaskView(view: TaskView | undefined, event: RecordedEvent)
   };
 }
 
+const TASK_TYPES: ReadonlySet<string> = new Set(TASK_EVENT_TYPES);
+
 export const TasksProjection: Projection<TasksModel> = {
   name: 'tasks',
-  eventTypes: new Set(TASK_EVENT_TYPES),
+  eventTypes: TASK_TYPES,
   initialState: () => ({ tasks: IMap(), ...EMPTY_TASK_INDEX }),
   evolve: (model, event) => evolveTasks(model, [event]),
   evolveAll: (model, events) => evolveTasks(model, events),
@@ -69,20 +71,21 @@ type DraftView = { -readonly [K in keyof TaskView]: TaskView[K] } & { timeline: 
 function evolveTasks(model: TasksModel, events: readonly RecordedEvent[]): TasksModel {
   let tasks: IMap<string, TaskView> | undefined;
   const index = new TaskIndexDraft(model);
-  // With one event (evolve), no view of the batch is seen twice: no need to remember them.
-  const drafts = events.length > 1 ? new Set<TaskView>() : undefined;
+  // The views this batch made, by task id. With one event (evolve), no view of the batch is seen twice.
+  const drafts = events.length > 1 ? new Map<string, DraftView>() : undefined;
   for (const event of events) {
-    if (!isTaskEvent(event)) continue;
+    // isTaskEvent, by a Set rather than the list.
+    if (!TASK_TYPES.has(event.type)) continue;
     const { taskId } = event.data as { taskId: string };
-    const before = (tasks ?? model.tasks).get(taskId);
+    const draft = drafts?.get(taskId);
+    const before = draft ?? (tasks ?? model.tasks).get(taskId);
     const record = before ? before.record : taskDecider.initialState();
     const after = taskDecider.evolve(record, domainEventOf<TaskEvent>(event));
     if (after.status === 'none') continue;
     const entry: TimelineEntry = timelineEntryOf(event);
     const lastDay = lastDayOf(before?.lastDay ?? '', (event.data as { at?: unknown }).at);
     let view: TaskView;
-    if (before !== undefined && drafts?.has(before)) {
-      const draft = before as DraftView;
+    if (draft !== undefined) {
       draft.taskId = after.taskId;
       draft.version = event.streamVersion;
       draft.record = after;
@@ -91,9 +94,10 @@ function evolveTasks(model: TasksModel, events: readonly RecordedEvent[]): Tasks
       view = draft;
     } else {
       const timeline = before === undefined ? [entry] : [...before.timeline, entry];
-      view = { taskId: after.taskId, version: event.streamVersion, record: after, timeline, lastDay };
-      drafts?.add(view);
-      (tasks ??= model.tasks.asMutable()).set(taskId, view);
+      const made: DraftView = { taskId: after.taskId, version: event.streamVersion, record: after, timeline, lastDay };
+      drafts?.set(taskId, made);
+      (tasks ??= model.tasks.asMutable()).set(taskId, made);
+      view = made;
     }
     index.reindex(before === undefined ? undefined : (record as TaskRecord), view);
   }
