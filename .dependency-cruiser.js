@@ -6,7 +6,7 @@ module.exports = {
       comment: 'libs/domain is plain TypeScript: no Nest, no database, no store, no HTTP.',
       severity: 'error',
       from: { path: '^libs/domain/src', pathNot: '\\.spec\\.ts$' },
-      to: { path: '(@nestjs|node_modules/(pg|express|class-validator|class-transformer|@eventstore)|^libs/(event-store|projections)|^apps/|node:sqlite)' },
+      to: { path: '(@nestjs|node_modules/(pg|express|fastify|class-validator|class-transformer|@eventstore)|^libs/(event-store|projections)|^apps/|node:sqlite)' },
     },
     {
       name: 'event-store-knows-no-domain-or-framework',
@@ -20,21 +20,21 @@ module.exports = {
       comment: 'Read-model folds know events, not Nest or the database.',
       severity: 'error',
       from: { path: '^libs/projections/src', pathNot: '\\.spec\\.ts$' },
-      to: { path: '(@nestjs|^apps/|node_modules/(pg|express))' },
+      to: { path: '(@nestjs|^apps/|node_modules/(pg|express|fastify))' },
     },
     {
       name: 'evidence-is-offline',
       comment: 'Evidence bundles are built over the store port and verified with no database, no network, no framework: no Nest, no domain, no drivers.',
       severity: 'error',
       from: { path: '^libs/evidence/src', pathNot: '(\\.spec\\.ts|\\.int-spec\\.ts|/testing/)' },
-      to: { path: '(@nestjs|^libs/(domain|projections)|^apps/|node_modules/(pg|express|@eventstore)|node:sqlite|node:(http|https|net|dgram))' },
+      to: { path: '(@nestjs|^libs/(domain|projections)|^apps/|node_modules/(pg|express|fastify|@eventstore)|node:sqlite|node:(http|https|net|dgram))' },
     },
     {
       name: 'reports-render-plain-data',
       comment: 'Reports turn plain view data into bytes (PDF, XLSX, CSV): no Nest, no database, no store, no domain or read models (the API maps those to views).',
       severity: 'error',
       from: { path: '^libs/reports/src' },
-      to: { path: '(@nestjs|^libs/(domain|projections|event-store|read-store|evidence)|^apps/|node_modules/(pg|express|@eventstore)|node:sqlite)' },
+      to: { path: '(@nestjs|^libs/(domain|projections|event-store|read-store|evidence)|^apps/|node_modules/(pg|express|fastify|@eventstore)|node:sqlite)' },
     },
     {
       name: 'read-store-knows-no-framework-or-domain',

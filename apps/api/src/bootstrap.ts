@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { drainingHttpAdapter, installHttpOperations } from './operations/operations.module';
 import { answerClientErrors } from './shared/client-error';
+import { useJsonBodyParser } from './shared/json-body';
 import { checkRequestBody } from './shared/validation-content-type';
 
 /** A compiled module to build the application from instead of AppModule (a `TestingModule` with overrides). */
@@ -21,19 +22,20 @@ export interface CompiledLedgerModule {
  */
 export async function createLedgerApp(options: { logger?: false; module?: CompiledLedgerModule } = {}): Promise<INestApplication> {
   // Logs are buffered until pino takes over (installHttpOperations), so start-up lines come out as JSON too. The
-  // API speaks JSON only: no urlencoded parser (a form body gets 415 from checkRequestBody, as any non-JSON body).
+  // API speaks JSON only: Nest's parsers (JSON and urlencoded) are not registered, the API's own is (json-body.ts).
   const appOptions = { logger: options.logger, bodyParser: false, bufferLogs: options.logger !== false };
   const app = options.module
-    ? options.module.createNestApplication<NestExpressApplication>(drainingHttpAdapter(), appOptions)
-    : await NestFactory.create<NestExpressApplication>(AppModule, drainingHttpAdapter(), appOptions);
-  // Requests the HTTP parser refuses never reach Express: answer them with the ledger's error body too.
+    ? options.module.createNestApplication<NestFastifyApplication>(drainingHttpAdapter(), appOptions)
+    : await NestFactory.create<NestFastifyApplication>(AppModule, drainingHttpAdapter(), appOptions);
+  // Requests the HTTP parser refuses never reach Fastify: answer them with the ledger's error body too.
   answerClientErrors(app.getHttpServer());
+  // The drain, correlation id, request timer and access log first; then no body but JSON (415), before it is read.
   installHttpOperations(app, options.logger !== false);
-  app.useBodyParser('json', { limit: '1mb' });
-  app.use(checkRequestBody);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', checkRequestBody);
+  useJsonBodyParser(fastify);
   // process.exit after the shutdown sequence (not a re-raised signal), so the 'exit' hook flushes the asynchronous log.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
-  app.disable('x-powered-by');
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

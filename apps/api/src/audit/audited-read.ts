@@ -1,6 +1,5 @@
 import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import { from, mergeMap, type Observable } from 'rxjs';
 import type { JsonObject } from '@ledger/event-store';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
@@ -8,10 +7,21 @@ import { AuditTrail } from './audit-trail.service';
 
 export const AUDITED_READ = 'ledger:auditedRead';
 
+/** What an audited read's subject is taken from: the request's path parameters and query (Fastify's request). */
+export interface AuditedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string | string[] | undefined>>;
+  /** The route pattern that matched (`/v1/cases/:caseId`). */
+  readonly routeOptions?: { readonly url?: string };
+  readonly actor?: AuthenticatedActor;
+}
+
 export interface AuditedReadOptions {
   readonly resource: string;
   /** What was read, from the request; default: its path parameters and query. */
-  readonly subject?: (req: Request) => JsonObject;
+  readonly subject?: (req: AuditedRequest) => JsonObject;
 }
 
 /**
@@ -35,15 +45,16 @@ export class AuditedReadInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const options = this.reflector.get<AuditedReadOptions | undefined>(AUDITED_READ, ctx.getHandler());
     if (!options || ctx.getType() !== 'http') return next.handle();
-    const req = ctx.switchToHttp().getRequest<Request & { actor?: AuthenticatedActor }>();
+    const req = ctx.switchToHttp().getRequest<AuditedRequest>();
     return next.handle().pipe(
       mergeMap((result) =>
         from(
           (async () => {
             // Audited routes are never public, so the guard has set the actor; a missing one is a wiring bug.
-            if (!req.actor) throw new Error(`audited route ${req.method} ${req.path} ran without an authenticated actor`);
+            const path = req.routeOptions?.url ?? req.url.split('?')[0];
+            if (!req.actor) throw new Error(`audited route ${req.method} ${path} ran without an authenticated actor`);
             const subject = options.subject ? options.subject(req) : ({ params: { ...req.params }, query: { ...(req.query as JsonObject) } } as JsonObject);
-            await this.trail.recordView(req.actor, { resource: options.resource, subject, route: `${req.method} ${req.route?.path ?? req.path}` });
+            await this.trail.recordView(req.actor, { resource: options.resource, subject, route: `${req.method} ${path}` });
             return result;
           })(),
         ),

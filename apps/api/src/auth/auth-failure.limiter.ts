@@ -11,7 +11,7 @@ type Window = { startedAt: number; failures: number };
  * not reset the count: a caller holding one good token cannot use it to keep guessing others.
  *
  * In memory and per process: it slows a guesser down and keeps garbage traffic cheap; a shared limit across
- * replicas belongs in the reverse proxy. Behind a proxy, set Express's `trust proxy` so the address is the client's.
+ * replicas belongs in the reverse proxy. Behind a proxy, set Fastify's `trustProxy` so the address is the client's.
  */
 @Injectable()
 export class AuthFailureLimiter {

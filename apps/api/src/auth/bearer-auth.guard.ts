@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../shared/api-error';
 import { AuthFailureLimiter } from './auth-failure.limiter';
 import { AUTHENTICATOR, type AuthenticatedActor, type Authenticator } from './authenticated-actor';
@@ -23,25 +23,25 @@ export class BearerAuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.isPublic(ctx)) return true;
-    const req = ctx.switchToHttp().getRequest<Request & { actor?: AuthenticatedActor }>();
-    const res = ctx.switchToHttp().getResponse<Response>();
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: AuthenticatedActor }>();
+    const res = ctx.switchToHttp().getResponse<FastifyReply>();
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const retryAfter = this.limiter.retryAfterSeconds(address);
     if (retryAfter > 0) {
-      res.setHeader('Retry-After', String(retryAfter));
+      res.header('Retry-After', String(retryAfter));
       throw new ApiError(429, 'AUTH.TOO_MANY_FAILURES', `too many failed authentications from this address; retry in ${retryAfter} s`);
     }
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/.exec(header.trim()) : null;
     if (!match) {
       this.limiter.recordFailure(address);
-      res.setHeader('WWW-Authenticate', 'Bearer realm="ledger"');
+      res.header('WWW-Authenticate', 'Bearer realm="ledger"');
       throw new ApiError(401, 'AUTH.UNAUTHENTICATED', 'a bearer token is required (Authorization: Bearer <token>)');
     }
     const actor = await this.authenticator.authenticate(match[1]);
     if (!actor) {
       this.limiter.recordFailure(address);
-      res.setHeader('WWW-Authenticate', 'Bearer realm="ledger", error="invalid_token"');
+      res.header('WWW-Authenticate', 'Bearer realm="ledger", error="invalid_token"');
       throw new ApiError(401, 'AUTH.INVALID_TOKEN', 'the token is unknown, expired or revoked');
     }
     req.actor = actor;

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { LedgerStore } from '@ledger/event-store';
 import { Public } from '../auth/current-actor.decorator';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
@@ -39,7 +39,7 @@ export class HealthController {
 
   @Get('live')
   @ApiOkResponse({ description: 'The process is up.', schema: { example: { status: 'ok', info: { process: { status: 'up', uptimeSeconds: 12 } }, error: {}, details: {} } } })
-  live(@Res({ passthrough: true }) res: Response) {
+  live(@Res({ passthrough: true }) res: FastifyReply) {
     return this.run(res, [() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
   }
 
@@ -60,7 +60,7 @@ export class HealthController {
     },
   })
   @ApiServiceUnavailableResponse({ description: 'The store does not answer, or the read models lag more than LEDGER_READY_MAX_LAG events.' })
-  async ready(@Res({ passthrough: true }) res: Response) {
+  async ready(@Res({ passthrough: true }) res: FastifyReply) {
     const result = await this.run(res, [
       () =>
         this.indicators
@@ -103,7 +103,7 @@ export class HealthController {
   }
 
   /** Terminus answers a failed check with a 503 exception; send its body as is rather than our error shape. */
-  private async run(res: Response, checks: Parameters<HealthCheckService['check']>[0]): Promise<HealthCheckResult> {
+  private async run(res: FastifyReply, checks: Parameters<HealthCheckService['check']>[0]): Promise<HealthCheckResult> {
     try {
       return await this.checks.check(checks);
     } catch (error) {

@@ -13,7 +13,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Ctx, type CommandContext } from '../shared/command-context';
@@ -49,7 +49,7 @@ export class KeysController {
   @ApiForbiddenResponse(error('USER.KEY_NOT_ALLOWED', 'Only the user or an administrator may register, rotate or revoke the user’s signing keys.'))
   @ApiNotFoundResponse(error('USER.NOT_FOUND', 'User p-vice-mayor is not registered.'))
   @ApiConflictResponse(error('USER.KEY_ALREADY_REGISTERED', 'Signing key 5d3f… is already registered for this user.'))
-  async register(@Param('id') id: string, @Body() body: RegisterUserKeyRequest, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response): Promise<UserKeyResponse> {
+  async register(@Param('id') id: string, @Body() body: RegisterUserKeyRequest, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: FastifyReply): Promise<UserKeyResponse> {
     return respond(res, await this.keys.register(id, body, ctx));
   }
 
@@ -64,7 +64,7 @@ export class KeysController {
   @ApiForbiddenResponse(error('USER.KEY_NOT_ALLOWED', 'Only the user or an administrator may register, rotate or revoke the user’s signing keys.'))
   @ApiNotFoundResponse(error('USER.KEY_NOT_FOUND', 'User p-vice-mayor has no signing key 5d3f….'))
   @ApiConflictResponse(error('USER.KEY_ALREADY_REVOKED', 'Signing key 5d3f… is already revoked.'))
-  async revoke(@Param('id') id: string, @Param('keyId') keyId: string, @Body() body: RevokeUserKeyRequest, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response): Promise<UserKeyResponse> {
+  async revoke(@Param('id') id: string, @Param('keyId') keyId: string, @Body() body: RevokeUserKeyRequest, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: FastifyReply): Promise<UserKeyResponse> {
     return respond(res, await this.keys.revoke(id, keyId, body.reason, ctx));
   }
 
@@ -74,14 +74,14 @@ export class KeysController {
   @ApiOkResponse({ type: UserKeyListResponse })
   @ApiForbiddenResponse(error('AUTH.ROLE_NOT_ALLOWED', 'The role unit_staff may not run ReadUserKeys.'))
   @ApiNotFoundResponse(error('USER.NOT_FOUND', 'User p-vice-mayor is not registered.'))
-  list(@Param('id') id: string, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) res: Response): UserKeyListResponse {
+  list(@Param('id') id: string, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) res: FastifyReply): UserKeyListResponse {
     const user = this.keys.list(actor, id);
-    res.setHeader('ETag', `"${user.version}"`);
+    res.header('ETag', `"${user.version}"`);
     return { userId: id, version: user.version, items: user.state.keys.map((key) => toUserKeyResponse(id, key)) };
   }
 }
 
-function respond(res: Response, { user, key }: KeyOutcome): UserKeyResponse {
-  res.setHeader('ETag', `"${user.version}"`);
+function respond(res: FastifyReply, { user, key }: KeyOutcome): UserKeyResponse {
+  res.header('ETag', `"${user.version}"`);
   return toUserKeyResponse(user.state.userId, key);
 }

@@ -8,7 +8,7 @@ function request(remoteAddress: string, authorization?: string) {
 
 function response() {
   const headers: Record<string, string> = {};
-  return { headers, type: () => undefined, setHeader: (k: string, v: string) => (headers[k] = v) } as never;
+  return { headers, type: () => undefined, header: (k: string, v: string) => (headers[k] = v) } as never;
 }
 
 describe('isLoopback', () => {

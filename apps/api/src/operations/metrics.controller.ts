@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/current-actor.decorator';
 import { ApiError } from '../shared/api-error';
 import { LedgerMetrics } from './ledger-metrics';
@@ -36,15 +36,15 @@ export class MetricsController {
   ) {}
 
   @Get()
-  async scrape(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async scrape(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
     this.authorize(req, res);
     const { contentType, body } = await this.metrics.exposition();
     res.type(contentType);
-    res.setHeader('Cache-Control', 'no-store');
+    res.header('Cache-Control', 'no-store');
     return body;
   }
 
-  private authorize(req: Request, res: Response): void {
+  private authorize(req: FastifyRequest, res: FastifyReply): void {
     const token = this.config.metricsToken;
     if (token === undefined) {
       if (isLoopback(req.socket.remoteAddress)) return;
@@ -52,7 +52,7 @@ export class MetricsController {
     }
     const match = /^Bearer (\S{1,512})$/.exec(req.headers.authorization?.trim() ?? '');
     if (match && sameSecret(match[1], token)) return;
-    res.setHeader('WWW-Authenticate', 'Bearer realm="ledger-metrics"');
+    res.header('WWW-Authenticate', 'Bearer realm="ledger-metrics"');
     throw new ApiError(401, 'METRICS.UNAUTHENTICATED', 'metrics need Authorization: Bearer <LEDGER_METRICS_TOKEN>');
   }
 }

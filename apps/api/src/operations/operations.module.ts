@@ -1,12 +1,14 @@
 import { Module, type DynamicModule, type INestApplication, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from '../health/health.controller';
 import { IndexController } from '../health/index.controller';
 import { HttpErrorFilter } from '../shared/http-error.filter';
-import { DrainingExpressAdapter } from './draining-express-adapter';
-import { httpOperationsMiddleware } from './http-operations.middleware';
+import { preferredLanguage } from '../shared/language';
+import { DrainingFastifyAdapter } from './draining-fastify-adapter';
+import { httpOperationsHook } from './http-operations.middleware';
 import { LedgerMetrics } from './ledger-metrics';
 import { LogVerifier } from './log-verifier.service';
 import { accessLogOf, loggerParams, useLedgerLogger } from './logging';
@@ -46,18 +48,35 @@ function operations(service: string, controllers: Type[], providers: Provider[])
   };
 }
 
-/** The HTTP adapter of both apps: Express that drains in-flight requests on shutdown (LEDGER_SHUTDOWN_TIMEOUT_MS). */
-export function drainingHttpAdapter(env: NodeJS.ProcessEnv = process.env): DrainingExpressAdapter {
-  return new DrainingExpressAdapter(operationsConfigFromEnv(env).shutdownTimeoutMs);
+/**
+ * The HTTP adapter of both apps: Fastify that drains in-flight requests on shutdown (LEDGER_SHUTDOWN_TIMEOUT_MS).
+ * Node's own server timeouts are kept (Fastify turns the request timeout off and raises the keep-alive one), so a
+ * client that never finishes its request is still cut off (408, shared/client-error.ts). Route parameters may be
+ * as long as the request line allows, as on Express (Fastify refuses those over 100 characters with 414), and
+ * paths match as on Express: a trailing slash ignored, letters in any case. A path the router cannot decode gets
+ * the API's error body. No middleware engine (middie): nothing is mounted as middleware.
+ */
+export function drainingHttpAdapter(env: NodeJS.ProcessEnv = process.env): DrainingFastifyAdapter {
+  return new DrainingFastifyAdapter(operationsConfigFromEnv(env).shutdownTimeoutMs, {
+    skipMiddie: true,
+    requestTimeout: 300_000,
+    keepAliveTimeout: 5_000,
+    routerOptions: { maxParamLength: 65_536, ignoreTrailingSlash: true, caseSensitive: false },
+    // What the router refuses before any hook runs (a path that does not percent-decode): the API's error body.
+    frameworkErrors: (error, request, reply) => {
+      const { status, body } = new HttpErrorFilter().map(error, preferredLanguage(request.headers['accept-language']));
+      void (reply as FastifyReply).code(status).send(body);
+    },
+  });
 }
 
 /**
  * What runs before any route: the drain, the correlation id, the request timer and the access log (one
- * middleware), and the logger (pino, or nothing when `logs` is false).
+ * `onRequest` hook), and the logger (pino, or nothing when `logs` is false).
  */
 export function installHttpOperations(app: INestApplication, logs: boolean): void {
   const adapter = app.getHttpAdapter();
   useLedgerLogger(app, logs);
-  const drain = adapter instanceof DrainingExpressAdapter ? adapter : undefined;
-  app.use(httpOperationsMiddleware(drain, app.get(LedgerMetrics), logs ? accessLogOf() : undefined));
+  const drain = adapter instanceof DrainingFastifyAdapter ? adapter : undefined;
+  (adapter.getInstance() as FastifyInstance).addHook('onRequest', httpOperationsHook(drain, app.get(LedgerMetrics), logs ? accessLogOf() : undefined));
 }

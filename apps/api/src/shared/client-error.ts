@@ -84,6 +84,8 @@ function acceptLanguageOf(raw: Buffer | undefined): string | undefined {
  * after it): writing then would corrupt that response.
  */
 export function answerClientErrors(server: Server): void {
+  // Instead of the HTTP framework's own handler (Fastify's answers with its error body), not beside it.
+  server.removeAllListeners('clientError');
   server.on('clientError', (error: ParserError, socket: Duplex) => {
     const code = clientErrorCode(error);
     const inProgress = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;

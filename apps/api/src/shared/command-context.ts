@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { isIsoInstant, type IsoInstant } from '@ledger/domain';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { appError } from './app-errors';
@@ -22,7 +22,10 @@ export interface CommandContext {
 const KEY = /^[A-Za-z0-9._:~-]{1,100}$/;
 const CORRELATION = /^[A-Za-z0-9._:~/-]{1,100}$/;
 
-function header(req: Request, name: string): string | undefined {
+/** What a command context is read from: Fastify's request (the correlation id is on the raw one). */
+type CommandRequest = { readonly headers: IncomingHttpHeaders; readonly raw?: IncomingMessage & { correlationId?: string }; actor?: AuthenticatedActor };
+
+function header(req: CommandRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -36,7 +39,7 @@ export function parseIfMatch(raw: string | undefined): number | '*' | null {
   return Number(match[1]);
 }
 
-export function commandContextOf(req: Request & { actor?: AuthenticatedActor }): CommandContext {
+export function commandContextOf(req: CommandRequest): CommandContext {
   // The guard runs before every non-public route, so a missing actor is a wiring bug, not bad input.
   if (!req.actor) throw new Error('a command route ran without an authenticated actor');
   const key = header(req, 'idempotency-key');
@@ -45,8 +48,8 @@ export function commandContextOf(req: Request & { actor?: AuthenticatedActor }):
   if (occurredAt !== undefined && !isIsoInstant(occurredAt)) {
     throw appError('REQUEST.OCCURRED_AT_INVALID', { value: JSON.stringify(occurredAt) }, 'X-Occurred-At');
   }
-  // The id the correlation middleware gave the request (the caller's, or a new one); the header when it did not run.
-  const assigned = (req as { correlationId?: string }).correlationId;
+  // The id the operations hook gave the request (the caller's, or a new one); the header when it did not run.
+  const assigned = req.raw?.correlationId;
   const correlation = assigned ?? header(req, 'x-correlation-id');
   return {
     actor: req.actor,

@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorKind } from '@ledger/domain';
 import { EventStoreError, InvalidAppendError, WrongExpectedVersionError } from '@ledger/event-store';
 import { ApiError, type ApiErrorBody } from './api-error';
+import { BODY_LIMIT_BYTES } from './json-body';
 import { preferredLanguage } from './language';
 import { bodyError, localizedBody } from './validation-errors';
 
@@ -33,18 +34,19 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
+    const req = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const { status, body } = this.map(error, preferredLanguage(req.headers['accept-language']));
     if (status >= 500) this.log.error(`${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    if (res.headersSent) return;
-    res.status(status).json(body);
+    if (reply.sent || reply.raw.headersSent) return;
+    reply.status(status).send(body);
   }
 
   map(thrown: unknown, language: 'en' | 'vi' | 'zh'): { status: number; body: ApiErrorBody } {
-    // The Express adapter wraps body-parser's errors (malformed JSON, too large) in an HttpException: unwrap them.
-    const cause = thrown instanceof HttpException ? (thrown.cause as { type?: unknown } | undefined) : undefined;
-    const error = typeof cause?.type === 'string' ? cause : thrown;
+    // The Fastify adapter wraps Fastify's own 4xx errors (body too large, a malformed URL, a Content-Length that
+    // does not match the body) in an HttpException: unwrap them.
+    const cause = thrown instanceof HttpException ? (thrown.cause as { code?: unknown } | undefined) : undefined;
+    const error = typeof cause?.code === 'string' && cause.code.startsWith('FST_') ? cause : thrown;
     if (error instanceof ApiError) return { status: error.status, body: localizedBody(error, language) };
     if (error instanceof DomainError) {
       return {
@@ -74,16 +76,17 @@ export class HttpErrorFilter implements ExceptionFilter {
       const message = typeof response === 'string' ? response : ((response as { message?: string | string[] }).message ?? error.message);
       return { status, body: { code: codeForStatus(status), message: Array.isArray(message) ? message.join('; ') : message, fields: [] } };
     }
-    // Body-parser errors (malformed JSON, too large, an encoding it cannot read) carry a status and a type.
-    const e = error as { status?: number; statusCode?: number; type?: string; limit?: number; charset?: string; encoding?: string };
-    const status = e.status ?? e.statusCode;
-    if (status && status >= 400 && status < 500) {
+    // Fastify's errors before any route carry a status and a code: reading the body (FST_ERR_CTP_*: too large, a
+    // Content-Length the body does not match), or routing a path that does not percent-decode (FST_ERR_BAD_URL).
+    const e = error as { statusCode?: number; code?: string; message?: string };
+    if (typeof e.code === 'string' && e.code.startsWith('FST_') && e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      if (!e.code.startsWith('FST_ERR_CTP_')) return { status: e.statusCode, body: { code: codeForStatus(e.statusCode), message: e.message ?? '', fields: [] } };
       const refusal =
-        e.type === 'entity.too.large'
-          ? bodyError(413, 'REQUEST.TOO_LARGE', { limit: typeof e.limit === 'number' ? `${e.limit} bytes` : '1 MB' })
-          : e.type === 'charset.unsupported' || e.type === 'encoding.unsupported'
-            ? bodyError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', { type: `application/json; ${e.charset ? `charset=${e.charset}` : `encoding=${e.encoding ?? '?'}`}` })
-            : bodyError(status, 'REQUEST.MALFORMED');
+        e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? bodyError(413, 'REQUEST.TOO_LARGE', { limit: `${BODY_LIMIT_BYTES} bytes` })
+          : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? bodyError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', { type: 'none' })
+            : bodyError(e.statusCode, 'REQUEST.MALFORMED');
       return { status: refusal.status, body: localizedBody(refusal, language) };
     }
     return { status: 500, body: { code: 'INTERNAL', message: 'internal error', fields: [] } };

@@ -1,4 +1,5 @@
 import { jsonDepth, MAX_JSON_DEPTH, rejectDeepJson } from './json-depth.middleware';
+import { localizedBody } from './validation-errors';
 
 describe('JSON depth guard', () => {
   it('measures depth without recursion, even for a hostile 100,000-level body', () => {
@@ -12,13 +13,9 @@ describe('JSON depth guard', () => {
   it('refuses a body deeper than the limit with the API error shape, and passes others on', () => {
     let deep: unknown = {};
     for (let i = 0; i < MAX_JSON_DEPTH + 1; i++) deep = { d: deep };
-    const res = { status: jest.fn().mockReturnThis(), json: jest.fn() };
-    const next = jest.fn();
-    rejectDeepJson({ body: deep } as never, res as never, next);
-    expect(res.status).toHaveBeenCalledWith(400);
-    expect(res.json).toHaveBeenCalledWith(expect.objectContaining({ code: 'REQUEST.TOO_DEEP', fields: [expect.objectContaining({ field: 'body' })] }));
-    expect(next).not.toHaveBeenCalled();
-    rejectDeepJson({ body: { fine: [1, 2] } } as never, res as never, next);
-    expect(next).toHaveBeenCalled();
+    const refusal = rejectDeepJson(deep);
+    expect(refusal?.status).toBe(400);
+    expect(localizedBody(refusal!, 'en')).toEqual(expect.objectContaining({ code: 'REQUEST.TOO_DEEP', fields: [expect.objectContaining({ field: 'body' })] }));
+    expect(rejectDeepJson({ fine: [1, 2] })).toBeUndefined();
   });
 });

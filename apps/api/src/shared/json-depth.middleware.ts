@@ -1,6 +1,5 @@
-import type { NextFunction, Request, Response } from 'express';
-import { preferredLanguage } from './language';
-import { bodyError, localizedBody } from './validation-errors';
+import type { ApiError } from './api-error';
+import { bodyError } from './validation-errors';
 
 /** Deeper than any request this API defines; deeper bodies are refused before validation walks them recursively. */
 export const MAX_JSON_DEPTH = 32;
@@ -20,12 +19,10 @@ export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): num
   return max;
 }
 
-/** Refuses a request body nested deeper than MAX_JSON_DEPTH with the API's error shape (400). */
-export function rejectDeepJson(req: Request, res: Response, next: NextFunction): void {
-  if (jsonDepth(req.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    const refusal = bodyError(400, 'REQUEST.TOO_DEEP', { max: MAX_JSON_DEPTH });
-    res.status(400).json(localizedBody(refusal, preferredLanguage(req.headers?.['accept-language'])));
-    return;
-  }
-  next();
+/**
+ * The refusal (400 `REQUEST.TOO_DEEP`, the API's error shape) of a parsed body nested deeper than MAX_JSON_DEPTH,
+ * or undefined. The JSON body parser (json-body.ts) applies it to every body it parses.
+ */
+export function rejectDeepJson(body: unknown): ApiError | undefined {
+  return jsonDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH ? bodyError(400, 'REQUEST.TOO_DEEP', { max: MAX_JSON_DEPTH }) : undefined;
 }

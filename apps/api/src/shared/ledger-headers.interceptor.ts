@@ -1,5 +1,5 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import { isReplayed } from './command-runner';
 
@@ -10,13 +10,13 @@ import { isReplayed } from './command-runner';
 @Injectable()
 export class LedgerHeadersInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const res = ctx.switchToHttp().getResponse<Response>();
+    const res = ctx.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       map((body: unknown) => {
         if (typeof body === 'object' && body !== null) {
           const version = (body as { version?: unknown }).version;
-          if (typeof version === 'number' && Number.isSafeInteger(version)) res.setHeader('ETag', `"${version}"`);
-          if (isReplayed(body)) res.setHeader('Idempotent-Replayed', 'true');
+          if (typeof version === 'number' && Number.isSafeInteger(version)) res.header('ETag', `"${version}"`);
+          if (isReplayed(body)) res.header('Idempotent-Replayed', 'true');
         }
         return body;
       }),

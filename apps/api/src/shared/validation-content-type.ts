@@ -1,35 +1,28 @@
-import type { NextFunction, Request, Response } from 'express';
-import { rejectDeepJson } from './json-depth.middleware';
-import { preferredLanguage } from './language';
-import { bodyError, localizedBody } from './validation-errors';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApiError } from './api-error';
+import { bodyError } from './validation-errors';
 
 /** `application/json` and `application/*+json`, with any parameters. */
-const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+export const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
 /**
- * Refuses a request that carries a body in anything but JSON (a form, plain text) with 415 and the API's error
- * body, instead of letting it reach validation as an empty or form-decoded object. Bodiless requests pass.
+ * The refusal (415 and the API's error body) of a request that carries a body in anything but JSON (a form, plain
+ * text), instead of letting it reach validation as an empty or form-decoded object; undefined for a JSON body or
+ * none. A request with neither `Content-Length` nor `Transfer-Encoding` (every GET) has no body to refuse.
  */
-export function rejectNonJsonBody(req: Request, res: Response, next: NextFunction): void {
-  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  const type = req.headers['content-type'];
-  if (hasBody && !JSON_TYPE.test(type ?? '')) {
-    const refusal = bodyError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', { type: (type ?? 'none').replace(/[^\x20-\x7e]/g, '').slice(0, 100) || 'none' });
-    res.status(415).json(localizedBody(refusal, preferredLanguage(req.headers['accept-language'])));
-    return;
-  }
-  next();
+export function rejectNonJsonBody(headers: IncomingHttpHeaders): ApiError | undefined {
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return undefined;
+  const hasBody = headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+  const type = headers['content-type'];
+  if (!hasBody || JSON_TYPE.test(type ?? '')) return undefined;
+  return bodyError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', { type: (type ?? 'none').replace(/[^\x20-\x7e]/g, '').slice(0, 100) || 'none' });
 }
 
 /**
- * What the API checks of a parsed request body, in one middleware: JSON only (`rejectNonJsonBody`, 415), and no
- * deeper than MAX_JSON_DEPTH (`rejectDeepJson`, 400). A request with neither `Content-Length` nor
- * `Transfer-Encoding` (every GET) has no body for either to refuse and passes straight on.
+ * Fastify `onRequest` hook: JSON only (`rejectNonJsonBody`, 415), checked before the body is read, for every
+ * method. What the API checks of the body itself (well-formed JSON, at most MAX_JSON_DEPTH deep, at most 1 MB) is
+ * the JSON body parser's (json-body.ts). The refusal goes to the error filter, which words it for the caller.
  */
-export function checkRequestBody(req: Request, res: Response, next: NextFunction): void {
-  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
-    next();
-    return;
-  }
-  rejectNonJsonBody(req, res, () => rejectDeepJson(req, res, next));
+export function checkRequestBody(request: { readonly headers: IncomingHttpHeaders }, _reply: unknown, done: (error?: Error) => void): void {
+  done(rejectNonJsonBody(request.headers));
 }

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { Controller, Get, Injectable, Module, RequestMethod, type MiddlewareConsumer, type NestMiddleware, type NestModule } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { LedgerMetrics } from '../operations/ledger-metrics';
@@ -41,35 +42,43 @@ export function webRoot(env: NodeJS.ProcessEnv = process.env): string {
   return existsSync(join(compiled, 'index.html')) ? compiled : join(__dirname, '..', '..', '..', '..', 'dist', 'web');
 }
 
+/** The built file a GET of `url` is answered with, or undefined when the request is not the web app's. */
+export function webFileFor(url: string, accept: string | undefined): string | undefined {
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  if (path === '/' || path === '') return (accept ?? '').includes('text/html') ? 'index.html' : undefined;
+  if (!path.startsWith('/web/')) return undefined;
+  const name = path.slice('/web/'.length);
+  // Flat directory of built files: no sub-paths, no dot files, nothing outside it.
+  return /^[A-Za-z0-9_-]+\.(js|css|html|map)$/.test(name) ? name : undefined;
+}
+
+/**
+ * Serves the web app before any route (a Fastify `onRequest` hook): `GET /` from a browser and `GET /web/<file>`.
+ * Anything else, or a file that is not there, goes on to the routes: the JSON index, or 404.
+ */
 @Injectable()
-export class WebStaticMiddleware implements NestMiddleware {
+export class WebStatic {
   private readonly root = webRoot();
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const path = req.originalUrl.split('?')[0];
-    let file: string;
-    if (path === '/' || path === '') {
-      if (!(req.headers.accept ?? '').includes('text/html')) return next();
-      file = 'index.html';
-    } else {
-      const name = path.slice('/web/'.length);
-      // Flat directory of built files: no sub-paths, no dot files, nothing outside it.
-      if (!/^[A-Za-z0-9_-]+\.(js|css|html|map)$/.test(name)) return next();
-      file = name;
-    }
+  async serve(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+    const file = webFileFor(request.url, request.headers.accept);
+    if (file === undefined) return false;
     let body: Buffer;
     try {
       body = await readFile(join(this.root, file));
     } catch {
-      return next();
+      return false;
     }
-    res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
-    res.setHeader('Content-Security-Policy', WEB_CONTENT_SECURITY_POLICY);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('Vary', 'Accept');
-    res.status(200).end(req.method === 'HEAD' ? undefined : body);
+    reply.header('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
+    reply.header('Content-Security-Policy', WEB_CONTENT_SECURITY_POLICY);
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('Cache-Control', 'no-cache');
+    reply.header('Vary', 'Accept');
+    reply.code(200).send(body);
+    return true;
   }
 }
 
@@ -116,9 +125,22 @@ export class WebStatusController {
   }
 }
 
-@Module({ controllers: [WebStatusController], providers: [WebStaticMiddleware] })
-export class WebModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(WebStaticMiddleware).forRoutes({ path: '/', method: RequestMethod.GET }, { path: 'web/*file', method: RequestMethod.GET });
+@Module({ controllers: [WebStatusController], providers: [WebStatic] })
+export class WebModule implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly web: WebStatic,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance() as FastifyInstance | undefined;
+    // Only the web app's requests wait for the file: every other one goes straight on.
+    fastify?.addHook('onRequest', (request, reply, done) => {
+      if (webFileFor(request.url, request.headers.accept) === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) return done();
+      this.web.serve(request, reply).then(
+        (served) => (served ? undefined : done()),
+        (error: Error) => done(error),
+      );
+    });
   }
 }

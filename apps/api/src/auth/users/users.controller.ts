@@ -15,7 +15,7 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthenticatedActor } from '../authenticated-actor';
 import type { IndexedUser } from '../identity.index';
 import { CurrentActor } from '../current-actor.decorator';
@@ -55,7 +55,7 @@ export class UsersController {
   async register(
     @Body() body: RegisterUserRequest,
     @Ctx() ctx: CommandContext,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<UserResponse> {
     const { user } = await this.commands.execute(
       { type: 'RegisterUser', userId: body.id, displayName: body.displayName, role: body.role, unitId: body.unitId },
@@ -78,7 +78,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponse, description: 'With an ETag header: the version, for If-Match.' })
   @ApiForbiddenResponse(error('AUTH.ROLE_NOT_ALLOWED', 'The role unit_staff may not run ReadUser.'))
   @ApiNotFoundResponse(error('USER.NOT_FOUND', 'User p-zh-staff is not registered.'))
-  get(@Param('id') id: string, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) res: Response): UserResponse {
+  get(@Param('id') id: string, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) res: FastifyReply): UserResponse {
     return respond(res, this.queries.get(actor, id));
   }
 
@@ -120,7 +120,7 @@ export class UsersController {
     @Param('tokenId') tokenId: string,
     @Body() body: ReasonRequest,
     @Ctx() ctx: CommandContext,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<UserResponse> {
     const { user } = await this.commands.execute({ type: 'RevokeApiToken', userId: id, tokenId, reason: body.reason }, ctx);
     return respond(res, user);
@@ -139,7 +139,7 @@ export class UsersController {
     @Param('id') id: string,
     @Body() body: ChangeUserRoleRequest,
     @Ctx() ctx: CommandContext,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<UserResponse> {
     const { user } = await this.commands.execute(
       { type: 'ChangeUserRole', userId: id, role: body.role, unitId: body.unitId, reason: body.reason },
@@ -161,7 +161,7 @@ export class UsersController {
     @Param('id') id: string,
     @Body() body: ReasonRequest,
     @Ctx() ctx: CommandContext,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<UserResponse> {
     const { user } = await this.commands.execute({ type: 'DeactivateUser', userId: id, reason: body.reason }, ctx);
     return respond(res, user);
@@ -169,7 +169,7 @@ export class UsersController {
 }
 
 /** The user's view, with its version as the ETag (for If-Match). */
-function respond(res: Response, user: IndexedUser): UserResponse {
-  res.setHeader('ETag', `"${user.version}"`);
+function respond(res: FastifyReply, user: IndexedUser): UserResponse {
+  res.header('ETag', `"${user.version}"`);
   return toUserResponse(user);
 }

@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import type { Response } from 'express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyServerOptions } from 'fastify';
+
+/** Fastify's server options (and the adapter's: `skipMiddie`) for an HTTP/1.1 server. */
+export type FastifyAdapterOptions = FastifyServerOptions & { readonly skipMiddie?: boolean };
 
 /**
- * Express with an orderly stop. Nest's shutdown runs `beforeClose` first, then the modules' destroy hooks (the
+ * Fastify with an orderly stop. Nest's shutdown runs `beforeClose` first, then the modules' destroy hooks (the
  * read-model subscription, the deadline watcher), then closes the server, then the shutdown hooks (the store). So
  * the drain happens here, before anything a request needs is stopped:
  *
@@ -13,26 +16,32 @@ import type { Response } from 'express';
  * 2. requests already being handled run to the end — a command's append and its read-your-writes wait included —
  *    for at most `timeoutMs`;
  * 3. then Nest goes on: subscriptions stop, and the store closes once its in-flight appends settle.
+ *
+ * Fastify's own 503 while closing (`return503OnClosing`) is off: it would answer with Fastify's error body, and
+ * only once `close` runs, after the drain; the operations hook refuses those requests with the ledger's body.
  */
-export class DrainingExpressAdapter extends ExpressAdapter {
+export class DrainingFastifyAdapter extends FastifyAdapter {
   private readonly log = new Logger('Shutdown');
   private inFlight = 0;
   private draining = false;
   private idle: (() => void) | undefined;
 
-  constructor(private readonly timeoutMs: number) {
-    super();
+  constructor(
+    private readonly timeoutMs: number,
+    options: FastifyAdapterOptions = {},
+  ) {
+    super({ ...options, return503OnClosing: false });
   }
 
   /**
    * Counts a request in, or refuses it (503, `Connection: close`) once the instance is draining. Called first
-   * thing by the operations middleware (installHttpOperations), which calls `requestSettled` when the response is
+   * thing by the operations hook (installHttpOperations), which calls `requestSettled` when the response is
    * finished or its connection closed.
    */
-  admit(res: Response): boolean {
+  admit(reply: FastifyReply): boolean {
     if (this.draining) {
-      res.setHeader('Connection', 'close');
-      res.status(503).json({ code: 'SERVICE.SHUTTING_DOWN', message: 'this instance is shutting down; retry', fields: [] });
+      reply.header('Connection', 'close');
+      reply.code(503).send({ code: 'SERVICE.SHUTTING_DOWN', message: 'this instance is shutting down; retry', fields: [] });
       return false;
     }
     this.inFlight++;
@@ -54,7 +63,7 @@ export class DrainingExpressAdapter extends ExpressAdapter {
     this.draining = true;
     const server = this.getHttpServer() as Server | undefined;
     // Stop accepting connections now; `close` below (Nest's) resolves once the open ones are gone.
-    server?.close(() => undefined);
+    if (server?.listening) server.close(() => undefined);
     server?.closeIdleConnections?.();
     if (this.inFlight === 0) return;
     this.log.log(`waiting for ${this.inFlight} request(s) in flight`);
@@ -65,7 +74,7 @@ export class DrainingExpressAdapter extends ExpressAdapter {
     if (!(await Promise.race([drained, timedOut]))) this.log.warn(`${this.inFlight} request(s) still in flight after ${this.timeoutMs} ms: stopping anyway`);
   }
 
-  override close() {
+  override async close(): Promise<void> {
     // What is left after the drain is idle keep-alive connections, or requests that outlived the timeout.
     (this.getHttpServer() as Server | undefined)?.closeAllConnections?.();
     return super.close();
