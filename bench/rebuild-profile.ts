@@ -2,10 +2,14 @@
  * A helper for profiling the rebuild without regenerating the log each time (bench:rebuild does both, once):
  *
  *   node -r @swc-node/register bench/rebuild-profile.ts generate <dir> [events]   # writes <dir>/ledger.db once
- *   node --cpu-prof -r @swc-node/register bench/rebuild-profile.ts fold <dir>     # folds it as ReadModelsService does
+ *   node --max-semi-space-size=64 --cpu-prof -r @swc-node/register bench/rebuild-profile.ts fold <dir>     # folds it as ReadModelsService does
  *
  * `fold` reads the log in pages of 1,000 (PROFILE_PAGE to change) and folds each page with `foldReadModels`, then prints events/s, the time
- * spent reading and decoding apart from folding, and peak RSS (one JSON line).
+ * spent reading and decoding apart from folding, CPU time per event (the process's, and the main thread's alone), GC
+ * pauses per event and peak RSS (one JSON line). The API and the CLI run with `--max-semi-space-size=64`
+ * (NODE_HEAP_FLAGS in test/pressure/support/api-process.ts): give `fold` the same flags to profile what they run.
+ * On a shared machine wall time moves a lot from run to run; CPU time per event, and two versions run turn about
+ * (LEDGER_PRESSURE_APP_ROOT-style: a `git archive` of the other commit with node_modules linked in), move less.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
