@@ -167,7 +167,16 @@ describeOnEachStore('durable read models', (store) => {
     try {
       const loads: string[] = [];
       const logs: string[] = [];
-      const spy: ReadModelStore = Object.create(readStore, { load: { value: (projection: string, tables?: never) => (loads.push(projection), readStore.load(projection, tables)) } });
+      // Every call but `load` goes to the store itself (its own `this`): the lease session the worker opens is the
+      // store's, which afterAll closes (an Object.create spy kept it on the spy, left open, and Jest never exited).
+      const load = (projection: string, tables?: never) => (loads.push(projection), readStore.load(projection, tables));
+      const spy = new Proxy(readStore, {
+        get: (target, property) => {
+          if (property === 'load') return load;
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }) as ReadModelStore;
       const shared = starting.sharedModels();
       const worker = new ProjectionWorker({ store: spy, log: ledger.ledgerStore(), shared, projections: DURABLE_PROJECTIONS, logger: { log: (m) => logs.push(m), warn: (m) => logs.push(m) } });
       await worker.runOnce(true);
