@@ -4,7 +4,7 @@ import { ProjectionWorkerService, READ_MODEL_STORE } from '../apps/api/src/read-
 import { describeOnEachStore, expectStatus, LedgerTestApp } from './support/ledger-test-app';
 
 /**
- * The API's embedded projection worker on its own thread (LEDGER_EMBEDDED_PROJECTOR_THREAD, the default), through the
+ * The API's embedded projection worker on its own thread (LEDGER_EMBEDDED_PROJECTOR_THREAD=true), through the
  * real application: commands through HTTP reach the read-model store, the service reports the thread's projections,
  * /health/ready shows a thread that died and was replaced, and stop() gives every lease back.
  */

@@ -11,8 +11,8 @@ import { API_CONFIG, apiConfigFromEnv } from '../shared/api-config';
 import { DURABLE_PROJECTIONS, PROJECTION_WORKER_MODE, PROJECTION_WORKER_SETTINGS, projectionWorkerSettingsFromEnv, ProjectionWorkerService, READ_MODEL_STORE } from './projection-worker.service';
 
 /**
- * Where the API's embedded projection worker runs (LEDGER_EMBEDDED_PROJECTOR_THREAD): on a thread for a SQLite file,
- * in process when asked to or when the store is in memory (a thread cannot share it), saying why.
+ * Where the API's embedded projection worker runs (LEDGER_EMBEDDED_PROJECTOR_THREAD): in process by default; on a
+ * thread for a SQLite file when asked to, but in process when the store is in memory (a thread cannot share it), saying why.
  */
 describe('ProjectionWorkerService: thread or in process', () => {
   let dir: string;
@@ -57,8 +57,8 @@ describe('ProjectionWorkerService: thread or in process', () => {
     throw new Error(`not every projection owned: ${JSON.stringify(worker.status())}`);
   };
 
-  it('runs on a thread by default for a SQLite file', async () => {
-    const worker = await service(storeConfigFromEnv({ LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir }), {});
+  it('runs on a thread for a SQLite file with LEDGER_EMBEDDED_PROJECTOR_THREAD=true', async () => {
+    const worker = await service(storeConfigFromEnv({ LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir }), { LEDGER_EMBEDDED_PROJECTOR_THREAD: 'true' });
     worker.start();
     await allOwned(worker);
     expect(worker.threadStatus()).toMatchObject({ state: 'running' });
@@ -66,8 +66,8 @@ describe('ProjectionWorkerService: thread or in process', () => {
     expect(worker.running).toBe(false);
   });
 
-  it('runs in process with LEDGER_EMBEDDED_PROJECTOR_THREAD=false', async () => {
-    const worker = await service(storeConfigFromEnv({ LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir }), { LEDGER_EMBEDDED_PROJECTOR_THREAD: 'false' });
+  it.each([['by default', {}], ['with LEDGER_EMBEDDED_PROJECTOR_THREAD=false', { LEDGER_EMBEDDED_PROJECTOR_THREAD: 'false' }]])('runs in process %s', async (_how, env) => {
+    const worker = await service(storeConfigFromEnv({ LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir }), env);
     worker.start();
     await allOwned(worker);
     expect(worker.threadStatus()).toBeUndefined();
@@ -75,7 +75,7 @@ describe('ProjectionWorkerService: thread or in process', () => {
   });
 
   it('runs in process, saying why, when the store is in memory', async () => {
-    const worker = await service({ ...storeConfigFromEnv({ LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir }), sqlitePath: ':memory:', sqliteWriter: 'in-process' }, {});
+    const worker = await service({ ...storeConfigFromEnv({ LEDGER_STORE: 'sqlite', LEDGER_DATA_DIR: dir }), sqlitePath: ':memory:', sqliteWriter: 'in-process' }, { LEDGER_EMBEDDED_PROJECTOR_THREAD: 'true' });
     worker.start();
     await allOwned(worker);
     expect(worker.threadStatus()).toBeUndefined();

@@ -62,9 +62,9 @@ export const DURABLE_PROJECTIONS: readonly AnyProjection[] = Object.values(DURAB
 const PROJECTIONS_MODULE = { module: join(__dirname, '../../../../libs/projections/src'), exportName: 'DURABLE_READ_MODELS' };
 
 /**
- * Runs the durable projections (`ProjectionWorker`): apps/projector always, in process; the API in embedded mode, on
- * a worker thread of its own by default (LEDGER_EMBEDDED_PROJECTOR_THREAD), so encoding and writing documents never
- * holds up a request — else in process, writing the API's own in-memory models. Any number of processes may run it
+ * Runs the durable projections (`ProjectionWorker`): apps/projector always, in process; the API in embedded mode, in
+ * process by default, writing the API's own in-memory models — or, with LEDGER_EMBEDDED_PROJECTOR_THREAD, on a worker
+ * thread of its own (own connections and models), so encoding and writing documents never holds up a request. Any number of processes may run it
  * against one read-model store; each projection is folded by one of them at a time, the others standing by for its
  * lease.
  */
