@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Client } from 'pg';
 import type { Role } from '@ledger/domain';
 import { storeConfigFromEnv, type LedgerStore, type StoreConfig } from '@ledger/event-store';
+import { dropLedgerSchemas } from '@ledger/read-store/testing/postgres-available';
 import { TestClock } from '@ledger/event-store/testing/test-clock';
 import { AppModule } from '../../apps/api/src/app.module';
 import { IDENTITY_CONFIG, identityConfigFromEnv } from '../../apps/api/src/auth/identity.config';
@@ -195,16 +195,7 @@ export class LedgerTestApp {
     const adminToken = sharing ? sharing.adminToken : (await readFile(tokenFile, 'utf8')).trim();
     const cleanup = async () => {
       await rm(dir, { recursive: true, force: true });
-      if (store === 'postgres' && !sharing) {
-        const client = new Client({ connectionString: DATABASE_URL });
-        await client.connect();
-        try {
-          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-          await client.query(`DROP SCHEMA IF EXISTS ${schema}_read_models CASCADE`);
-        } finally {
-          await client.end();
-        }
-      }
+      if (store === 'postgres' && !sharing) await dropLedgerSchemas(schema, DATABASE_URL);
     };
     return new LedgerTestApp(app, store, baseUrl, clock, ticker, new Caller(baseUrl, adminToken), storeConfig, cleanup, env, adminToken);
   }

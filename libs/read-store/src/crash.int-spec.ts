@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { STREAM_KINDS } from '@ledger/domain';
 import { openStore, storeConfigFromEnv, type LedgerStore, type StoreConfig } from '@ledger/event-store';
 import { DURABLE_READ_MODELS } from '@ledger/projections';
@@ -12,7 +11,7 @@ import { openReadModelStore, readStoreConfigFrom } from './config';
 import type { ReadModelStore } from './port';
 import { ProjectionWorker, type AnyProjection } from './projection-worker';
 import { rebuildReadModels } from './rebuild';
-import { DATABASE_URL, describeIfPostgres } from './testing/postgres-available';
+import { DATABASE_URL, describeIfPostgres, dropLedgerSchemas } from './testing/postgres-available';
 
 /**
  * A projection worker killed with SIGKILL in the middle of its work (a real process: no flush on the way out, no
@@ -88,13 +87,7 @@ function crashSuite(kind: 'sqlite' | 'postgres'): void {
   afterAll(async () => {
     await log?.close();
     rmSync(dir, { recursive: true, force: true });
-    if (kind === 'postgres') {
-      const client = new Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.query(`DROP SCHEMA IF EXISTS ${schema}_read_models CASCADE`);
-      await client.end();
-    }
+    if (kind === 'postgres') await dropLedgerSchemas(schema);
   });
 
   it('resumes after SIGKILL mid-batch from the checkpoints, and the documents equal a fresh rebuild', async () => {

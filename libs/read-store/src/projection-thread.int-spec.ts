@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { STREAM_KINDS } from '@ledger/domain';
 import { openStore, storeConfigFromEnv, type AppendRequest, type EventStore, type LedgerStore, type StoreConfig } from '@ledger/event-store';
 import { DURABLE_READ_MODELS } from '@ledger/projections';
@@ -12,7 +11,7 @@ import type { ReadModelStore } from './port';
 import { ProjectionThread } from './projection-thread';
 import { ProjectionWorker, type AnyProjection } from './projection-worker';
 import { rebuildReadModels } from './rebuild';
-import { DATABASE_URL, describeIfPostgres } from './testing/postgres-available';
+import { DATABASE_URL, describeIfPostgres, dropLedgerSchemas } from './testing/postgres-available';
 
 /**
  * The projection worker on a thread of its own (ProjectionThread), over a real log and read-model store: it follows
@@ -95,13 +94,7 @@ function threadSuite(kind: 'sqlite' | 'postgres'): void {
     await readStore?.close();
     await log?.close();
     rmSync(dir, { recursive: true, force: true });
-    if (kind === 'postgres') {
-      const client = new Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.query(`DROP SCHEMA IF EXISTS ${schema}_read_models CASCADE`);
-      await client.end();
-    }
+    if (kind === 'postgres') await dropLedgerSchemas(schema);
   });
 
   it('writes what is appended through the store into the read-model store, and reports its projections', async () => {

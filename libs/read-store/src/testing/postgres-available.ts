@@ -33,3 +33,16 @@ export function describeIfPostgres(name: string, suite: () => void): void {
   console.warn(`PostgreSQL at ${DATABASE_URL} is unreachable (${why}): skipping "${name}". Set LEDGER_REQUIRE_POSTGRES=1 to fail instead.`);
   describe.skip(name, suite);
 }
+
+/** Drops a test ledger's PostgreSQL schemas: the log's (`schema`) and its read models' (`<schema>_read_models`). */
+export async function dropLedgerSchemas(schema: string, connectionString = DATABASE_URL): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.query(`DROP SCHEMA IF EXISTS ${schema}_read_models CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
