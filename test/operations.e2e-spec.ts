@@ -49,6 +49,15 @@ describeOnEachStore('operations', (store: StoreUnderTest) => {
       expect(event.metadata.correlationId).toBe('ticket-4711');
     });
 
+    it('answers a path the router cannot decode with the API\'s 400, correlated and counted like any request', async () => {
+      const res = await ledger.anonymous().get('/v1/tasks/%ZZ', { headers: { 'X-Correlation-Id': 'bad-url-1' } });
+      expectStatus(res, 400);
+      expect(res.body).toMatchObject({ code: 'REQUEST.INVALID' });
+      expect(res.headers.get('x-correlation-id')).toBe('bad-url-1');
+      const metrics = await ledger.anonymous().get('/metrics');
+      expect(metrics.text).toMatch(/^ledger_http_request_duration_seconds_count\{[^}]*route="unmatched"[^}]*status="400"[^}]*\} [1-9]\d*$/m);
+    });
+
     it('generates one when none (or a malformed one) is sent, and records that one', async () => {
       const res = await ledger.admin.post('/v1/units', { unitId: 'gen', names: { en: 'Gen' }, kind: 'office', parentId: 'city' }, { headers: { 'X-Correlation-Id': 'has spaces' } });
       expectStatus(res, 201);

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyServerOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 
 /** Fastify's server options (and the adapter's: `skipMiddie`) for an HTTP/1.1 server. */
 export type FastifyAdapterOptions = FastifyServerOptions & { readonly skipMiddie?: boolean };
@@ -25,6 +25,11 @@ export class DrainingFastifyAdapter extends FastifyAdapter {
   private inFlight = 0;
   private draining = false;
   private idle: (() => void) | undefined;
+  /**
+   * The operations hook (drain, correlation id, timer, access log), once installHttpOperations has made it: a request
+   * the router refuses before any hook runs (a path that does not percent-decode) goes through it too.
+   */
+  operationsHook: ((request: FastifyRequest, reply: FastifyReply, done: () => void) => void) | undefined;
 
   constructor(
     private readonly timeoutMs: number,

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type INestApplication, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from '../health/health.controller';
 import { IndexController } from '../health/index.controller';
@@ -57,17 +57,21 @@ function operations(service: string, controllers: Type[], providers: Provider[])
  * the API's error body. No middleware engine (middie): nothing is mounted as middleware.
  */
 export function drainingHttpAdapter(env: NodeJS.ProcessEnv = process.env): DrainingFastifyAdapter {
-  return new DrainingFastifyAdapter(operationsConfigFromEnv(env).shutdownTimeoutMs, {
+  const adapter: DrainingFastifyAdapter = new DrainingFastifyAdapter(operationsConfigFromEnv(env).shutdownTimeoutMs, {
     skipMiddie: true,
     requestTimeout: 300_000,
     keepAliveTimeout: 5_000,
     routerOptions: { maxParamLength: 65_536, ignoreTrailingSlash: true, caseSensitive: false },
-    // What the router refuses before any hook runs (a path that does not percent-decode): the API's error body.
+    // What the router refuses before any hook runs (a path that does not percent-decode): the API's error body, after
+    // the operations hook, so the refusal is drained, correlated, counted and logged like any other request.
     frameworkErrors: (error, request, reply) => {
       const { status, body } = new HttpErrorFilter().map(error, preferredLanguage(request.headers['accept-language']));
-      void (reply as FastifyReply).code(status).send(body);
+      const send = (): void => void (reply as FastifyReply).code(status).send(body);
+      if (adapter.operationsHook) adapter.operationsHook(request as FastifyRequest, reply as FastifyReply, send);
+      else send();
     },
   });
+  return adapter;
 }
 
 /**
@@ -78,5 +82,7 @@ export function installHttpOperations(app: INestApplication, logs: boolean): voi
   const adapter = app.getHttpAdapter();
   useLedgerLogger(app, logs);
   const drain = adapter instanceof DrainingFastifyAdapter ? adapter : undefined;
-  (adapter.getInstance() as FastifyInstance).addHook('onRequest', httpOperationsHook(drain, app.get(LedgerMetrics), logs ? accessLogOf() : undefined));
+  const hook = httpOperationsHook(drain, app.get(LedgerMetrics), logs ? accessLogOf() : undefined);
+  if (drain) drain.operationsHook = hook;
+  (adapter.getInstance() as FastifyInstance).addHook('onRequest', hook);
 }
