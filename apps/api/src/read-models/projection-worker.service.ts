@@ -64,9 +64,9 @@ const PROJECTIONS_MODULE = { module: join(__dirname, '../../../../libs/projectio
 /**
  * Runs the durable projections (`ProjectionWorker`): apps/projector always, in process; the API in embedded mode, in
  * process by default, writing the API's own in-memory models — or, with LEDGER_EMBEDDED_PROJECTOR_THREAD, on a worker
- * thread of its own (own connections and models), so encoding and writing documents never holds up a request. Any number of processes may run it
- * against one read-model store; each projection is folded by one of them at a time, the others standing by for its
- * lease.
+ * thread of its own (own connections and models), so encoding and writing documents never holds up a request. Any
+ * number of processes may run it against one read-model store; each projection is folded by one of them at a time,
+ * the others standing by for its lease.
  */
 @Injectable()
 export class ProjectionWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
