@@ -11,6 +11,9 @@ import { API_CONFIG, type ApiConfig } from './api-config';
 @Injectable()
 export class LedgerTime {
   private readonly offsetMinutes: number;
+  /** The last second formatted, and its text: requests within one second ask for the same instant many times over. */
+  private lastSecond = Number.NaN;
+  private lastText = '';
 
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
@@ -32,8 +35,13 @@ export class LedgerTime {
   inJurisdiction(instant: IsoInstant | number): IsoInstant {
     const ms = typeof instant === 'number' ? instant : Date.parse(instant);
     const whole = Math.floor(ms / 1000) * 1000;
+    if (whole === this.lastSecond) return this.lastText;
     const local = new Date(whole + this.offsetMinutes * 60_000).toISOString().slice(0, 19);
-    return `${local}${this.config.timeZoneOffset === 'Z' ? 'Z' : this.config.timeZoneOffset}`;
+    const text = `${local}${this.config.timeZoneOffset === 'Z' ? 'Z' : this.config.timeZoneOffset}`;
+    // NaN (an unparsable instant) never equals itself, so it is never cached.
+    this.lastSecond = whole;
+    this.lastText = text;
+    return text;
   }
 
   /** The same instant in UTC, as the store's metadata wants it. */
