@@ -8,6 +8,7 @@ import { QueryContext } from '../read-models/queries';
 import { unitRepresentation } from '../read-models/representations';
 import { CalendarDate } from '../shared/dto';
 import { LedgerTime } from '../shared/ledger-time';
+import { jsonBytes, objectWithArray, PrebuiltJson } from '../shared/prebuilt-json';
 
 export class HeadOnQueryDto {
   @CalendarDate({ example: '2018-10-31', description: 'The day asked about; default today (jurisdiction time).' }, true)
@@ -96,29 +97,50 @@ export class OrganisationQueries {
 
   /** Notices as served, each made once: a notice never changes, nor does the jurisdiction's offset. */
   private readonly servedNotices = new WeakMap<Notice, Notice & { lateEntry: boolean }>();
+  /** The same as JSON, for the HTTP response (kept apart: a notice the API serves is kept once, as its bytes). */
+  private readonly servedNoticeJson = new WeakMap<Notice, Buffer>();
 
   private served(notice: Notice): Notice & { lateEntry: boolean } {
     let item = this.servedNotices.get(notice);
-    if (item === undefined) {
-      item = { ...notice, lateEntry: dateOf(notice.occurredAt) < this.time.inJurisdiction(notice.recordedAt).slice(0, 10) };
-      this.servedNotices.set(notice, item);
-    }
+    if (item === undefined) this.servedNotices.set(notice, (item = this.asServed(notice)));
     return item;
+  }
+
+  private servedJson(notice: Notice): Buffer {
+    let bytes = this.servedNoticeJson.get(notice);
+    if (bytes === undefined) this.servedNoticeJson.set(notice, (bytes = jsonBytes(this.asServed(notice))));
+    return bytes;
+  }
+
+  private asServed(notice: Notice): Notice & { lateEntry: boolean } {
+    return { ...notice, lateEntry: dateOf(notice.occurredAt) < this.time.inJurisdiction(notice.recordedAt).slice(0, 10) };
   }
 
   /** What the unit was told (reminders, returns, extension decisions, verifications, ...), oldest first. */
   notices(actor: Actor, unitId: string, query: NoticesQueryDto) {
+    const { head, notices } = this.noticesOf(actor, unitId, query);
+    return { ...head, items: notices.map((notice) => this.served(notice)) };
+  }
+
+  /** `notices` as the JSON the HTTP response carries, from each notice's JSON (made once). */
+  noticesJson(actor: Actor, unitId: string, query: NoticesQueryDto): PrebuiltJson {
+    const { head, notices } = this.noticesOf(actor, unitId, query);
+    return new PrebuiltJson(objectWithArray(head, 'items', notices.map((notice) => this.servedJson(notice)), {}));
+  }
+
+  /** The unit's notices the query selects, and the members of the answer before its items (in order). */
+  private noticesOf(actor: Actor, unitId: string, query: NoticesQueryDto) {
     const { models, scope } = this.context.for(actor);
     if (!models.organisation.units.has(unitId)) throw domainError('UNIT.NOT_FOUND', { unit: unitId });
     scope.require(scope.unit(unitId), unitId);
     const recordedLimit = query.recordedBefore ? this.time.startOfDay(query.recordedBefore) : null;
-    const items: Array<Notice & { lateEntry: boolean }> = [];
+    const notices: Notice[] = [];
     for (const notice of models.notices.byUnit.get(unitId, List<Notice>())) {
       if (query.before !== undefined && !(dateOf(notice.occurredAt) < query.before)) continue;
       if (recordedLimit !== null && !(Date.parse(notice.recordedAt) < recordedLimit)) continue;
       if (query.kind !== undefined && notice.kind !== query.kind) continue;
-      items.push(this.served(notice));
+      notices.push(notice);
     }
-    return { unitId, before: query.before ?? null, recordedBefore: query.recordedBefore ?? null, items };
+    return { head: { unitId, before: query.before ?? null, recordedBefore: query.recordedBefore ?? null }, notices };
   }
 }

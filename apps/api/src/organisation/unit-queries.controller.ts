@@ -63,6 +63,6 @@ export class UnitQueriesController {
     codes: { 404: 'UNIT.NOT_FOUND' },
   })
   notices(@CurrentActor() actor: AuthenticatedActor, @Param('unitId') unitId: string, @Query() query: NoticesQueryDto) {
-    return this.queries.notices(actor, unitId, query);
+    return this.queries.noticesJson(actor, unitId, query);
   }
 }

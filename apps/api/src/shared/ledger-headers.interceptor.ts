@@ -2,10 +2,12 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import { isReplayed } from './command-runner';
+import { JSON_CONTENT_TYPE, PrebuiltJson } from './prebuilt-json';
 
 /**
  * Sets `ETag: "<version>"` on every response that names a record version (commands and single-record reads), and
- * `Idempotent-Replayed: true` on the first result of an earlier request with the same Idempotency-Key.
+ * `Idempotent-Replayed: true` on the first result of an earlier request with the same Idempotency-Key. A
+ * `PrebuiltJson` body goes out as its bytes, with the headers the object it stands for would have had.
  */
 @Injectable()
 export class LedgerHeadersInterceptor implements NestInterceptor {
@@ -13,6 +15,11 @@ export class LedgerHeadersInterceptor implements NestInterceptor {
     const res = ctx.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       map((body: unknown) => {
+        if (body instanceof PrebuiltJson) {
+          if (body.version !== undefined && Number.isSafeInteger(body.version)) res.header('ETag', `"${body.version}"`);
+          res.header('Content-Type', JSON_CONTENT_TYPE);
+          return body.bytes;
+        }
         if (typeof body === 'object' && body !== null) {
           const version = (body as { version?: unknown }).version;
           if (typeof version === 'number' && Number.isSafeInteger(version)) res.header('ETag', `"${version}"`);

@@ -237,3 +237,93 @@ describe('task list (GET /v1/tasks) and the read scope', () => {
     );
   });
 });
+
+describe('task reads as prebuilt JSON (the HTTP bodies)', () => {
+  /** Titles and work in any script, with quotes, controls and lone surrogates (which JSON.stringify escapes). */
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: fc.constantFrom('国', '😀', '"', '\\', '\n', '\u2028', '\ud800', '\udfff', 'é'), maxLength: 8 }));
+  const withTexts = (log: RecordedEvent[], texts: readonly string[]): RecordedEvent[] =>
+    log.map((event, i) => {
+      const t = texts.length === 0 ? 'T' : texts[i % texts.length];
+      if (event.type === 'TaskRegistered') return { ...event, data: { ...event.data, title: t } };
+      if (event.type === 'TaskAssigned') return { ...event, data: { ...event.data, work: t, expectedResult: `${t}!` } };
+      return event;
+    });
+  const same = (bytes: Buffer, body: unknown) => bytes.equals(Buffer.from(JSON.stringify(body), 'utf8'));
+  const admin: Actor = { id: 'p-admin', role: 'administrator', unit: 'city' };
+
+  /** One TaskQueries over read models that move on (as the API's do), as the application has it. */
+  function movingQueries(models: LedgerReadModels) {
+    const state = { models };
+    const context = { for: (actor: Actor) => ({ models: state.models, scope: new ReadScope(actor, state.models, orgUnitsOf(state.models.organisation)) }) } as unknown as QueryContext;
+    return { state, queries: new TaskQueries(context, { today: () => '2018-10-01' } as unknown as LedgerTime) };
+  }
+
+  it('gives exactly the bytes of JSON.stringify of list, get and timeline, asked twice (random tasks, texts and queries, every role)', () => {
+    fc.assert(
+      fc.property(fc.array(taskArb, { minLength: 1, maxLength: 10 }), fc.array(text, { maxLength: 4 }), fc.array(queryArb, { minLength: 1, maxLength: 3 }), (plans, texts, queries) => {
+        const models = foldReadModels(emptyReadModels(), withTexts(logOf(plans), texts));
+        const taskQueries = queriesOver(models);
+        for (const role of ROLES) {
+          for (const unit of ['city', 'd1', 'nowhere']) {
+            const actor: Actor = { id: 'p-caller', role, unit };
+            for (const query of queries) {
+              for (let round = 0; round < 2; round++) expect(same(taskQueries.listJson(actor, query).bytes, taskQueries.list(actor, query))).toBe(true);
+            }
+            for (const view of models.tasks.tasks.values()) {
+              let body: unknown;
+              try {
+                body = taskQueries.get(actor, view.taskId);
+              } catch (error) {
+                if ((error as { code?: string }).code !== 'AUTH.OUT_OF_SCOPE') throw error;
+                expect(() => taskQueries.getJson(actor, view.taskId)).toThrow(expect.objectContaining({ code: 'AUTH.OUT_OF_SCOPE' }));
+                expect(() => taskQueries.timelineJson(actor, view.taskId)).toThrow(expect.objectContaining({ code: 'AUTH.OUT_OF_SCOPE' }));
+                continue;
+              }
+              for (let round = 0; round < 2; round++) {
+                const detail = taskQueries.getJson(actor, view.taskId);
+                expect([same(detail.bytes, body), detail.version]).toEqual([true, view.version]);
+                const timeline = taskQueries.timelineJson(actor, view.taskId);
+                expect([same(timeline.bytes, taskQueries.timeline(actor, view.taskId)), timeline.version]).toEqual([true, view.version]);
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('serves a changed task from its new view, never the body cached for the view it replaced', () => {
+    fc.assert(
+      fc.property(fc.array(taskArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 9 }), (plans, batch) => {
+        const log = logOf(plans);
+        const taskEvents = log.filter((event) => event.streamId.startsWith('task-'));
+        const start = log.length - Math.min(batch, taskEvents.length);
+        const { state, queries } = movingQueries(foldReadModels(emptyReadModels(), log.slice(0, start)));
+        const everyAnswer = () => {
+          const query = { asOf: '2018-10-31', pageSize: 100 } as TaskListQueryDto;
+          const answers: unknown[] = [same(queries.listJson(admin, query).bytes, queries.list(admin, query))];
+          for (const view of state.models.tasks.tasks.values()) {
+            const detail = queries.getJson(admin, view.taskId);
+            const timeline = queries.timelineJson(admin, view.taskId);
+            answers.push([view.taskId, same(detail.bytes, queries.get(admin, view.taskId)), detail.version, JSON.parse(detail.bytes.toString()).version]);
+            answers.push([view.taskId, same(timeline.bytes, queries.timeline(admin, view.taskId)), timeline.version, JSON.parse(timeline.bytes.toString()).items.length]);
+          }
+          return answers;
+        };
+        everyAnswer();
+        // Then the rest of the log, one event at a time: each answer is the new view's (version, timeline length).
+        for (const event of log.slice(start)) {
+          state.models = foldReadModels(state.models, [event]);
+          const answers = everyAnswer();
+          expect(answers[0]).toBe(true);
+          for (const view of state.models.tasks.tasks.values()) {
+            expect(answers).toContainEqual([view.taskId, true, view.version, view.version]);
+            expect(answers).toContainEqual([view.taskId, true, view.version, view.timeline.length]);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -8,6 +8,7 @@ import { PageQueryDto, QueryContext } from '../read-models/queries';
 import { taskRepresentation } from '../read-models/representations';
 import { CalendarDate, EntityId } from '../shared/dto';
 import { LedgerTime } from '../shared/ledger-time';
+import { extendedObject, jsonBytes, objectWithArray, PrebuiltJson } from '../shared/prebuilt-json';
 import { LeadCoverage } from './lead-coverage';
 
 const TASK_STATUSES: readonly TaskStatus[] = [
@@ -98,6 +99,13 @@ function cachedSubtree(organisation: OrganisationModel, unitId: string): Readonl
   return units;
 }
 
+/** The members a list item has besides its task's representation, in this order. */
+const LIST_MEMBERS = ['documentNumber', 'asOf', 'timeliness'] as const;
+
+function listMembers(view: TaskView, documentNumberOf: (view: TaskView) => string | null, asOf: string) {
+  return { documentNumber: documentNumberOf(view), asOf, timeliness: taskTimelinessOn(view, asOf) };
+}
+
 /** The tasks read model and the timelines, within the caller's read scope. */
 @Injectable()
 export class TaskQueries {
@@ -109,10 +117,70 @@ export class TaskQueries {
   ) {}
 
   list(actor: Actor, query: TaskListQueryDto) {
+    const { views, documentNumberOf, asOf, envelope } = this.page(actor, query);
+    // Representations only for the page served.
+    const items = views.map((view) => ({ ...taskRepresentation(view), ...listMembers(view, documentNumberOf, asOf) }));
+    return { items, ...envelope };
+  }
+
+  /** `list` as the JSON the HTTP response carries: each item from its view's cached JSON and its three list members. */
+  listJson(actor: Actor, query: TaskListQueryDto): PrebuiltJson {
+    const { views, documentNumberOf, asOf, envelope } = this.page(actor, query);
+    const items = views.map((view) => {
+      const members = listMembers(view, documentNumberOf, asOf);
+      // A record that had one of the list's own members would keep that member in its place: made as list() does.
+      return LIST_MEMBERS.some((key) => Object.hasOwn(view.record, key)) ? jsonBytes({ ...taskRepresentation(view), ...members }) : extendedObject(this.representationJson(view), members);
+    });
+    return new PrebuiltJson(objectWithArray({}, 'items', items, envelope));
+  }
+
+  get(actor: Actor, taskId: string) {
+    return taskRepresentation(this.readable(actor, taskId));
+  }
+
+  /** `get` as the JSON the HTTP response carries (made once per view). */
+  getJson(actor: Actor, taskId: string): PrebuiltJson {
+    const view = this.readable(actor, taskId);
+    return new PrebuiltJson(this.representationJson(view), view.version);
+  }
+
+  /** Every event of the task: type, fields, actor with role and unit, occurred-at and recorded-at. */
+  timeline(actor: Actor, taskId: string) {
+    const view = this.readable(actor, taskId);
+    return { taskId, version: view.version, items: view.timeline };
+  }
+
+  /** `timeline` as the JSON the HTTP response carries (made once per view). */
+  timelineJson(actor: Actor, taskId: string): PrebuiltJson {
+    const view = this.readable(actor, taskId);
+    let made = this.timelines.get(view);
+    // A view is kept under its own task id only, so `taskId` is the one its body was made with; checked all the same.
+    if (made === undefined || made.taskId !== taskId) {
+      made = { taskId, bytes: jsonBytes({ taskId, version: view.version, items: view.timeline }) };
+      this.timelines.set(view, made);
+    }
+    return new PrebuiltJson(made.bytes, view.version);
+  }
+
+  /**
+   * JSON of each task view's representation and timeline body, made the first time one is served. A view is an
+   * immutable snapshot, replaced (never changed) when its task changes: the entries of replaced views go with them.
+   */
+  private readonly representations = new WeakMap<TaskView, Buffer>();
+  private readonly timelines = new WeakMap<TaskView, { readonly taskId: string; readonly bytes: Buffer }>();
+
+  private representationJson(view: TaskView): Buffer {
+    let bytes = this.representations.get(view);
+    if (bytes === undefined) this.representations.set(view, (bytes = jsonBytes(taskRepresentation(view))));
+    return bytes;
+  }
+
+  /** The page of task views the list query asks for, and the members of the list besides its items (in order). */
+  private page(actor: Actor, query: TaskListQueryDto) {
     const { models, scope } = this.context.for(actor);
     const asOf = query.asOf ?? this.time.today();
     const units = query.unitId === undefined ? null : query.subtree ? cachedSubtree(models.organisation, query.unitId) : new Set([query.unitId]);
-    const directiveOf = (view: TaskView) => models.directives.directives.get(view.record.directiveId);
+    const documentNumberOf = (view: TaskView) => models.directives.directives.get(view.record.directiveId)?.record.documentNumber ?? null;
     let directiveIds: Set<string> | undefined;
     if (query.directiveId !== undefined) directiveIds = new Set([query.directiveId]);
     if (query.documentNumber !== undefined) {
@@ -148,24 +216,8 @@ export class TaskQueries {
       offset: (page - 1) * pageSize,
       limit: pageSize,
     });
-    // Representations only for the page served.
-    const items = answer.views.map((view) => ({
-      ...taskRepresentation(view),
-      documentNumber: directiveOf(view)?.record.documentNumber ?? null,
-      asOf,
-      timeliness: taskTimelinessOn(view, asOf),
-    }));
-    return { items, page, pageSize, total: answer.total, asOf, nextCursor: answer.next === null ? null : encodeCursor(answer.next) };
-  }
-
-  get(actor: Actor, taskId: string) {
-    return taskRepresentation(this.readable(actor, taskId));
-  }
-
-  /** Every event of the task: type, fields, actor with role and unit, occurred-at and recorded-at. */
-  timeline(actor: Actor, taskId: string) {
-    const view = this.readable(actor, taskId);
-    return { taskId, version: view.version, items: view.timeline };
+    const envelope = { page, pageSize, total: answer.total, asOf, nextCursor: answer.next === null ? null : encodeCursor(answer.next) };
+    return { views: answer.views, documentNumberOf, asOf, envelope };
   }
 
   private readable(actor: Actor, taskId: string): TaskView {

@@ -180,7 +180,7 @@ export class TasksController {
     example: { items: [{ ...taskExample, documentNumber: 'DEMO-衡督〔2018〕1号', asOf: '2018-11-01', timeliness: 'not_done_overdue' }], page: 1, pageSize: 50, total: 1, asOf: '2018-11-01', nextCursor: null },
   })
   list(@CurrentActor() actor: AuthenticatedActor, @Query() query: TaskListQueryDto) {
-    return this.queries.list(actor, query);
+    return this.queries.listJson(actor, query);
   }
 
   @Get(':taskId')
@@ -193,12 +193,12 @@ export class TasksController {
     codes: { 404: 'TASK.NOT_FOUND' },
   })
   get(@CurrentActor() actor: AuthenticatedActor, @Param('taskId') taskId: string) {
-    return this.queries.get(actor, taskId);
+    return this.queries.getJson(actor, taskId);
   }
 
   @Get(':taskId/timeline')
   @ApiQuery({ summary: 'The task\'s full timeline: each event with actor, role, unit, occurred-at and recorded-at', etag: true, example: { taskId: 't4-zh', version: 5, items: [timelineEntry] }, errors: [404], codes: { 404: 'TASK.NOT_FOUND' } })
   timeline(@CurrentActor() actor: AuthenticatedActor, @Param('taskId') taskId: string) {
-    return this.queries.timeline(actor, taskId);
+    return this.queries.timelineJson(actor, taskId);
   }
 }
