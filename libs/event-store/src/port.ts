@@ -158,6 +158,14 @@ export interface EventStore {
   /** Catch-up then live subscription to the whole log, from the subscriber's stored checkpoint. */
   subscribe(options: SubscriptionOptions): Promise<Subscription>;
   readCheckpoint(name: string): Promise<number>;
+  /**
+   * Optional (the SQL adapters): calls `listener` after each commit of this store instance's own appends with the
+   * events it wrote, in commit order, each equal member for member (and in member order) to what `readAll` returns
+   * for it — so an in-process follower of the log can fold them without reading them back. Nothing is called for a
+   * replayed command (it wrote nothing) nor for other processes' or instances' appends: a follower still reads
+   * those, and any gap before the events it is handed. Returns the unregister function.
+   */
+  onCommitted?(listener: (events: readonly RecordedEvent[]) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalize, leafHash, NotIJsonError } from './integrity';
 import { InvalidAppendError } from './errors';
-import type { AppendRequest, EventMetadata, JsonObject, RecordedEvent } from './port';
+import type { AppendRequest, AppendResult, EventMetadata, JsonObject, RecordedEvent } from './port';
 
 /**
  * The stored record of an event is the RFC 8785 canonical JSON of its whole envelope — position included, so a row
@@ -316,4 +316,56 @@ export function rowMismatchFast(row: StoredRow): string | undefined {
     return 'record is not valid JSON';
   }
   return rowMismatch(row, event) ?? 'record is not in canonical form';
+}
+
+/** An append as its writer committed it: what it was asked, what it got, and the time it was recorded at. */
+export interface CommittedAppend {
+  readonly prepared: PreparedAppend;
+  /** Never a duplicate's result: a replayed command wrote nothing. */
+  readonly result: AppendResult;
+  readonly recordedAt: string;
+}
+
+/**
+ * The events of a committed append exactly as `decodeRecord` reads them back from the records `planAppend` wrote:
+ * the same members in the same (RFC 8785) order, `data` parsed from the canonical `dataJson` (never the caller's
+ * object, whose key order and numbers may differ from the stored ones), the metadata members `encodeMetadata`
+ * keeps, and one metadata object shared by consecutive events with the same occurred-at. So the process that
+ * appended can fold its own events without reading them back. Undefined if the result does not describe the
+ * prepared events (it always does for a non-duplicate append; the caller then reads instead).
+ */
+export function recordedEventsOf({ prepared, result, recordedAt }: CommittedAppend): RecordedEvent[] | undefined {
+  const { request, events } = prepared;
+  const n = events.length;
+  if (result.duplicate || n === 0 || result.lastPosition - result.firstPosition + 1 !== n || result.streamId !== request.streamId) return undefined;
+  const m = request.metadata;
+  const firstVersion = result.streamVersion - n + 1;
+  const out: RecordedEvent[] = new Array<RecordedEvent>(n);
+  let metadata: EventMetadata | undefined;
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    if (metadata === undefined || metadata.occurredAt !== e.occurredAt) {
+      metadata = {
+        actorId: m.actorId,
+        actorRole: m.actorRole,
+        actorUnit: m.actorUnit,
+        causationId: m.causationId,
+        commandId: m.commandId,
+        correlationId: m.correlationId,
+        occurredAt: e.occurredAt,
+        recordedAt,
+      };
+    }
+    out[i] = {
+      data: JSON.parse(e.dataJson) as JsonObject,
+      id: e.id,
+      metadata,
+      position: result.firstPosition + i,
+      schemaVersion: e.schemaVersion,
+      streamId: request.streamId,
+      streamVersion: firstVersion + i,
+      type: e.type,
+    };
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { RecordedEvent, Subscription, SubscriptionOptions } from './port';
+import { recordedEventsOf, type CommittedAppend } from './record';
 
 /** What a catch-up subscription needs from an adapter. */
 export interface SubscriptionSource {
@@ -7,7 +8,15 @@ export interface SubscriptionSource {
   saveCheckpoint(name: string, position: number): Promise<void>;
   /** Registers a callback run after this process commits an append; returns the unregister function. */
   onAppended(listener: () => void): () => void;
+  /**
+   * Optional: registers a callback handed the events this process has just committed (`EventStore.onCommitted`);
+   * the subscription folds them without reading them when they are the next positions it needs.
+   */
+  onCommitted?(listener: (events: readonly RecordedEvent[]) => void): () => void;
 }
+
+/** At most this many pushed events wait for a gap before them to be read; beyond, they are dropped and read later. */
+export const MAX_PUSHED_EVENTS = 10_000;
 
 /**
  * Catch-up, then live: reads pages from the checkpoint until the head, then waits for a local append signal or a
@@ -15,12 +24,23 @@ export interface SubscriptionSource {
  * `position > checkpoint` never skips an event. The checkpoint is stored after each batch the handler completes:
  * a crash between the two replays that batch (at-least-once at the handler; handlers that share the store's
  * transaction, like the projections, make it exactly-once).
+ *
+ * Events the source pushes (`onCommitted`: this process's own appends, already committed) are folded without a read
+ * when they start at `checkpoint + 1`. Any other pushed event waits, sorted by position, until what lies before it
+ * has been read: a gap (another process appended in between, or events from before the subscription started) is
+ * always read from the store, and a pushed event at or below the checkpoint is dropped, so nothing is skipped or
+ * folded twice. A committed event at p means every position below p is committed and readable, so a read from
+ * `checkpoint + 1` always closes the gap. The poll runs on its own clock, however often pushes wake the loop.
  */
 export class PollingSubscription implements Subscription {
   private checkpoint = 0;
   private stopped = false;
   private wake: (() => void) | undefined;
-  private pending = false;
+  /** A read from the store is wanted (start, a signal, a waiter beyond what was pushed, a gap, an error). */
+  private readWanted = true;
+  private lastReadAt = Number.NEGATIVE_INFINITY;
+  /** Pushed events above the checkpoint, sorted by position, without duplicates. */
+  private pushed: RecordedEvent[] = [];
   private readonly waiters: Array<{ position: number; resolve: () => void }> = [];
   private loop: Promise<void> = Promise.resolve();
   private unregister: () => void = () => undefined;
@@ -37,7 +57,12 @@ export class PollingSubscription implements Subscription {
   static async start(source: SubscriptionSource, options: SubscriptionOptions): Promise<PollingSubscription> {
     const sub = new PollingSubscription(source, options);
     sub.checkpoint = await source.loadCheckpoint(options.name);
-    sub.unregister = source.onAppended(() => sub.signal());
+    const offAppended = source.onAppended(() => sub.signal());
+    const offCommitted = source.onCommitted?.((events) => sub.push(events));
+    sub.unregister = () => {
+      offAppended();
+      offCommitted?.();
+    };
     sub.loop = sub.run();
     return sub;
   }
@@ -60,46 +85,110 @@ export class PollingSubscription implements Subscription {
           resolve();
         },
       });
-      this.signal();
+      // Already pushed (a command waiting for its own append): folded from the buffer, nothing to read.
+      const last = this.pushed.length > 0 ? this.pushed[this.pushed.length - 1].position : 0;
+      if (last < position) this.readWanted = true;
+      this.wakeUp();
     });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.unregister();
-    this.signal();
+    this.pushed = [];
+    this.wakeUp();
     await this.loop;
   }
 
   private signal(): void {
-    this.pending = true;
+    this.readWanted = true;
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
+  }
+
+  /** Takes events the source has committed; they are usually the next positions, in order. */
+  private push(events: readonly RecordedEvent[]): void {
+    if (this.stopped) return;
+    const buffer = this.pushed;
+    for (const event of events) {
+      const p = event.position;
+      if (p <= this.checkpoint) continue;
+      if (buffer.length === 0 || buffer[buffer.length - 1].position < p) {
+        buffer.push(event);
+        continue;
+      }
+      // Out of order (not expected from one writer, but cheap to keep right): insert sorted, once.
+      let lo = 0;
+      let hi = buffer.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (buffer[mid].position < p) lo = mid + 1;
+        else hi = mid;
+      }
+      if (buffer[lo].position !== p) buffer.splice(lo, 0, event);
+    }
+    if (buffer.length > MAX_PUSHED_EVENTS) {
+      // Far behind (a long catch-up): keep memory bounded and read these later like any other event.
+      this.pushed = [];
+      this.readWanted = true;
+    }
+    this.wakeUp();
+  }
+
+  /** The pushed events that continue the checkpoint without a gap (at most `limit`), removed from the buffer. */
+  private takePushed(limit: number): RecordedEvent[] {
+    const buffer = this.pushed;
+    let start = 0;
+    while (start < buffer.length && buffer[start].position <= this.checkpoint) start++;
+    let end = start;
+    while (end < buffer.length && end - start < limit && buffer[end].position === this.checkpoint + 1 + (end - start)) end++;
+    const taken = end > start ? buffer.slice(start, end) : [];
+    if (end > 0) buffer.splice(0, end);
+    return taken;
+  }
+
+  private async deliver(events: RecordedEvent[]): Promise<void> {
+    await this.options.handler(events);
+    const last = events[events.length - 1].position;
+    await this.source.saveCheckpoint(this.name, last);
+    this.checkpoint = last;
+    this.release();
   }
 
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     const pollMs = this.options.pollIntervalMs ?? 200;
     while (!this.stopped) {
-      this.pending = false;
-      let events: RecordedEvent[];
       try {
-        events = await this.source.readAll({ fromPosition: this.checkpoint + 1, limit: batchSize });
-        if (events.length > 0) {
-          await this.options.handler(events);
-          const last = events[events.length - 1].position;
-          await this.source.saveCheckpoint(this.name, last);
-          this.checkpoint = last;
-          this.release();
+        const own = this.takePushed(batchSize);
+        if (own.length > 0) {
+          await this.deliver(own);
           continue;
+        }
+        // Pushed events that do not continue the checkpoint: read the gap before them.
+        if (this.pushed.length > 0) this.readWanted = true;
+        if (this.readWanted || performance.now() - this.lastReadAt >= pollMs) {
+          this.readWanted = false;
+          this.lastReadAt = performance.now();
+          const events = await this.source.readAll({ fromPosition: this.checkpoint + 1, limit: batchSize });
+          if (events.length > 0) {
+            await this.deliver(events);
+            this.readWanted = true;
+            continue;
+          }
         }
       } catch (error) {
         this.options.onError?.(error);
+        this.readWanted = true;
         await this.sleep(pollMs);
         continue;
       }
-      if (!this.pending) await this.sleep(pollMs);
+      if (!this.readWanted && this.pushed.length === 0) await this.sleep(Math.max(0, this.lastReadAt + pollMs - performance.now()));
     }
   }
 
@@ -123,5 +212,48 @@ export class PollingSubscription implements Subscription {
         resolve();
       };
     });
+  }
+}
+
+/**
+ * The listeners of a store's `onCommitted`. Events are built (`recordedEventsOf`) only while someone listens; a
+ * listener that throws is isolated from the writer and from the other listeners (it then misses those events and
+ * reads them, like any event it was not handed).
+ */
+export class CommitListeners {
+  private readonly listeners = new Set<(events: readonly RecordedEvent[]) => void>();
+
+  add(listener: (events: readonly RecordedEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * `committed`: the appends of one commit (or a run of commits) in commit order, duplicates excluded. False when
+   * some of them could not be handed to a listener (the store then signals its readers to read them).
+   */
+  publish(committed: readonly CommittedAppend[]): boolean {
+    if (this.listeners.size === 0 || committed.length === 0) return true;
+    const events: RecordedEvent[] = [];
+    let complete = true;
+    for (const c of committed) {
+      const built = recordedEventsOf(c);
+      // An unexpected shape: hand over what came before it; the rest is read.
+      if (built === undefined) {
+        complete = false;
+        break;
+      }
+      for (const e of built) events.push(e);
+    }
+    if (events.length === 0) return complete;
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch {
+        // Nothing is lost: what a listener did not take is still in the log.
+        complete = false;
+      }
+    }
+    return complete;
   }
 }

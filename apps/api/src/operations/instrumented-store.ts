@@ -76,6 +76,11 @@ export class InstrumentedLedgerStore implements LedgerStore {
     return this.inner.readCheckpoint(name);
   }
 
+  /** The adapter's own (the SQL adapters have one); without it, nothing is ever handed over and readers read. */
+  onCommitted(listener: (events: readonly RecordedEvent[]) => void): () => void {
+    return this.inner.onCommitted?.(listener) ?? (() => undefined);
+  }
+
   treeHead(size?: number): Promise<TreeHead> {
     return this.inner.treeHead(size);
   }

@@ -20,8 +20,9 @@ import { READ_MODEL_STORE } from './read-model-store.token';
  *
  * At start-up (before it answers requests) each durable model is hydrated from the read-model store at its
  * checkpoint, when the store has one of the same definition and of this log; the log is then followed in memory —
- * each model skipping what its checkpoint already covers — up to the head, and after: its own appends at once
- * (commands wait for them: read-your-writes), other processes' appends within the poll interval. A model the store
+ * each model skipping what its checkpoint already covers — up to the head, and after: its own appends at once, from
+ * the events the store hands over as it commits them (`onCommitted`: no read of what this process just wrote;
+ * commands wait for them: read-your-writes), other processes' appends within the poll interval. A model the store
  * does not have (empty, another definition, another log) is folded from position 0, as is the audit trail, which
  * is an index over the log itself and is never stored.
  */
@@ -86,8 +87,11 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
         // In-memory models: always start from the beginning, and keep no checkpoint in the store.
         loadCheckpoint: async () => 0,
         saveCheckpoint: async () => undefined,
-        // Local appends are signalled by `waitFor` (every command calls it); others are found by polling.
+        // This process's appends are handed over as committed and folded without reading them back (a command's
+        // `waitFor` then finds them folded or about to be); what was not handed over (other processes' appends, a
+        // gap before a handed event) is read: by `waitFor` beyond what was handed over, and by polling.
         onAppended: () => () => undefined,
+        onCommitted: store.onCommitted ? (listener) => store.onCommitted!(listener) : undefined,
       },
       {
         name: 'api-read-models',

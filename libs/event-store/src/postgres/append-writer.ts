@@ -3,7 +3,7 @@ import { planAppend, resultFromRows } from '../append-plan';
 import { EventStoreError, IdempotencyConflictError, WrongExpectedVersionError } from '../errors';
 import { MerkleFrontier, type StoredNode } from '../integrity';
 import type { AppendResult, Clock } from '../port';
-import type { PreparedAppend, StoredRow } from '../record';
+import type { CommittedAppend, PreparedAppend, StoredRow } from '../record';
 import { pgMerkleReader } from './merkle-reader';
 import { rollbackQuietly } from './schema';
 import { CATCH_UP_MAX, type CommandRow, type DeltaRow, type LedgerSql, type VersionRow } from './statements';
@@ -38,7 +38,8 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
-type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
+/** `recordedAt`: set on an append this batch wrote (not on a replayed command's first result). */
+type Outcome = { readonly ok: true; readonly result: AppendResult; readonly recordedAt?: string } | { readonly ok: false; readonly error: unknown };
 
 /** A command already in the log, found by its first event id. */
 interface FirstAppend {
@@ -53,8 +54,8 @@ export interface AppendWriterOptions {
   readonly clock: Clock;
   readonly streamCacheSize: number;
   readonly strategy: AppendStrategy;
-  /** Called after each batch that committed. */
-  readonly onCommitted: () => void;
+  /** Called after each batch that committed, with what it wrote (duplicates excluded), in commit order. */
+  readonly onCommitted: (committed: readonly CommittedAppend[]) => void;
 }
 
 /**
@@ -142,12 +143,16 @@ export class AppendWriter {
     } finally {
       client.release(broken);
     }
+    const committed: CommittedAppend[] = [];
     batch.forEach((p, i) => {
       const o = outcomes[i];
-      if (o.ok) p.resolve(o.result);
-      else p.reject(o.error);
+      if (o.ok) {
+        if (o.recordedAt !== undefined && !o.result.duplicate) committed.push({ prepared: p.prepared, result: o.result, recordedAt: o.recordedAt });
+        p.resolve(o.result);
+      } else p.reject(o.error);
     });
-    this.options.onCommitted();
+    // Before the callers resume: a command's own events are handed over before it waits for them.
+    this.options.onCommitted(committed);
   }
 
   private async transact(client: PoolClient, batch: readonly PendingAppend[]): Promise<Outcome[]> {
@@ -224,7 +229,7 @@ export class AppendWriter {
       position = plan.result.lastPosition;
       known.set(streamId, plan.result.streamVersion);
       planned.set(metadata.commandId, { streamId, result: plan.result });
-      outcomes.push({ ok: true, result: plan.result });
+      outcomes.push({ ok: true, result: plan.result, recordedAt });
     }
 
     if (rows.length > 0) {

@@ -18,7 +18,7 @@ import type {
 } from '../port';
 import { systemClock } from '../port';
 import { decodeRecord, DEFAULT_LIMITS, isInstant, prepareAppend, type AppendPolicy, type StoredRow } from '../record';
-import { PollingSubscription } from '../subscription';
+import { CommitListeners, PollingSubscription } from '../subscription';
 import { verifyRows } from '../verify';
 import { AppendWriter, type AppendStrategy } from './append-writer';
 import { pgMerkleReader } from './merkle-reader';
@@ -77,6 +77,7 @@ export class PostgresEventStore implements LedgerStore {
   private readonly reader;
   private readonly writer: AppendWriter;
   private readonly listeners = new Set<() => void>();
+  private readonly committedListeners = new CommitListeners();
   private readonly subscriptions = new Set<Subscription>();
   private notifications: NotificationListener | undefined;
   private closing = false;
@@ -99,7 +100,10 @@ export class PostgresEventStore implements LedgerStore {
       clock: this.clock,
       streamCacheSize: options.streamCacheSize ?? 100_000,
       strategy: options.appendStrategy ?? 'optimistic',
-      onCommitted: () => this.wakeListeners(),
+      // The subscriptions are handed this store's own events; a bare signal (read them) only if that failed.
+      onCommitted: (committed) => {
+        if (!this.committedListeners.publish(committed)) this.wakeListeners();
+      },
     });
   }
 
@@ -187,6 +191,7 @@ export class PostgresEventStore implements LedgerStore {
           this.listeners.add(listener);
           return () => this.listeners.delete(listener);
         },
+        onCommitted: (listener) => this.onCommitted(listener),
       },
       options,
     );
@@ -197,6 +202,11 @@ export class PostgresEventStore implements LedgerStore {
       return stop();
     };
     return sub;
+  }
+
+  /** This store's own appends, as committed: see `EventStore.onCommitted`. */
+  onCommitted(listener: (events: readonly RecordedEvent[]) => void): () => void {
+    return this.committedListeners.add(listener);
   }
 
   async readCheckpoint(name: string): Promise<number> {

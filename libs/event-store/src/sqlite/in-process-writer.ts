@@ -1,5 +1,5 @@
 import type { AppendResult } from '../port';
-import type { PreparedAppend } from '../record';
+import type { CommittedAppend, PreparedAppend } from '../record';
 import { MAX_GROUP, type SqliteLogWriter } from './sqlite-log-writer';
 
 interface Queued {
@@ -21,15 +21,17 @@ export class InProcessWriter {
   constructor(
     private readonly writer: SqliteLogWriter,
     private readonly now: () => string,
-    private readonly onAppended: () => void,
+    /** After each commit, with what it wrote (duplicates excluded), in commit order; not called when nothing was. */
+    private readonly onAppended: (committed: readonly CommittedAppend[]) => void,
     private readonly groupCommit: boolean,
   ) {}
 
   async append(prepared: PreparedAppend): Promise<AppendResult> {
     if (!this.groupCommit) {
-      const [outcome] = await this.writer.write([{ prepared, recordedAt: this.now() }]);
+      const recordedAt = this.now();
+      const [outcome] = await this.writer.write([{ prepared, recordedAt }]);
       if (!outcome.ok) throw outcome.error;
-      if (!outcome.result.duplicate) this.onAppended();
+      if (!outcome.result.duplicate) this.onAppended([{ prepared, result: outcome.result, recordedAt }]);
       return outcome.result;
     }
     return new Promise<AppendResult>((resolve, reject) => {
@@ -65,15 +67,15 @@ export class InProcessWriter {
     if (batch.length === 0) return;
     const recordedAt = this.now();
     const done = this.writer.write(batch.map(({ prepared }) => ({ prepared, recordedAt }))).then((outcomes) => {
-      let appended = false;
+      const committed: CommittedAppend[] = [];
       batch.forEach((q, i) => {
         const outcome = outcomes[i];
         if (outcome.ok) {
-          appended ||= !outcome.result.duplicate;
+          if (!outcome.result.duplicate) committed.push({ prepared: q.prepared, result: outcome.result, recordedAt });
           q.resolve(outcome.result);
         } else q.reject(outcome.error);
       });
-      if (appended) this.onAppended();
+      if (committed.length > 0) this.onAppended(committed);
     });
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));

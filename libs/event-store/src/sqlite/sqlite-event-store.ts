@@ -27,8 +27,8 @@ import type {
   VerifyReport,
 } from '../port';
 import { systemClock } from '../port';
-import { decodeRecord, isInstant, prepareAppend, type AppendPolicy } from '../record';
-import { PollingSubscription } from '../subscription';
+import { decodeRecord, isInstant, prepareAppend, type AppendPolicy, type CommittedAppend } from '../record';
+import { CommitListeners, PollingSubscription } from '../subscription';
 import { threadScript } from '../thread-script';
 import { MerkleChecker, VERIFY_CHUNK, verifyRows, type CheckedChunk } from '../verify';
 import { InProcessWriter } from './in-process-writer';
@@ -171,6 +171,7 @@ export class SqliteEventStore implements LedgerStore {
   private readonly db: DatabaseSync;
   private readonly clock: Clock;
   private readonly listeners = new Set<() => void>();
+  private readonly committedListeners = new CommitListeners();
   private writer!: WriterThread | InProcessWriter;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
@@ -203,7 +204,9 @@ export class SqliteEventStore implements LedgerStore {
     }
     const store = new SqliteEventStore(options);
     const now = () => store.clock.now().toISOString();
-    const appended = () => {
+    const appended = (committed: readonly CommittedAppend[]) => {
+      // The subscriptions are handed the events themselves; a bare signal (read them) only if that failed.
+      if (store.committedListeners.publish(committed)) return;
       for (const l of store.listeners) l();
     };
     try {
@@ -272,11 +275,17 @@ export class SqliteEventStore implements LedgerStore {
           this.listeners.add(listener);
           return () => this.listeners.delete(listener);
         },
+        onCommitted: (listener) => this.onCommitted(listener),
       },
       options,
     );
     this.subscriptions.add(sub);
     return sub;
+  }
+
+  /** This store's own appends, as committed: see `EventStore.onCommitted`. */
+  onCommitted(listener: (events: readonly RecordedEvent[]) => void): () => void {
+    return this.committedListeners.add(listener);
   }
 
   async readCheckpoint(name: string): Promise<number> {

@@ -2,10 +2,13 @@ import { Worker } from 'node:worker_threads';
 import { EventStoreError } from '../errors';
 import type { AppendResult } from '../port';
 import { threadScript } from '../thread-script';
-import type { PreparedAppend } from '../record';
+import type { CommittedAppend, PreparedAppend } from '../record';
 import { fromWireError, toWire, type FromWriter, type ToWriter, type WriterWorkerData } from './writer-protocol';
 
 interface Waiting {
+  readonly prepared: PreparedAppend;
+  /** Set when the append is sent: the time the thread records it at. */
+  recordedAt: string;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -28,13 +31,16 @@ export class WriterThread {
   private constructor(
     private readonly worker: Worker,
     private readonly now: () => string,
-    private readonly onAppended: () => void,
+    private readonly onAppended: (committed: readonly CommittedAppend[]) => void,
   ) {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
   }
 
-  /** Starts the thread and waits until it has opened the log (its errors, such as an unwritable file, reject here). */
-  static async start(data: WriterWorkerData, now: () => string, onAppended: () => void): Promise<WriterThread> {
+  /**
+   * Starts the thread and waits until it has opened the log (its errors, such as an unwritable file, reject here).
+   * `onAppended` is called after each commit with what it wrote (duplicates excluded), in commit order.
+   */
+  static async start(data: WriterWorkerData, now: () => string, onAppended: (committed: readonly CommittedAppend[]) => void): Promise<WriterThread> {
     const { script, execArgv } = threadScript(__filename, 'writer-worker');
     const worker = new Worker(script, { workerData: data, execArgv });
     await new Promise<void>((resolve, reject) => {
@@ -62,7 +68,7 @@ export class WriterThread {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<AppendResult>((resolve, reject) => {
       const id = this.nextId++;
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { prepared, recordedAt: '', resolve, reject });
       this.queue.push({ id, prepared });
       // Sent at the end of the synchronous run (Promise.all over several appends travels as one message), not of the
       // event-loop turn: the rest of a busy turn (other requests) need not delay the commit, since the thread groups
@@ -93,7 +99,11 @@ export class WriterThread {
     if (this.queue.length === 0 || this.failure) return;
     // One recording time per message: the thread keeps the order, so recordedAt never goes back along the log.
     const recordedAt = this.now();
-    const appends = this.queue.map((q) => toWire(q.id, q.prepared, recordedAt));
+    const appends = this.queue.map((q) => {
+      const w = this.waiting.get(q.id);
+      if (w) w.recordedAt = recordedAt;
+      return toWire(q.id, q.prepared, recordedAt);
+    });
     this.queue = [];
     this.send({ type: 'append', appends });
   }
@@ -108,19 +118,22 @@ export class WriterThread {
 
   private receive(msg: FromWriter): void {
     if (msg.type !== 'appended') return;
-    let appended = false;
+    // The outcomes of one message are one group, in commit order; messages come in the order the thread committed.
+    const committed: CommittedAppend[] = [];
     for (const outcome of msg.outcomes) {
       const w = this.waiting.get(outcome.id);
       if (!w) continue;
       this.waiting.delete(outcome.id);
       if ('result' in outcome) {
-        appended ||= !outcome.result.duplicate;
+        if (!outcome.result.duplicate) committed.push({ prepared: w.prepared, result: outcome.result, recordedAt: w.recordedAt });
         w.resolve(outcome.result);
       } else {
         w.reject(fromWireError(outcome.error));
       }
     }
-    if (appended) this.onAppended();
+    // Before the callers resume (their promises settle after this turn): a command's own events are handed over
+    // before it waits for them.
+    if (committed.length > 0) this.onAppended(committed);
     this.updateRef();
   }
 

@@ -266,6 +266,69 @@ export function describeEventStoreContract(name: string, open: (clock: TestClock
       });
     });
 
+    describe('when the store hands its own appends to listeners (onCommitted)', () => {
+      it('hands over each committed event exactly as readAll returns it, in commit order, and nothing else', async () => {
+        if (!store.onCommitted) return;
+        const pushed: RecordedEvent[] = [];
+        const off = store.onCommitted((events) => void pushed.push(...events));
+        const second = h.openSecond ? await h.openSecond() : undefined;
+        let counter = 0;
+        const bySecond = new Set<string>();
+        const newEvent = fc.record(
+          {
+            type: fc.constantFrom('TaskRegistered', 'ProgressReported', 'ReminderIssued'),
+            data: fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }).filter(isIJson),
+            schemaVersion: fc.integer({ min: 1, max: 3 }),
+            occurredAt: fc.constantFrom('2018-10-09T00:00:00.000Z', '2018-10-10T02:00:00Z'),
+          },
+          { requiredKeys: ['type', 'data'] },
+        ) as fc.Arbitrary<NewEvent>;
+        const append = fc.record({
+          stream: fc.integer({ min: 0, max: 3 }),
+          events: fc.array(newEvent, { minLength: 1, maxLength: 3 }),
+          // Appends started together share a commit where the adapter groups them.
+          together: fc.integer({ min: 1, max: 3 }),
+          retried: fc.boolean(),
+          bySecond: fc.boolean(),
+          causationId: fc.option(fc.constant('cause-1'), { nil: null }),
+        });
+        try {
+          await fc.assert(
+            fc.asyncProperty(fc.array(append, { minLength: 1, maxLength: 6 }), async (appends) => {
+              for (const a of appends) {
+                const requests = Array.from({ length: a.together }, (_, i) =>
+                  req(`task-push${a.stream}-${counter++}-${i}`, a.events, 'any', { causationId: a.causationId }),
+                );
+                const target = a.bySecond && second ? second : store;
+                if (target !== store) for (const r of requests) bySecond.add(r.metadata.commandId);
+                await Promise.all(requests.map((r) => target.append(r)));
+                // A replayed command writes nothing and is handed over as nothing.
+                if (a.retried) await target.append(requests[0]);
+                clock.advance(7);
+              }
+            }),
+            { numRuns: 25 },
+          );
+          const all = await readEverything(store);
+          // Another instance's appends are not this one's to hand over.
+          const own = all.filter((e) => !bySecond.has(e.metadata.commandId));
+          if (second) expect(own.length).toBeLessThan(all.length);
+          expect(pushed.length).toBe(own.length);
+          expect(pushed).toEqual(own);
+          expect(JSON.stringify(pushed)).toBe(JSON.stringify(own));
+          // In commit order: positions only grow.
+          expect(pushed.map((e) => e.position)).toEqual(own.map((e) => e.position));
+        } finally {
+          off();
+          await second?.close();
+        }
+        // Unregistered: nothing more.
+        const count = pushed.length;
+        await store.append(req('task-after-off', [ev('ReminderIssued')]));
+        expect(pushed.length).toBe(count);
+      }, 60_000);
+    });
+
     describe('when input is bad', () => {
       const bad: Array<[string, () => AppendRequest, string, string]> = [
         ['an unknown stream kind', () => req('spaceship-1', [ev('Launched')]), 'STORE.UNKNOWN_STREAM_KIND', 'streamId'],

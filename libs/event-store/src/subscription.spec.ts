@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import type { RecordedEvent } from './port';
+import { MAX_PUSHED_EVENTS, PollingSubscription, type SubscriptionSource } from './subscription';
+
+function event(position: number): RecordedEvent {
+  return {
+    data: { n: position },
+    id: `e-${position}`,
+    metadata: {
+      actorId: 'a',
+      actorRole: 'r',
+      actorUnit: 'u',
+      causationId: null,
+      commandId: `c-${position}`,
+      correlationId: 'k',
+      occurredAt: '2018-10-10T02:00:00.000Z',
+      recordedAt: '2018-10-10T02:00:00.000Z',
+    },
+    position,
+    schemaVersion: 1,
+    streamId: 'task-1',
+    streamVersion: position,
+    type: 'X',
+  };
+}
+
+/** A log in memory: `commit` appends, and hands the events over (as the store does for its own appends) or not. */
+class FakeLog implements SubscriptionSource {
+  readonly log: RecordedEvent[] = [];
+  reads: number[] = [];
+  private listener: ((events: readonly RecordedEvent[]) => void) | undefined;
+
+  async readAll({ fromPosition, limit }: { fromPosition: number; limit: number }): Promise<RecordedEvent[]> {
+    this.reads.push(fromPosition);
+    return this.log.slice(fromPosition - 1, fromPosition - 1 + limit);
+  }
+
+  async loadCheckpoint(): Promise<number> {
+    return 0;
+  }
+
+  async saveCheckpoint(): Promise<void> {}
+
+  onAppended(): () => void {
+    return () => undefined;
+  }
+
+  onCommitted(listener: (events: readonly RecordedEvent[]) => void): () => void {
+    this.listener = listener;
+    return () => {
+      this.listener = undefined;
+    };
+  }
+
+  /** Appends n events; returns them. */
+  append(n: number): RecordedEvent[] {
+    const events = Array.from({ length: n }, () => event(this.log.length + 1)).map((e, i) => ({ ...e, position: this.log.length + 1 + i, id: `e-${this.log.length + 1 + i}` }));
+    this.log.push(...events);
+    return events;
+  }
+
+  push(events: readonly RecordedEvent[]): void {
+    this.listener?.(events);
+  }
+}
+
+async function follow(source: FakeLog, batchSize = 100) {
+  const folded: RecordedEvent[] = [];
+  const sub = await PollingSubscription.start(source, {
+    name: 'test',
+    batchSize,
+    pollIntervalMs: 60_000,
+    handler: (events) => void folded.push(...events),
+  });
+  return { sub, folded };
+}
+
+const positions = (events: readonly RecordedEvent[]) => events.map((e) => e.position);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('a subscription handed its own appends', () => {
+  it('folds them without reading them back when they are the next positions', async () => {
+    const source = new FakeLog();
+    const { sub, folded } = await follow(source);
+    await sub.waitFor(0);
+    await new Promise((r) => setImmediate(r));
+    const readsAtStart = source.reads.length;
+    for (let i = 0; i < 20; i++) {
+      const events = source.append(1 + (i % 3));
+      source.push(events);
+      await sub.waitFor(events[events.length - 1].position);
+    }
+    expect(source.reads.length).toBe(readsAtStart);
+    expect(positions(folded)).toEqual(range(1, source.log.length));
+    // The handed events themselves, not copies.
+    expect(folded[3]).toBe(source.log[3]);
+    await sub.stop();
+  });
+
+  it('reads the events from before it started, then folds what it is handed after them', async () => {
+    const source = new FakeLog();
+    source.append(250);
+    const { sub, folded } = await follow(source);
+    // Handed over during the catch-up: held until the read reaches them.
+    const own = source.append(2);
+    source.push(own);
+    await sub.waitFor(252);
+    expect(positions(folded)).toEqual(range(1, 252));
+    expect(folded[250]).toBe(own[0]);
+    await sub.stop();
+  });
+
+  it('reads a gap (another process appended in between) before the events handed after it, never folding one twice', async () => {
+    const source = new FakeLog();
+    const { sub, folded } = await follow(source);
+    source.push(source.append(2));
+    await sub.waitFor(2);
+    source.append(3); // another process: not handed over
+    const mine = source.append(2);
+    source.push(mine);
+    await sub.waitFor(7);
+    expect(positions(folded)).toEqual(range(1, 7));
+    expect(source.reads).toContain(3);
+    // Handed over again after they were read (as a late or repeated hand-over would be): dropped.
+    source.push(mine);
+    source.push(source.log.slice(0, 7));
+    const next = source.append(1);
+    source.push(next);
+    await sub.waitFor(8);
+    await new Promise((r) => setImmediate(r));
+    expect(positions(folded)).toEqual(range(1, 8));
+    await sub.stop();
+  });
+
+  it('takes events handed over out of order in position order', async () => {
+    const source = new FakeLog();
+    const { sub, folded } = await follow(source);
+    await new Promise((r) => setImmediate(r));
+    const events = source.append(6);
+    source.push(events.slice(3));
+    source.push(events.slice(0, 3));
+    source.push(events.slice(2, 4));
+    await sub.waitFor(6);
+    await new Promise((r) => setImmediate(r));
+    expect(positions(folded)).toEqual(range(1, 6));
+    await sub.stop();
+  });
+
+  it('drops what it holds and reads instead when too much waits behind a gap', async () => {
+    const source = new FakeLog();
+    source.append(1); // never handed over: a gap at 1
+    let folding = 0;
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => (release = r));
+    const folded: number[] = [];
+    const sub = await PollingSubscription.start(source, {
+      name: 'test',
+      batchSize: 1000,
+      pollIntervalMs: 60_000,
+      handler: async (events) => {
+        // Hold the first fold so the hand-overs pile up behind it.
+        if (folding++ === 0) await blocked;
+        folded.push(...positions(events));
+      },
+    });
+    for (let i = 0; i < 3; i++) source.push(source.append(MAX_PUSHED_EVENTS / 2));
+    release();
+    await sub.waitFor(source.log.length, 5_000);
+    expect(folded).toEqual(range(1, source.log.length));
+    await sub.stop();
+  });
+
+  it('still polls for other processes while it is handed events all the time', async () => {
+    const source = new FakeLog();
+    const folded: number[] = [];
+    const sub = await PollingSubscription.start(source, { name: 'test', batchSize: 100, pollIntervalMs: 30, handler: (events) => void folded.push(...positions(events)) });
+    await new Promise((r) => setTimeout(r, 5));
+    const readsBefore = source.reads.length;
+    const until = performance.now() + 250;
+    while (performance.now() < until) {
+      source.push(source.append(1));
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    // No gap ever needed a read: these are the poll's.
+    expect(source.reads.length - readsBefore).toBeGreaterThanOrEqual(3);
+    await sub.waitFor(source.log.length);
+    expect(folded).toEqual(range(1, source.log.length));
+    await sub.stop();
+  });
+
+  it('folds every position exactly once, in order, whatever is handed over and whatever is not', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ n: fc.integer({ min: 1, max: 4 }), handed: fc.boolean(), wait: fc.boolean(), again: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (steps, before, batchSize) => {
+          const source = new FakeLog();
+          source.append(before);
+          const { sub, folded } = await follow(source, batchSize);
+          for (const step of steps) {
+            const events = source.append(step.n);
+            if (step.handed) source.push(events);
+            if (step.again) source.push(source.log.slice(Math.max(0, source.log.length - 5)));
+            if (step.wait) await sub.waitFor(source.log.length, 2_000);
+          }
+          await sub.waitFor(source.log.length, 2_000);
+          await new Promise((r) => setImmediate(r));
+          await sub.stop();
+          expect(positions(folded)).toEqual(range(1, source.log.length));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
