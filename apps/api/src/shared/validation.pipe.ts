@@ -1,14 +1,22 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
+import { FastValidationPipe } from './fast-validation';
 import { fieldFailures, RequestValidationError } from './validation-errors';
 
 /**
  * Whitelisted, unknown fields forbidden, types transformed; failures become `{code: 'REQUEST.VALIDATION', message,
  * fields: [{field, reason, code, params}]}` (400), one stable code per failed check, worded in the caller's language.
+ * A valid object of a flat DTO takes a compiled fast path (./fast-validation.ts); everything else, and every refusal,
+ * is the ValidationPipe's.
  */
 export function ledgerValidationPipe(): ValidationPipe {
   memoiseTargetValidationMetadatas();
-  return new ValidationPipe({
+  return new FastValidationPipe(ledgerValidationOptions());
+}
+
+/** The ValidationPipe's options, for the pipe and for the spec that holds its fast path to the plain pipe. */
+export function ledgerValidationOptions(): ValidationPipeOptions {
+  return {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -16,7 +24,7 @@ export function ledgerValidationPipe(): ValidationPipe {
     // The target (to read each decorator's arguments) and the value (to tell a missing field) never reach the response.
     validationError: { target: true, value: true },
     exceptionFactory: (errors) => new RequestValidationError(fieldFailures(errors)),
-  });
+  };
 }
 
 type Storage = {
