@@ -1,6 +1,6 @@
 import { Map as IMap, Set as ISet } from 'immutable';
 import { timeliness, timelinessOn, type IsoDate, type TaskEvent, type TaskRecord, type TaskStatus, type Timeliness } from '@ledger/domain';
-import { countRange, EMPTY_KEYS, insertKey, KeyCursor, removeKey, type SortedKeys } from './sorted-keys';
+import { countRange, denseOf, EMPTY_KEYS, insertKey, KeyCursor, removeKey, type DenseKeys, type SortedKeys } from './sorted-keys';
 import type { TaskView } from './tasks.projection';
 
 /**
@@ -319,7 +319,8 @@ function pageOf(keyed: ReadonlyArray<readonly [string, TaskView]>, total: number
   return { views: page.map(([, view]) => view), total, next: more && page.length > 0 ? page[page.length - 1][0] : null };
 }
 
-type Sequence = { readonly keys: SortedKeys; readonly lo: string | undefined; readonly hi: string | undefined; readonly co: boolean };
+/** A bucket's keys in a range; `co`: a co-unit partition's. */
+type Sequence = { readonly keys: DenseKeys; readonly lo: string | undefined; readonly hi: string | undefined; readonly co: boolean };
 
 const maxOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a > b ? a : b);
 const minOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a < b ? a : b);
@@ -368,6 +369,80 @@ export function everyDatedTaskLedBy(index: TaskIndex, taskCount: number, units: 
   return datedTasksLedBy(index, units) === taskCount - undatedCount(index);
 }
 
+/** A partition: its buckets by name (`<status> <timeliness class>`). */
+type Partition = IMap<string, SortedKeys>;
+
+/** A bucket of a partition: its status (`*` in the every-task partitions), timeliness class and keys. */
+type Bucket = { readonly status: string; readonly cls: string; readonly keys: DenseKeys };
+
+/**
+ * Each partition's buckets as a plain array, parsed once per version of its buckets Map (a partition's Map is
+ * replaced whenever one of its buckets changes, and never changed once the index holds it), so a list neither
+ * iterates an Immutable Map nor slices bucket names per request. Weak: a replaced version goes with its entry.
+ */
+const parsedBuckets = new WeakMap<Partition, readonly Bucket[]>();
+
+function bucketsOf(buckets: Partition): readonly Bucket[] {
+  let parsed = parsedBuckets.get(buckets);
+  if (parsed === undefined) {
+    const list: Bucket[] = [];
+    buckets.forEach((keys, name) => {
+      const space = name.indexOf(' ');
+      list.push({ status: name.slice(0, space), cls: name.slice(space + 1), keys: denseOf(keys) });
+    });
+    parsedBuckets.set(buckets, (parsed = list));
+  }
+  return parsed;
+}
+
+/** A list request's filters as the walk applies them, resolved once. */
+interface ListPlan {
+  readonly spec: TaskListSpec;
+  /** Deadline bounds as sort-key bounds (lo inclusive, hi exclusive). */
+  readonly lo: string | undefined;
+  readonly hi: string | undefined;
+  /** Timeliness from the buckets (no task has an event after asOf); otherwise judged per candidate. */
+  readonly bucketTimeliness: boolean;
+  /** The every-task partitions do not split by status: a status filter without units is checked per candidate. */
+  readonly statusPerCandidate: boolean;
+  readonly scopeChecked: 'none' | 'undated' | 'all';
+}
+
+/** Sequences, and whether each candidate of them must be looked at (filters or read scope no index answers). */
+type Group = { readonly sequences: Sequence[]; readonly checked: boolean };
+
+/** The sequences of a partition's buckets that the filters leave, appended to `out`. */
+function addSequences(out: Sequence[], partition: Partition | undefined, plan: ListPlan, co: boolean): void {
+  if (partition === undefined) return;
+  const { spec } = plan;
+  for (const { status, cls, keys } of bucketsOf(partition)) {
+    if (spec.status !== undefined && status !== '*' && status !== spec.status) continue;
+    let sLo = plan.lo;
+    let sHi = plan.hi;
+    if (plan.bucketTimeliness && cls !== spec.timeliness) {
+      if (cls !== 'open') continue;
+      if (spec.timeliness === 'not_done_within_deadline') sLo = maxOf(sLo, spec.asOf);
+      else if (spec.timeliness === 'not_done_overdue') sHi = minOf(sHi, spec.asOf);
+      else continue;
+    }
+    if (sLo !== undefined && sHi !== undefined && sHi <= sLo) continue;
+    out.push({ keys, lo: sLo, hi: sHi, co });
+  }
+}
+
+/** Whether a candidate of a checked group passes what the index did not answer. */
+function passes(view: TaskView, plan: ListPlan): boolean {
+  const { spec } = plan;
+  return (
+    (!plan.statusPerCandidate || view.record.status === spec.status) &&
+    (spec.accept === undefined || spec.accept(view)) &&
+    (plan.scopeChecked === 'none' || readableIn(view, spec.readable!)) &&
+    (spec.timeliness === undefined || plan.bucketTimeliness || viewTimelinessOn(view, spec.asOf) === spec.timeliness)
+  );
+}
+
+const viewOf = (tasks: IMap<string, TaskView>, key: string): TaskView => tasks.get(taskIdOfSortKey(key))!;
+
 /** The task list from the indexes: same answer as `scanTasks`. */
 export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec: TaskListSpec): TaskListAnswer {
   // A directive's tasks are few: filter and sort them.
@@ -379,183 +454,319 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
     return pageOf(keyed, matching.length, spec);
   }
 
-  // Deadline bounds as sort-key bounds (lo inclusive, hi exclusive); a deadline filter leaves undated tasks out.
+  // A deadline filter leaves undated tasks out.
   const dated = spec.deadlineFrom !== undefined || spec.deadlineTo !== undefined;
-  const lo = spec.deadlineFrom;
-  const hi = dated ? minOf(spec.deadlineTo === undefined ? undefined : `${spec.deadlineTo}\u0001`, NO_DEADLINE) : undefined;
-  // Timeliness from the buckets when no task has an event after asOf; otherwise judged per candidate.
   const bucketTimeliness = spec.timeliness !== undefined && spec.asOf >= index.lastDay;
-  // The every-task partitions do not split by status: a status filter without units is checked per candidate.
   const statusPerCandidate = spec.units === null && spec.status !== undefined;
   const perCandidate = spec.accept !== undefined || (spec.timeliness !== undefined && !bucketTimeliness) || statusPerCandidate;
   // Read scope: tasks of the units filtered on are readable when those units are; without a unit filter, every dated
   // task is when each is led from inside the scope (then only undated tasks are looked at one by one).
   const readable = spec.readable;
-  let scopeChecked: 'none' | 'undated' | 'all' = 'none';
+  let scopeChecked: ListPlan['scopeChecked'] = 'none';
   if (readable !== undefined) {
-    if (spec.units !== null) scopeChecked = [...spec.units].every((unitId) => readable.units.has(unitId)) ? 'none' : 'all';
-    else scopeChecked = (readable.everyDatedTaskLed ?? everyDatedTaskLedBy(index, tasks.size, readable.units)) ? 'undated' : 'all';
+    if (spec.units !== null) {
+      for (const unitId of spec.units) {
+        if (readable.units.has(unitId)) continue;
+        scopeChecked = 'all';
+        break;
+      }
+    } else scopeChecked = (readable.everyDatedTaskLed ?? everyDatedTaskLedBy(index, tasks.size, readable.units)) ? 'undated' : 'all';
   }
+  const plan: ListPlan = {
+    spec,
+    lo: spec.deadlineFrom,
+    hi: dated ? minOf(spec.deadlineTo === undefined ? undefined : `${spec.deadlineTo}\u0001`, NO_DEADLINE) : undefined,
+    bucketTimeliness,
+    statusPerCandidate,
+    scopeChecked,
+  };
 
   // Groups of sequences, disjoint and in list order: one per deadline walked (every task), or one for the units.
-  const sequencesOf = (names: ReadonlyArray<{ name: string; co: boolean }>): Sequence[] => {
-    const out: Sequence[] = [];
-    for (const { name, co } of names) {
-      const buckets = index.partitions.get(name);
-      if (!buckets) continue;
-      for (const [bucket, keys] of buckets) {
-        const space = bucket.indexOf(' ');
-        const status = bucket.slice(0, space);
-        const cls = bucket.slice(space + 1);
-        if (spec.status !== undefined && status !== '*' && status !== spec.status) continue;
-        let [sLo, sHi] = [lo, hi];
-        if (bucketTimeliness && cls !== spec.timeliness) {
-          if (cls !== 'open') continue;
-          if (spec.timeliness === 'not_done_within_deadline') sLo = maxOf(sLo, spec.asOf);
-          else if (spec.timeliness === 'not_done_overdue') sHi = minOf(sHi, spec.asOf);
-          else continue;
-        }
-        if (sLo !== undefined && sHi !== undefined && sHi <= sLo) continue;
-        out.push({ keys, lo: sLo, hi: sHi, co });
-      }
-    }
-    return out;
-  };
-  /** Sequences, and whether each candidate of them must be looked at (filters or read scope no index answers). */
-  type Group = { readonly sequences: Sequence[]; readonly checked: boolean };
   const groups: Group[] = [];
+  /** With role any, each unit's lead and co-unit partitions. */
+  let leads: Map<string, Partition | undefined> | undefined;
+  let cos: Map<string, Partition | undefined> | undefined;
   if (spec.units === null) {
     // Every task: one group per deadline in range, in order (a deadline's sort keys all start with it).
-    for (const cursor = new KeyCursor(index.deadlines, lo, hi); cursor.current !== undefined; cursor.advance()) {
-      const sequences = sequencesOf([{ name: `*|${cursor.current}`, co: false }]);
+    for (const cursor = new KeyCursor(index.deadlines, plan.lo, plan.hi); cursor.current !== undefined; cursor.advance()) {
+      const sequences: Sequence[] = [];
+      addSequences(sequences, index.partitions.get(`*|${cursor.current}`), plan, false);
       const checked = perCandidate || scopeChecked === 'all' || (scopeChecked === 'undated' && cursor.current === NO_DEADLINE);
       if (sequences.length > 0) groups.push({ sequences, checked });
     }
   } else {
-    const names: Array<{ name: string; co: boolean }> = [];
-    for (const unit of spec.units) {
-      if (spec.unitRole !== 'co') names.push({ name: `l:${unit}`, co: false });
-      if (spec.unitRole !== 'lead') names.push({ name: `c:${unit}`, co: true });
+    const sequences: Sequence[] = [];
+    if (spec.unitRole === 'any') {
+      leads = new Map();
+      cos = new Map();
     }
-    groups.push({ sequences: sequencesOf(names), checked: perCandidate || scopeChecked === 'all' });
-  }
-
-  const check = (view: TaskView): boolean =>
-    (!statusPerCandidate || view.record.status === spec.status) &&
-    (spec.accept === undefined || spec.accept(view)) &&
-    (scopeChecked === 'none' || readableIn(view, readable!)) &&
-    (spec.timeliness === undefined || bucketTimeliness || viewTimelinessOn(view, spec.asOf) === spec.timeliness);
-
-  /** The page (from `after`, skipping `offset`), walking candidates in list order and looking at those of checked groups. */
-  const pageFrom = (after: string | undefined, counting: boolean): { views: TaskView[]; next: string | null; total: number } => {
-    let total = 0;
-    let skipped = 0;
-    const views: TaskView[] = [];
-    let next: string | null = null;
-    let lastKept: string | null = null;
-    for (const group of groups) {
-      for (const key of merged(group.sequences, after)) {
-        let view: TaskView | undefined;
-        if (group.checked) {
-          view = tasks.get(taskIdOfSortKey(key))!;
-          if (!check(view)) continue;
-        }
-        total++;
-        if (spec.after !== undefined && key <= spec.after) continue;
-        if (skipped < spec.offset) skipped++;
-        else if (views.length < spec.limit) {
-          views.push(view ?? tasks.get(taskIdOfSortKey(key))!);
-          lastKept = key;
-        } else if (next === null) {
-          next = lastKept;
-          if (!counting) return { views, next, total };
-        }
+    for (const unit of spec.units) {
+      if (spec.unitRole !== 'co') {
+        const lead = index.partitions.get(`l:${unit}`);
+        leads?.set(unit, lead);
+        addSequences(sequences, lead, plan, false);
+      }
+      if (spec.unitRole !== 'lead') {
+        const co = index.partitions.get(`c:${unit}`);
+        cos?.set(unit, co);
+        addSequences(sequences, co, plan, true);
       }
     }
-    return { views, next, total };
-  };
+    groups.push({ sequences, checked: perCandidate || scopeChecked === 'all' });
+  }
 
   // Every candidate looked at: one walk counts them all and keeps the page.
-  if (groups.every((group) => group.checked)) return pageFrom(undefined, true);
+  if (groups.every((group) => group.checked)) return pageFrom(tasks, groups, plan, undefined, true);
 
   // Otherwise unchecked groups are counted from the index (lead and `*` buckets hold each task once; co-unit buckets
-  // are walked to count each task once: a task with two co-units in the set, or led from inside the set too), checked
-  // ones by looking at each candidate; then the page is walked from the cursor.
+  // are walked to count each task once: a task with two co-units in the set, or led from inside the set too),
+  // checked ones by looking at each candidate; then the page is walked from the cursor.
   let total = 0;
   for (const group of groups) {
     if (group.checked) {
-      for (const key of merged(group.sequences, undefined)) if (check(tasks.get(taskIdOfSortKey(key))!)) total++;
-      continue;
+      const merge = new Merge(group.sequences, undefined);
+      for (let key = merge.next(); key !== undefined; key = merge.next()) if (passes(viewOf(tasks, key), plan)) total++;
+    } else {
+      for (const s of group.sequences) if (!s.co) total += countRange(s.keys, s.lo, s.hi);
+      if (group.sequences.some((s) => s.co)) total += leads === undefined ? distinctKeys(group.sequences, undefined) : coOnlyCount(spec.units!, leads, cos!, group.sequences, plan);
     }
-    // A co-unit's task led from inside the set too sits in one of the set's lead sequences, in the same bucket (same
-    // record) and under the same key: those keys, gathered once, say which co-unit keys are counted already.
-    const coSequences = group.sequences.filter((s) => s.co);
-    const ledKeys = new Set<string>();
-    if (spec.unitRole === 'any' && coSequences.length > 0) {
-      for (const s of group.sequences) if (!s.co) for (const cursor = new KeyCursor(s.keys, s.lo, s.hi); cursor.current !== undefined; cursor.advance()) ledKeys.add(cursor.current);
-    }
-    const coKeys = new Set<string>();
-    for (const s of group.sequences) {
-      if (!s.co) {
-        total += countRange(s.keys, s.lo, s.hi);
-        continue;
-      }
-      for (const cursor = new KeyCursor(s.keys, s.lo, s.hi); cursor.current !== undefined; cursor.advance()) if (!ledKeys.has(cursor.current)) coKeys.add(cursor.current);
-    }
-    total += coKeys.size;
   }
-  const { views, next } = pageFrom(spec.after, false);
+  const { views, next } = pageFrom(tasks, groups, plan, spec.after, false);
   return { views, total, next };
 }
 
-/** The keys of every sequence in order, each once, after `after` (exclusive) when given. */
-function* merged(sequences: readonly Sequence[], after: string | undefined): Generator<string> {
-  const start = after === undefined ? undefined : `${after}\u0000`;
-  const heap: KeyCursor[] = [];
+/** The distinct keys of the co-unit sequences, less those `led` holds. */
+function distinctKeys(sequences: readonly Sequence[], led: ReadonlySet<string> | undefined): number {
+  const keys = new Set<string>();
   for (const s of sequences) {
-    const cursor = new KeyCursor(s.keys, maxOf(s.lo, start), s.hi);
-    if (cursor.current !== undefined) heapPush(heap, cursor);
+    if (!s.co) continue;
+    for (const cursor = new KeyCursor(s.keys, s.lo, s.hi); cursor.current !== undefined; cursor.advance()) {
+      if (led === undefined || !led.has(cursor.current)) keys.add(cursor.current);
+    }
   }
-  let previous: string | undefined;
-  while (heap.length > 0) {
-    const top = heap[0];
-    const key = top.current!;
-    top.advance();
-    if (top.current === undefined) heapPop(heap);
-    else siftDown(heap, 0);
-    if (key === previous) continue;
-    previous = key;
-    yield key;
+  return keys.size;
+}
+
+/**
+ * With role any, the tasks of the co-unit sequences that the lead sequences do not count: those not led from inside
+ * the units. A task led from inside sits in that unit's lead partition, in the same bucket under the same key as in
+ * its co-units' (both places come from the one record), so whatever the bucket and range, a co-unit key that any of
+ * the units' lead partitions holds is counted there.
+ *
+ * Walking every co-unit key against every led key is most of a subtree list's cost, so the count is kept per set of
+ * units (`UnitsMemo`): it depends only on the co-unit partitions, the set of keys the lead partitions hold (not on
+ * their buckets: a task changing status moves within its lead partition and leaves it alone) and the filters.
+ */
+function coOnlyCount(units: ReadonlySet<string>, leads: ReadonlyMap<string, Partition | undefined>, cos: ReadonlyMap<string, Partition | undefined>, sequences: readonly Sequence[], plan: ListPlan): number {
+  let memo = unitsMemos.get(units);
+  if (memo === undefined) unitsMemos.set(units, (memo = new UnitsMemo()));
+  memo.sync(leads, cos);
+  const { spec } = plan;
+  const filters = `${spec.status ?? ''}\u0001${plan.bucketTimeliness ? spec.timeliness : ''}\u0001${spec.asOf}\u0001${plan.lo ?? ''}\u0001${plan.hi ?? ''}`;
+  let count = memo.coCounts.get(filters);
+  if (count === undefined) {
+    count = distinctKeys(sequences, memo.ledKeys);
+    if (memo.coCounts.size >= MEMO_FILTERS) memo.coCounts.clear();
+    memo.coCounts.set(filters, count);
+  }
+  return count;
+}
+
+/** Filter combinations whose co-unit counts a set of units keeps at once (the API asks a few: today's, per filter). */
+const MEMO_FILTERS = 16;
+
+/**
+ * What lists over one set of units keep between requests: every key the units' lead partitions hold, as of the
+ * versions of those partitions it was gathered from, and co-unit counts by filters, as of the co-unit partitions and
+ * that set of keys. Moved on by the lead partitions that changed since (the keys each lost taken out, the keys each
+ * gained put in: in one version of the index each task sits in one lead partition, under one key), so a subtree's
+ * list after a few commands looks only at what they changed. Per Set of units, weakly (the API keeps one Set per
+ * subtree and version of the organisation; a Set made per request takes its memo with it).
+ */
+class UnitsMemo {
+  /** The lead partitions (by unit) `ledKeys` is gathered from. */
+  private leads = new Map<string, Partition | undefined>();
+  readonly ledKeys = new Set<string>();
+  /** Moves on whenever what `ledKeys` holds changes. */
+  private generation = 0;
+  /** The co-unit partitions (by unit) and the generation of `ledKeys` that `coCounts` were counted from. */
+  private cos: ReadonlyMap<string, Partition | undefined> | undefined;
+  private coGeneration = -1;
+  readonly coCounts = new Map<string, number>();
+
+  sync(leads: ReadonlyMap<string, Partition | undefined>, cos: ReadonlyMap<string, Partition | undefined>): void {
+    if (!sameUnits(this.leads, leads)) {
+      // Another set of units than last time (a caller's Set is not expected to change): gathered anew.
+      this.leads = new Map(leads);
+      this.ledKeys.clear();
+      for (const partition of leads.values()) for (const key of allKeysOf(partition)) this.ledKeys.add(key);
+      this.generation++;
+    } else {
+      // Keys that left a changed partition, keys that came in: none when a task only changed status (it moved between
+      // buckets), the commonest change. A key moved between two of the units' partitions is taken out by one and put
+      // in by the other, so every change is taken out before any is put in.
+      const removed: string[] = [];
+      const added: string[] = [];
+      let changed = false;
+      for (const [unit, partition] of leads) {
+        const before = this.leads.get(unit);
+        if (before === partition) continue;
+        changed = true;
+        const out = allKeysOf(before);
+        const into = allKeysOf(partition);
+        let i = 0;
+        let j = 0;
+        while (i < out.length || j < into.length) {
+          if (j >= into.length || (i < out.length && out[i] < into[j])) removed.push(out[i++]);
+          else if (i >= out.length || into[j] < out[i]) added.push(into[j++]);
+          else {
+            i++;
+            j++;
+          }
+        }
+      }
+      if (removed.length > 0 || added.length > 0) {
+        for (const key of removed) this.ledKeys.delete(key);
+        for (const key of added) this.ledKeys.add(key);
+        this.generation++;
+      }
+      if (changed) for (const [unit, partition] of leads) this.leads.set(unit, partition);
+    }
+    if (this.coGeneration !== this.generation || this.cos === undefined || !samePartitions(this.cos, cos)) {
+      this.cos = cos;
+      this.coGeneration = this.generation;
+      this.coCounts.clear();
+    }
   }
 }
 
-function heapPush(heap: KeyCursor[], cursor: KeyCursor): void {
-  heap.push(cursor);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (heap[parent].current! <= heap[i].current!) break;
-    [heap[parent], heap[i]] = [heap[i], heap[parent]];
-    i = parent;
+const unitsMemos = new WeakMap<ReadonlySet<string>, UnitsMemo>();
+
+function sameUnits(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  for (const unit of b.keys()) if (!a.has(unit)) return false;
+  return true;
+}
+
+function samePartitions(a: ReadonlyMap<string, Partition | undefined>, b: ReadonlyMap<string, Partition | undefined>): boolean {
+  if (!sameUnits(a, b)) return false;
+  for (const [unit, partition] of b) if (a.get(unit) !== partition) return false;
+  return true;
+}
+
+/**
+ * Every key of a partition, whatever the bucket, in order: kept per version of the partition (what a set of units'
+ * led keys are moved on by).
+ */
+const partitionKeys = new WeakMap<Partition, readonly string[]>();
+
+const NO_KEYS: readonly string[] = [];
+
+function allKeysOf(partition: Partition | undefined): readonly string[] {
+  if (partition === undefined) return NO_KEYS;
+  let keys = partitionKeys.get(partition);
+  if (keys === undefined) {
+    const all: string[] = [];
+    for (const bucket of bucketsOf(partition)) for (const chunk of bucket.keys.chunks) for (const key of chunk) all.push(key);
+    // The default sort orders strings by UTF-16 code units, as `<` does.
+    all.sort();
+    partitionKeys.set(partition, (keys = all));
   }
+  return keys;
 }
 
-function heapPop(heap: KeyCursor[]): void {
-  const last = heap.pop()!;
-  if (heap.length === 0) return;
-  heap[0] = last;
-  siftDown(heap, 0);
+/** The page (from `after`, skipping `offset`), walking candidates in list order and looking at those of checked groups. */
+function pageFrom(tasks: IMap<string, TaskView>, groups: readonly Group[], plan: ListPlan, after: string | undefined, counting: boolean): TaskListAnswer {
+  const { spec } = plan;
+  let total = 0;
+  let skipped = 0;
+  const views: TaskView[] = [];
+  let next: string | null = null;
+  let lastKept: string | null = null;
+  for (const group of groups) {
+    const merge = new Merge(group.sequences, after);
+    for (let key = merge.next(); key !== undefined; key = merge.next()) {
+      let view: TaskView | undefined;
+      if (group.checked) {
+        view = viewOf(tasks, key);
+        if (!passes(view, plan)) continue;
+      }
+      total++;
+      if (spec.after !== undefined && key <= spec.after) continue;
+      if (skipped < spec.offset) skipped++;
+      else if (views.length < spec.limit) {
+        views.push(view ?? viewOf(tasks, key));
+        lastKept = key;
+      } else if (next === null) {
+        next = lastKept;
+        if (!counting) return { views, next, total };
+      }
+    }
+  }
+  return { views, next, total };
 }
 
-function siftDown(heap: KeyCursor[], i: number): void {
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < heap.length && heap[l].current! < heap[m].current!) m = l;
-    if (r < heap.length && heap[r].current! < heap[m].current!) m = r;
-    if (m === i) return;
-    [heap[m], heap[i]] = [heap[i], heap[m]];
-    i = m;
+/** The keys of every sequence in order, each once, after `after` (exclusive) when given: a heap of cursors. */
+class Merge {
+  private readonly heap: KeyCursor[] = [];
+  private previous: string | undefined;
+
+  constructor(sequences: readonly Sequence[], after: string | undefined) {
+    const start = after === undefined ? undefined : `${after}\u0000`;
+    for (const s of sequences) {
+      const cursor = new KeyCursor(s.keys, maxOf(s.lo, start), s.hi);
+      if (cursor.current !== undefined) this.push(cursor);
+    }
+  }
+
+  next(): string | undefined {
+    const heap = this.heap;
+    while (heap.length > 0) {
+      const top = heap[0];
+      const key = top.current!;
+      top.advance();
+      if (top.current === undefined) this.pop();
+      else if (heap.length > 1) this.siftDown(0);
+      if (key === this.previous) continue;
+      this.previous = key;
+      return key;
+    }
+    return undefined;
+  }
+
+  private push(cursor: KeyCursor): void {
+    const heap = this.heap;
+    heap.push(cursor);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent].current! <= heap[i].current!) break;
+      [heap[parent], heap[i]] = [heap[i], heap[parent]];
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    this.siftDown(0);
+  }
+
+  private siftDown(i: number): void {
+    const heap = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && heap[l].current! < heap[m].current!) m = l;
+      if (r < heap.length && heap[r].current! < heap[m].current!) m = r;
+      if (m === i) return;
+      const t = heap[m];
+      heap[m] = heap[i];
+      heap[i] = t;
+      i = m;
+    }
   }
 }
