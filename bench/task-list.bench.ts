@@ -11,13 +11,17 @@
  *
  *   node --expose-gc -r @swc-node/register bench/task-list.bench.ts
  *
- * TASK_LIST_BASELINE=<path of another task-index.ts> (e.g. `git show <commit>:libs/projections/src/tasks/task-index.ts`
- * and its sorted-keys.ts written to a directory) also times that version's `queryTasks`, turn about with this one on
- * the same model, and checks that both answer alike. BENCH_CHURN=<n> folds n changes of status (a random task put in
- * progress, or returned for redo when it is: its lead partition changes) between queries, as the commands of the mix
- * do, so what is kept per version of a structure is rebuilt as often as it would be. BENCH_QUERIES (default 20,000 per round),
- * BENCH_ROUNDS (default 5). Prints µs of process CPU (process.cpuUsage) per query, overall and per variant, and the
- * median over rounds.
+ * TASK_LIST_BASELINE=<path of another task-index.ts> also times that version's `queryTasks`, turn about with this one
+ * on the same model, and checks that both answer alike on every query; e.g. HEAD's:
+ *
+ *   mkdir -p /tmp/base && ln -s $PWD/node_modules /tmp/base/node_modules
+ *   for f in task-index sorted-keys; do git show HEAD:libs/projections/src/tasks/$f.ts > /tmp/base/$f.ts; done
+ *   TASK_LIST_BASELINE=/tmp/base/task-index.ts node --expose-gc -r @swc-node/register bench/task-list.bench.ts
+ *
+ * BENCH_CHURN=<n> folds n changes of status (a random task put in progress, or returned for redo when it is: its lead
+ * partition changes) before every query, as the commands of the mix do, so what is kept per version of a structure
+ * is rebuilt as often as it would be. BENCH_QUERIES (default 20,000 per round), BENCH_ROUNDS (default 5). Prints µs
+ * of process CPU (process.cpuUsage) per query, overall and per variant, and the median over rounds.
  */
 import { Map as IMap } from 'immutable';
 import type { JsonObject, RecordedEvent } from '@ledger/event-store';
