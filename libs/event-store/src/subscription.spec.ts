@@ -97,6 +97,35 @@ describe('a subscription handed its own appends', () => {
     await sub.stop();
   });
 
+  it('reads nothing for a waiter on events it is handling at that moment', async () => {
+    const source = new FakeLog();
+    const folded: number[] = [];
+    let handling: (() => void) | undefined;
+    const sub = await PollingSubscription.start(source, {
+      name: 'test',
+      batchSize: 100,
+      pollIntervalMs: 60_000,
+      handler: async (events) => {
+        handling?.();
+        await new Promise((r) => setImmediate(r));
+        folded.push(...positions(events));
+      },
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    const readsBefore = source.reads.length;
+    for (let i = 0; i < 5; i++) {
+      const taken = new Promise<void>((r) => (handling = r));
+      source.push(source.append(1));
+      // The loop has taken the event from the buffer and is folding it when the command waits for it.
+      await taken;
+      await sub.waitFor(source.log.length);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    expect(source.reads.length).toBe(readsBefore);
+    expect(folded).toEqual(range(1, 5));
+    await sub.stop();
+  });
+
   it('reads the events from before it started, then folds what it is handed after them', async () => {
     const source = new FakeLog();
     source.append(250);

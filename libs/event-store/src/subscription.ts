@@ -41,6 +41,8 @@ export class PollingSubscription implements Subscription {
   private lastReadAt = Number.NEGATIVE_INFINITY;
   /** Pushed events above the checkpoint, sorted by position, without duplicates. */
   private pushed: RecordedEvent[] = [];
+  /** The highest position pushed and not dropped: waiting in `pushed`, or taken and being handled. */
+  private pushedUpTo = 0;
   private readonly waiters: Array<{ position: number; resolve: () => void }> = [];
   private loop: Promise<void> = Promise.resolve();
   private unregister: () => void = () => undefined;
@@ -86,8 +88,7 @@ export class PollingSubscription implements Subscription {
         },
       });
       // Already pushed (a command waiting for its own append): folded from the buffer, nothing to read.
-      const last = this.pushed.length > 0 ? this.pushed[this.pushed.length - 1].position : 0;
-      if (last < position) this.readWanted = true;
+      if (this.pushedUpTo < position) this.readWanted = true;
       this.wakeUp();
     });
   }
@@ -118,6 +119,7 @@ export class PollingSubscription implements Subscription {
     for (const event of events) {
       const p = event.position;
       if (p <= this.checkpoint) continue;
+      if (p > this.pushedUpTo) this.pushedUpTo = p;
       if (buffer.length === 0 || buffer[buffer.length - 1].position < p) {
         buffer.push(event);
         continue;
@@ -135,6 +137,7 @@ export class PollingSubscription implements Subscription {
     if (buffer.length > MAX_PUSHED_EVENTS) {
       // Far behind (a long catch-up): keep memory bounded and read these later like any other event.
       this.pushed = [];
+      this.pushedUpTo = 0;
       this.readWanted = true;
     }
     this.wakeUp();
