@@ -161,6 +161,22 @@ describe('a subscription handed its own appends', () => {
     await sub.stop();
   });
 
+  it('does not spin on a gap its read cannot close, and closes it at the next poll', async () => {
+    const source = new FakeLog();
+    const folded: number[] = [];
+    const sub = await PollingSubscription.start(source, { name: 'test', batchSize: 100, pollIntervalMs: 40, handler: (events) => void folded.push(...positions(events)) });
+    await new Promise((r) => setTimeout(r, 5));
+    const readsBefore = source.reads.length;
+    // Handed over before the events in front of it can be read (what the store never does).
+    source.push([{ ...event(3) }]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(source.reads.length - readsBefore).toBeLessThanOrEqual(5);
+    source.append(3);
+    await sub.waitFor(3, 1_000);
+    expect(folded).toEqual([1, 2, 3]);
+    await sub.stop();
+  });
+
   it('takes events handed over out of order in position order', async () => {
     const source = new FakeLog();
     const { sub, folded } = await follow(source);

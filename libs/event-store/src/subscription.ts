@@ -43,6 +43,14 @@ export class PollingSubscription implements Subscription {
   private pushed: RecordedEvent[] = [];
   /** The highest position pushed and not dropped: waiting in `pushed`, or taken and being handled. */
   private pushedUpTo = 0;
+  /**
+   * The last read found nothing although pushed events wait behind a gap. Never expected (a pushed event is
+   * committed, and so is everything before it), but if it happened the gap is read again on the next push or poll,
+   * not in a loop.
+   */
+  private gapUnread = false;
+  /** Counts pushes, to tell whether one arrived during a read. */
+  private pushes = 0;
   private readonly waiters: Array<{ position: number; resolve: () => void }> = [];
   private loop: Promise<void> = Promise.resolve();
   private unregister: () => void = () => undefined;
@@ -115,6 +123,8 @@ export class PollingSubscription implements Subscription {
   /** Takes events the source has committed; they are usually the next positions, in order. */
   private push(events: readonly RecordedEvent[]): void {
     if (this.stopped) return;
+    this.pushes++;
+    this.gapUnread = false;
     const buffer = this.pushed;
     for (const event of events) {
       const p = event.position;
@@ -174,16 +184,19 @@ export class PollingSubscription implements Subscription {
           continue;
         }
         // Pushed events that do not continue the checkpoint: read the gap before them.
-        if (this.pushed.length > 0) this.readWanted = true;
+        if (this.pushed.length > 0 && !this.gapUnread) this.readWanted = true;
         if (this.readWanted || performance.now() - this.lastReadAt >= pollMs) {
           this.readWanted = false;
           this.lastReadAt = performance.now();
+          const pushes = this.pushes;
           const events = await this.source.readAll({ fromPosition: this.checkpoint + 1, limit: batchSize });
           if (events.length > 0) {
+            this.gapUnread = false;
             await this.deliver(events);
             this.readWanted = true;
             continue;
           }
+          this.gapUnread = this.pushed.length > 0 && this.pushes === pushes;
         }
       } catch (error) {
         this.options.onError?.(error);
@@ -191,7 +204,7 @@ export class PollingSubscription implements Subscription {
         await this.sleep(pollMs);
         continue;
       }
-      if (!this.readWanted && this.pushed.length === 0) await this.sleep(Math.max(0, this.lastReadAt + pollMs - performance.now()));
+      if (!this.readWanted && (this.pushed.length === 0 || this.gapUnread)) await this.sleep(Math.max(0, this.lastReadAt + pollMs - performance.now()));
     }
   }
 
