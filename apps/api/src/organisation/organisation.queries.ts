@@ -8,7 +8,7 @@ import { QueryContext } from '../read-models/queries';
 import { unitRepresentation } from '../read-models/representations';
 import { CalendarDate } from '../shared/dto';
 import { LedgerTime } from '../shared/ledger-time';
-import { jsonBytes, objectWithArray, PrebuiltJson } from '../shared/prebuilt-json';
+import { jsonText, objectWithArray, PrebuiltJson } from '../shared/prebuilt-json';
 
 export class HeadOnQueryDto {
   @CalendarDate({ example: '2018-10-31', description: 'The day asked about; default today (jurisdiction time).' }, true)
@@ -97,8 +97,8 @@ export class OrganisationQueries {
 
   /** Notices as served, each made once: a notice never changes, nor does the jurisdiction's offset. */
   private readonly servedNotices = new WeakMap<Notice, Notice & { lateEntry: boolean }>();
-  /** The same as JSON, for the HTTP response (kept apart: a notice the API serves is kept once, as its bytes). */
-  private readonly servedNoticeJson = new WeakMap<Notice, Buffer>();
+  /** The same as JSON, for the HTTP response (kept apart: a notice the API serves is kept once, as its JSON). */
+  private readonly servedNoticeJson = new WeakMap<Notice, string>();
 
   private served(notice: Notice): Notice & { lateEntry: boolean } {
     let item = this.servedNotices.get(notice);
@@ -106,10 +106,10 @@ export class OrganisationQueries {
     return item;
   }
 
-  private servedJson(notice: Notice): Buffer {
-    let bytes = this.servedNoticeJson.get(notice);
-    if (bytes === undefined) this.servedNoticeJson.set(notice, (bytes = jsonBytes(this.asServed(notice))));
-    return bytes;
+  private servedJson(notice: Notice): string {
+    let json = this.servedNoticeJson.get(notice);
+    if (json === undefined) this.servedNoticeJson.set(notice, (json = jsonText(this.asServed(notice))));
+    return json;
   }
 
   private asServed(notice: Notice): Notice & { lateEntry: boolean } {

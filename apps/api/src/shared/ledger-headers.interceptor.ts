@@ -7,7 +7,7 @@ import { JSON_CONTENT_TYPE, PrebuiltJson } from './prebuilt-json';
 /**
  * Sets `ETag: "<version>"` on every response that names a record version (commands and single-record reads), and
  * `Idempotent-Replayed: true` on the first result of an earlier request with the same Idempotency-Key. A
- * `PrebuiltJson` body goes out as its bytes, with the headers the object it stands for would have had.
+ * `PrebuiltJson` body goes out as its text, with the headers the object it stands for would have had.
  */
 @Injectable()
 export class LedgerHeadersInterceptor implements NestInterceptor {
@@ -17,8 +17,9 @@ export class LedgerHeadersInterceptor implements NestInterceptor {
       map((body: unknown) => {
         if (body instanceof PrebuiltJson) {
           if (body.version !== undefined && Number.isSafeInteger(body.version)) res.header('ETag', `"${body.version}"`);
+          // Fastify sends a string as it is when its content type is JSON (no serialiser runs).
           res.header('Content-Type', JSON_CONTENT_TYPE);
-          return body.bytes;
+          return body.json;
         }
         if (typeof body === 'object' && body !== null) {
           const version = (body as { version?: unknown }).version;

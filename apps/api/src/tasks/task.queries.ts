@@ -8,7 +8,7 @@ import { PageQueryDto, QueryContext } from '../read-models/queries';
 import { taskRepresentation } from '../read-models/representations';
 import { CalendarDate, EntityId } from '../shared/dto';
 import { LedgerTime } from '../shared/ledger-time';
-import { extendedObject, jsonBytes, objectWithArray, PrebuiltJson } from '../shared/prebuilt-json';
+import { extendedObject, jsonText, objectWithArray, PrebuiltJson } from '../shared/prebuilt-json';
 import { LeadCoverage } from './lead-coverage';
 
 const TASK_STATUSES: readonly TaskStatus[] = [
@@ -129,7 +129,7 @@ export class TaskQueries {
     const items = views.map((view) => {
       const members = listMembers(view, documentNumberOf, asOf);
       // A record that had one of the list's own members would keep that member in its place: made as list() does.
-      return LIST_MEMBERS.some((key) => Object.hasOwn(view.record, key)) ? jsonBytes({ ...taskRepresentation(view), ...members }) : extendedObject(this.representationJson(view), members);
+      return LIST_MEMBERS.some((key) => Object.hasOwn(view.record, key)) ? jsonText({ ...taskRepresentation(view), ...members }) : extendedObject(this.representationJson(view), members);
     });
     return new PrebuiltJson(objectWithArray({}, 'items', items, envelope));
   }
@@ -156,23 +156,23 @@ export class TaskQueries {
     let made = this.timelines.get(view);
     // A view is kept under its own task id only, so `taskId` is the one its body was made with; checked all the same.
     if (made === undefined || made.taskId !== taskId) {
-      made = { taskId, bytes: jsonBytes({ taskId, version: view.version, items: view.timeline }) };
+      made = { taskId, json: jsonText({ taskId, version: view.version, items: view.timeline }) };
       this.timelines.set(view, made);
     }
-    return new PrebuiltJson(made.bytes, view.version);
+    return new PrebuiltJson(made.json, view.version);
   }
 
   /**
    * JSON of each task view's representation and timeline body, made the first time one is served. A view is an
    * immutable snapshot, replaced (never changed) when its task changes: the entries of replaced views go with them.
    */
-  private readonly representations = new WeakMap<TaskView, Buffer>();
-  private readonly timelines = new WeakMap<TaskView, { readonly taskId: string; readonly bytes: Buffer }>();
+  private readonly representations = new WeakMap<TaskView, string>();
+  private readonly timelines = new WeakMap<TaskView, { readonly taskId: string; readonly json: string }>();
 
-  private representationJson(view: TaskView): Buffer {
-    let bytes = this.representations.get(view);
-    if (bytes === undefined) this.representations.set(view, (bytes = jsonBytes(taskRepresentation(view))));
-    return bytes;
+  private representationJson(view: TaskView): string {
+    let json = this.representations.get(view);
+    if (json === undefined) this.representations.set(view, (json = jsonText(taskRepresentation(view))));
+    return json;
   }
 
   /** The page of task views the list query asks for, and the members of the list besides its items (in order). */
