@@ -165,6 +165,8 @@ export class TaskQueries {
   /**
    * JSON of each task view's representation and timeline body, made the first time one is served. A view is an
    * immutable snapshot, replaced (never changed) when its task changes: the entries of replaced views go with them.
+   * Their cost: bench:api's 50k-task seed with every task and timeline read once took 119 MB more heap (787 -> 906
+   * MB used; ~0.77 KB of representation and ~1.5 KB of timeline per task, two thirds of it timelines).
    */
   private readonly representations = new WeakMap<TaskView, string>();
   private readonly timelines = new WeakMap<TaskView, { readonly taskId: string; readonly json: string }>();
