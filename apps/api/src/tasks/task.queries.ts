@@ -150,26 +150,23 @@ export class TaskQueries {
     return { taskId, version: view.version, items: view.timeline };
   }
 
-  /** `timeline` as the JSON the HTTP response carries (made once per view). */
+  /**
+   * `timeline` as the JSON the HTTP response carries. Made per request, not kept: a timeline is about twice a
+   * representation's size (~1.5 KB against ~0.77 KB at the 50k-task seed), and one is read far less often per
+   * version of its task than the representation, which list pages and GETs share (bench:api: a task changes about
+   * every 55 s, its timeline is read about every 110 s), so keeping them would hold ~80 MB for few hits.
+   */
   timelineJson(actor: Actor, taskId: string): PrebuiltJson {
     const view = this.readable(actor, taskId);
-    let made = this.timelines.get(view);
-    // A view is kept under its own task id only, so `taskId` is the one its body was made with; checked all the same.
-    if (made === undefined || made.taskId !== taskId) {
-      made = { taskId, json: jsonText({ taskId, version: view.version, items: view.timeline }) };
-      this.timelines.set(view, made);
-    }
-    return new PrebuiltJson(made.json, view.version);
+    return new PrebuiltJson(jsonText({ taskId, version: view.version, items: view.timeline }), view.version);
   }
 
   /**
-   * JSON of each task view's representation and timeline body, made the first time one is served. A view is an
-   * immutable snapshot, replaced (never changed) when its task changes: the entries of replaced views go with them.
-   * Their cost: bench:api's 50k-task seed with every task and timeline read once took 119 MB more heap (787 -> 906
-   * MB used; ~0.77 KB of representation and ~1.5 KB of timeline per task, two thirds of it timelines).
+   * JSON of each task view's representation, made the first time one is served (a GET, or an item of a list page).
+   * A view is an immutable snapshot, replaced (never changed) when its task changes: the entries of replaced views go
+   * with them. Their cost: ~0.77 KB per task at bench:api's 50k-task seed (~40 MB once every task has been read).
    */
   private readonly representations = new WeakMap<TaskView, string>();
-  private readonly timelines = new WeakMap<TaskView, { readonly taskId: string; readonly json: string }>();
 
   private representationJson(view: TaskView): string {
     let json = this.representations.get(view);
