@@ -166,6 +166,13 @@ export interface EventStore {
    * those, and any gap before the events it is handed. Returns the unregister function.
    */
   onCommitted?(listener: (events: readonly RecordedEvent[]) => void): () => void;
+  /**
+   * Resolves once every append this instance has already handed to its writer has committed or failed, and the
+   * `onCommitted` listeners have had its events. A head read may count this instance's own appends a moment before
+   * their events reach those listeners (the writer thread's answer is on its way): a follower that wants the head
+   * waits for this rather than reading back what it is about to be handed.
+   */
+  appendsSettled?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -81,6 +81,10 @@ export class InstrumentedLedgerStore implements LedgerStore {
     return this.inner.onCommitted?.(listener) ?? (() => undefined);
   }
 
+  async appendsSettled(): Promise<void> {
+    await this.inner.appendsSettled?.();
+  }
+
   treeHead(size?: number): Promise<TreeHead> {
     return this.inner.treeHead(size);
   }

@@ -99,4 +99,30 @@ describe.each(['thread', 'in-process'] as const)('ReadModelsService on a SQLite 
     expect(log.map((e) => e.position)).toEqual(Array.from({ length: mine.lastPosition }, (_, i) => i + 1));
     expect(service.current()).toEqual(foldReadModels(emptyReadModels(), log));
   });
+
+  // The writer thread answers by message, after its commit is visible to this thread's reads: the window a command's
+  // head read falls into under steady load. (The in-process writer hands its events over in the turn it commits.)
+  const onWriterThread = writer === 'thread' ? it : () => undefined;
+  onWriterThread('catching up to the head when the head counts its own appends whose events are still on their way reads nothing, and ends at the head', async () => {
+    const store = await open();
+    service = new ReadModelsService(store, apiConfigFromEnv({ LEDGER_READ_MODEL_POLL_MS: '600000' }));
+    await service.onModuleInit();
+    const readAll = jest.spyOn(store, 'readAll');
+    let raced = 0;
+    for (let i = 0; i < 20; i++) {
+      const before = service.current().position;
+      const pending = Promise.all([store.append(request(`task-race-${i}`)), store.append(request(`task-race-${i}-b`))]);
+      // Only microtasks run while this spins: the writer's answer (a message) cannot arrive, so once the head moves
+      // the appends are committed and their events not yet handed over: the moment a command's head read can hit.
+      const deadline = Date.now() + 10_000;
+      let head = before;
+      while (head <= before && Date.now() < deadline) head = await store.headPosition();
+      if (head > service.current().position) raced++;
+      await service.catchUpToHead();
+      expect(service.current().position).toBeGreaterThanOrEqual(head);
+      await pending;
+    }
+    expect(raced).toBe(20);
+    expect(readAll).not.toHaveBeenCalled();
+  });
 });

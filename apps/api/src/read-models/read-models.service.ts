@@ -129,7 +129,13 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
    */
   async catchUpToHead(): Promise<void> {
     const head = await this.store.headPosition();
-    if (this.models.position < head) await this.waitFor(head);
+    if (this.models.position >= head) return;
+    // The head may count this process's own appends committed a moment ago, whose events are on their way (the writer
+    // thread's answer): under steady commands that is most of the time, and reading them back would cost a read of
+    // the log per command. Wait until they are handed over; whatever is still missing then (another process's
+    // appends) is read.
+    await this.store.appendsSettled?.();
+    await this.waitFor(head);
   }
 
   /** Resolves once the models reflect every event up to `position`. */

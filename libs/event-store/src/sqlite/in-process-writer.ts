@@ -44,6 +44,14 @@ export class InProcessWriter {
     return this.writer.rootIfCurrent(size);
   }
 
+  /**
+   * Resolves once the groups under way (written, not yet answered) are answered and their events handed to
+   * `onAppended`; appends still queued for the next group are not waited for.
+   */
+  async settled(): Promise<void> {
+    if (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
   /** Writes what is queued and waits for the groups under way. */
   async close(): Promise<void> {
     while (this.queue.length > 0 || this.inFlight.size > 0) {

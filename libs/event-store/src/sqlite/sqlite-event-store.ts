@@ -283,6 +283,11 @@ export class SqliteEventStore implements LedgerStore {
     return sub;
   }
 
+  /** See `LedgerStore.appendsSettled`. */
+  appendsSettled(): Promise<void> {
+    return this.writer.settled();
+  }
+
   /** This store's own appends, as committed: see `EventStore.onCommitted`. */
   onCommitted(listener: (events: readonly RecordedEvent[]) => void): () => void {
     return this.committedListeners.add(listener);

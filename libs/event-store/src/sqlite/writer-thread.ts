@@ -27,6 +27,10 @@ export class WriterThread {
   private closing = false;
   private referenced = true;
   private readonly exited: Promise<void>;
+  /** The highest append id sent to the thread (later ones are still queued for the next message). */
+  private sentUpTo = 0;
+  /** `settled()` callers: each waits until no append with an id up to its `upTo` is still waiting for its answer. */
+  private settleWaiters: Array<{ readonly upTo: number; readonly resolve: () => void }> = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -82,6 +86,33 @@ export class WriterThread {
     });
   }
 
+  /**
+   * Resolves once every append already sent to the thread has its answer and its events have been handed to
+   * `onAppended` (appends still queued for the next message are not waited for).
+   */
+  settled(): Promise<void> {
+    const upTo = this.sentUpTo;
+    if (this.failure !== undefined || this.oldestWaiting() > upTo) return Promise.resolve();
+    return new Promise<void>((resolve) => this.settleWaiters.push({ upTo, resolve }));
+  }
+
+  /** The smallest id still waiting for its answer (ids are given, and Map keys kept, in increasing order). */
+  private oldestWaiting(): number {
+    const first = this.waiting.keys().next();
+    return first.done ? Number.POSITIVE_INFINITY : first.value;
+  }
+
+  private releaseSettled(): void {
+    if (this.settleWaiters.length === 0) return;
+    const oldest = this.failure !== undefined ? Number.POSITIVE_INFINITY : this.oldestWaiting();
+    const still: Array<{ readonly upTo: number; readonly resolve: () => void }> = [];
+    for (const w of this.settleWaiters) {
+      if (oldest > w.upTo) w.resolve();
+      else still.push(w);
+    }
+    this.settleWaiters = still;
+  }
+
   /** Sends what is queued, waits for every answer, and joins the thread. */
   async close(): Promise<void> {
     if (this.closing) return this.exited;
@@ -104,6 +135,7 @@ export class WriterThread {
       if (w) w.recordedAt = recordedAt;
       return toWire(q.id, q.prepared, recordedAt);
     });
+    this.sentUpTo = this.queue[this.queue.length - 1].id;
     this.queue = [];
     this.send({ type: 'append', appends });
   }
@@ -134,6 +166,7 @@ export class WriterThread {
     // Before the callers resume (their promises settle after this turn): a command's own events are handed over
     // before it waits for them.
     if (committed.length > 0) this.onAppended(committed);
+    this.releaseSettled();
     this.updateRef();
   }
 
@@ -143,6 +176,7 @@ export class WriterThread {
     this.queue = [];
     for (const w of this.waiting.values()) w.reject(this.failure);
     this.waiting.clear();
+    this.releaseSettled();
     this.updateRef();
   }
 
