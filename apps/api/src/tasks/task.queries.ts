@@ -99,6 +99,19 @@ function cachedSubtree(organisation: OrganisationModel, unitId: string): Readonl
   return units;
 }
 
+/**
+ * Each directive's document number as list items name it, per version of the directives Map (replaced whenever a
+ * directive changes, which is rare beside task changes): a plain Map lookup per item instead of a walk of the
+ * Immutable one. Weak: a replaced version goes with its entry.
+ */
+const documentNumbers = new WeakMap<object, Map<string, string | null>>();
+
+function documentNumbersOf(directives: object): Map<string, string | null> {
+  let numbers = documentNumbers.get(directives);
+  if (numbers === undefined) documentNumbers.set(directives, (numbers = new Map()));
+  return numbers;
+}
+
 /** The members a list item has besides its task's representation, in this order. */
 const LIST_MEMBERS = ['documentNumber', 'asOf', 'timeliness'] as const;
 
@@ -179,7 +192,13 @@ export class TaskQueries {
     const { models, scope } = this.context.for(actor);
     const asOf = query.asOf ?? this.time.today();
     const units = query.unitId === undefined ? null : query.subtree ? cachedSubtree(models.organisation, query.unitId) : new Set([query.unitId]);
-    const documentNumberOf = (view: TaskView) => models.directives.directives.get(view.record.directiveId)?.record.documentNumber ?? null;
+    const numbers = documentNumbersOf(models.directives.directives);
+    const documentNumberOf = (view: TaskView) => {
+      const directiveId = view.record.directiveId;
+      let number = numbers.get(directiveId);
+      if (number === undefined) numbers.set(directiveId, (number = models.directives.directives.get(directiveId)?.record.documentNumber ?? null));
+      return number;
+    };
     let directiveIds: Set<string> | undefined;
     if (query.directiveId !== undefined) directiveIds = new Set([query.directiveId]);
     if (query.documentNumber !== undefined) {
