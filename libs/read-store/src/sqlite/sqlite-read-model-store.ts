@@ -46,9 +46,9 @@ function documentTable(name: string, ifNotExists = true): string {
     ) STRICT`;
 }
 
-/** Documents, or bytes of documents, written between two turns of the event loop in a large flush. */
-const SLICE = 500;
-const SLICE_BYTES = 1 << 20;
+/** Documents, or bytes of documents, written between two turns of the event loop in a large flush (see YIELD_EVERY_BYTES). */
+const SLICE = 128;
+const SLICE_BYTES = 1 << 18;
 
 /**
  * Page cache of the connection (KiB, SQLite's negative cache_size): the documents a flush rewrites are the same
