@@ -3,7 +3,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { domainError, TIMELINESS_VALUES, type Actor, type TaskStatus, type Timeliness } from '@ledger/domain';
-import { isTaskSortKey, queryTasks, subtreeOf, taskTimelinessOn, type OrganisationModel, type TaskView } from '@ledger/projections';
+import { isTaskSortKey, queryTasks, subtreeOf, taskTimelinessOn, type OrganisationModel, type Partition, type TaskView } from '@ledger/projections';
+import { PlainMapMirror } from '../read-models/plain-map-mirror';
 import { PageQueryDto, QueryContext } from '../read-models/queries';
 import { taskRepresentation } from '../read-models/representations';
 import { CalendarDate, EntityId } from '../shared/dto';
@@ -123,6 +124,9 @@ function listMembers(view: TaskView, documentNumberOf: (view: TaskView) => strin
 @Injectable()
 export class TaskQueries {
   private readonly leadCoverage = new LeadCoverage();
+  /** The tasks and the index's partitions as plain Maps, moved on to each version a list is asked of. */
+  private readonly tasksMirror = new PlainMapMirror<TaskView>();
+  private readonly partitionsMirror = new PlainMapMirror<Partition>();
 
   constructor(
     private readonly context: QueryContext,
@@ -220,7 +224,9 @@ export class TaskQueries {
           };
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
-    const answer = queryTasks(models.tasks.tasks, models.tasks, {
+    const tasks = this.tasksMirror.sync(models.tasks.tasks);
+    const partitions = this.partitionsMirror.sync(models.tasks.partitions);
+    const answer = queryTasks(tasks, models.tasks, {
       units,
       unitRole: query.unitRole ?? 'any',
       status: query.status,
@@ -233,7 +239,7 @@ export class TaskQueries {
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor)!,
       offset: (page - 1) * pageSize,
       limit: pageSize,
-    });
+    }, partitions);
     const envelope = { page, pageSize, total: answer.total, asOf, nextCursor: answer.next === null ? null : encodeCursor(answer.next) };
     return { views: answer.views, documentNumberOf, asOf, envelope };
   }

@@ -370,7 +370,7 @@ export function everyDatedTaskLedBy(index: TaskIndex, taskCount: number, units: 
 }
 
 /** A partition: its buckets by name (`<status> <timeliness class>`). */
-type Partition = IMap<string, SortedKeys>;
+export type Partition = IMap<string, SortedKeys>;
 
 /** A bucket of a partition: its status (`*` in the every-task partitions), timeliness class and keys. */
 type Bucket = { readonly status: string; readonly cls: string; readonly keys: DenseKeys };
@@ -441,10 +441,20 @@ function passes(view: TaskView, plan: ListPlan): boolean {
   );
 }
 
-const viewOf = (tasks: IMap<string, TaskView>, key: string): TaskView => tasks.get(taskIdOfSortKey(key))!;
+/**
+ * What a list reads tasks and partitions through: the model's Immutable Maps, or plain Maps a caller keeps equal to
+ * them (the API mirrors them across versions: a plain Map lookup costs a fraction of a walk of the hash trie, and a
+ * list looks up every task it serves and every partition of the units it covers).
+ */
+export interface KeyedLookup<V> {
+  get(key: string): V | undefined;
+  readonly size: number;
+}
+
+const viewOf = (tasks: KeyedLookup<TaskView>, key: string): TaskView => tasks.get(taskIdOfSortKey(key))!;
 
 /** The task list from the indexes: same answer as `scanTasks`. */
-export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec: TaskListSpec): TaskListAnswer {
+export function queryTasks(tasks: KeyedLookup<TaskView>, index: TaskIndex, spec: TaskListSpec, partitions: KeyedLookup<Partition> = index.partitions): TaskListAnswer {
   // A directive's tasks are few: filter and sort them.
   if (spec.directiveIds !== undefined) {
     const ids = new Set<string>();
@@ -490,7 +500,7 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
     // Every task: one group per deadline in range, in order (a deadline's sort keys all start with it).
     for (const cursor = new KeyCursor(index.deadlines, plan.lo, plan.hi); cursor.current !== undefined; cursor.advance()) {
       const sequences: Sequence[] = [];
-      addSequences(sequences, index.partitions.get(`*|${cursor.current}`), plan, false);
+      addSequences(sequences, partitions.get(`*|${cursor.current}`), plan, false);
       const checked = perCandidate || scopeChecked === 'all' || (scopeChecked === 'undated' && cursor.current === NO_DEADLINE);
       if (sequences.length > 0) groups.push({ sequences, checked });
     }
@@ -502,12 +512,12 @@ export function queryTasks(tasks: IMap<string, TaskView>, index: TaskIndex, spec
     }
     for (const unit of spec.units) {
       if (spec.unitRole !== 'co') {
-        const lead = index.partitions.get(`l:${unit}`);
+        const lead = partitions.get(`l:${unit}`);
         leads?.set(unit, lead);
         addSequences(sequences, lead, plan, false);
       }
       if (spec.unitRole !== 'lead') {
-        const co = index.partitions.get(`c:${unit}`);
+        const co = partitions.get(`c:${unit}`);
         cos?.set(unit, co);
         addSequences(sequences, co, plan, true);
       }
@@ -676,7 +686,7 @@ function allKeysOf(partition: Partition | undefined): readonly string[] {
 }
 
 /** The page (from `after`, skipping `offset`), walking candidates in list order and looking at those of checked groups. */
-function pageFrom(tasks: IMap<string, TaskView>, groups: readonly Group[], plan: ListPlan, after: string | undefined, counting: boolean): TaskListAnswer {
+function pageFrom(tasks: KeyedLookup<TaskView>, groups: readonly Group[], plan: ListPlan, after: string | undefined, counting: boolean): TaskListAnswer {
   const { spec } = plan;
   let total = 0;
   let skipped = 0;
