@@ -29,6 +29,7 @@ import { project } from '../libs/projections/src/projection';
 import * as current from '../libs/projections/src/tasks/task-index';
 import { TasksProjection, type TasksModel, type TaskView } from '../libs/projections/src/tasks/tasks.projection';
 import type { TaskListAnswer, TaskListSpec } from '../libs/projections/src/tasks/task-index';
+import { seededRandom } from './seeded-random';
 
 type QueryTasks = (tasks: IMap<string, TaskView>, index: TasksModel, spec: TaskListSpec) => TaskListAnswer;
 
@@ -41,17 +42,6 @@ const TODAY = '2026-11-24';
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-/** A small deterministic generator (mulberry32), so every version sees the same queries. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Districts and wards as test/pressure/support/seed.ts names them (one district per 50 units). */
 function organisation(units: number): { districts: string[]; wards: string[]; parentOf: Map<string, string> } {
@@ -132,7 +122,7 @@ function main(): void {
   const otherwise = () => false;
 
   // The queries, drawn once: every version answers the same ones in the same order.
-  const pick = random(7);
+  const pick = seededRandom(7);
   const specs: Array<{ variant: Variant; spec: TaskListSpec }> = [];
   for (let i = 0; i < QUERIES; i++) {
     const lead = leadUnits[Math.floor(pick() * TASKS) % leadUnits.length];
@@ -167,7 +157,7 @@ function main(): void {
   }
 
   /** A change of status of a random task (in progress ⇄ returned for redo): its lead partition, and co-units', change. */
-  const churnRandom = random(11);
+  const churnRandom = seededRandom(11);
   const churn = () => {
     const taskId = `t-${Math.floor(churnRandom() * TASKS)}`;
     const version = versions.get(taskId)! + 1;
