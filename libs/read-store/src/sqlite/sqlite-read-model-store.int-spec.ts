@@ -8,22 +8,24 @@ import { SqliteReadModelStore } from './sqlite-read-model-store';
 
 const LEASE_MS = 5000;
 
-readModelStoreContract('SQLite file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-read-store-'));
-  // One clock for every connection: losing a lease is time passing beyond it, for everyone.
-  let skew = 0;
-  const now = () => Date.now() + skew;
-  return {
-    open: async () => new SqliteReadModelStore({ path: join(dir, 'readmodels.sqlite'), leaseMs: LEASE_MS, synchronous: 'NORMAL', now }),
-    loseLeases: async () => {
-      skew += LEASE_MS + 1;
-    },
-    tamper: async (store: ReadModelStore, projection, collection, key, doc) => {
-      (store as SqliteReadModelStore).rawDatabase().prepare('UPDATE projection_document SET doc = ? WHERE projection = ? AND collection = ? AND doc_key = ?').run(doc, projection, collection, key);
-    },
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-});
+for (const writer of ['thread', 'in-process'] as const) {
+  readModelStoreContract(`SQLite file, writes ${writer === 'thread' ? 'on a writer thread' : 'in process'}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-read-store-'));
+    // One clock for every connection: losing a lease is time passing beyond it, for everyone.
+    let skew = 0;
+    const now = () => Date.now() + skew;
+    return {
+      open: async () => new SqliteReadModelStore({ path: join(dir, 'readmodels.sqlite'), leaseMs: LEASE_MS, synchronous: 'NORMAL', now, writer }),
+      loseLeases: async () => {
+        skew += LEASE_MS + 1;
+      },
+      tamper: async (store: ReadModelStore, projection, collection, key, doc) => {
+        (store as SqliteReadModelStore).rawDatabase().prepare('UPDATE projection_document SET doc = ? WHERE projection = ? AND collection = ? AND doc_key = ?').run(doc, projection, collection, key);
+      },
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  });
+}
 
 describe('SQLite read-model store: a flush of a few large documents', () => {
   it('gives the event loop turns while it writes them, and shows the old checkpoint until it commits', async () => {
@@ -51,17 +53,32 @@ describe('SQLite read-model store: a flush of a few large documents', () => {
 });
 
 describe('SQLite read-model store: connection settings', () => {
-  it('keeps 64 MiB of pages in cache and checkpoints its WAL every 8,192 pages (hot documents rewritten flush after flush)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ledger-read-store-'));
-    const store = new SqliteReadModelStore({ path: join(dir, 'readmodels.sqlite'), synchronous: 'NORMAL' });
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ledger-read-store-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const pragma = (store: SqliteReadModelStore, name: string) => Object.values(store.rawDatabase().prepare(`PRAGMA ${name}`).get()!)[0];
+
+  it('keeps 64 MiB of pages in cache and checkpoints its WAL every 8,192 pages on the connection that writes (hot documents rewritten flush after flush)', async () => {
+    const store = new SqliteReadModelStore({ path: join(dir, 'readmodels.sqlite'), synchronous: 'NORMAL', writer: 'in-process' });
     try {
-      const pragma = (name: string) => Object.values(store.rawDatabase().prepare(`PRAGMA ${name}`).get()!)[0];
-      expect(pragma('cache_size')).toBe(-65536);
-      expect(pragma('wal_autocheckpoint')).toBe(8192);
-      expect(pragma('journal_mode')).toBe('wal');
+      expect(pragma(store, 'cache_size')).toBe(-65536);
+      expect(pragma(store, 'wal_autocheckpoint')).toBe(8192);
+      expect(pragma(store, 'journal_mode')).toBe('wal');
     } finally {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with a writer thread, gives the thread those settings and this connection, which only reads, the default cache', async () => {
+    const store = new SqliteReadModelStore({ path: join(dir, 'readmodels.sqlite'), synchronous: 'NORMAL', writer: 'thread' });
+    try {
+      expect(await store.acquire('p', 'w')).not.toBeNull();
+      const thread = (store as unknown as { thread: { ready: Promise<unknown> } }).thread;
+      expect(await thread.ready).toEqual({ cacheSize: -65536, walAutocheckpoint: 8192, synchronous: 1 });
+      expect(pragma(store, 'cache_size')).toBe(-2000);
+      expect(pragma(store, 'journal_mode')).toBe('wal');
+    } finally {
+      await store.close();
     }
   });
 });
