@@ -20,24 +20,31 @@
  *
  * BENCH_CHURN=<n> folds n changes of status (a random task put in progress, or returned for redo when it is: its lead
  * partition changes) before every query, as the commands of the mix do, so what is kept per version of a structure
- * is rebuilt as often as it would be. BENCH_QUERIES (default 20,000 per round), BENCH_ROUNDS (default 5). Prints µs
- * of process CPU (process.cpuUsage) per query, overall and per variant, and the median over rounds.
+ * is rebuilt as often as it would be. BENCH_MIRRORS=1 passes the tasks and partitions as plain Maps kept equal to the
+ * model (as the API's PlainMapMirror does; moved on before each query, outside the time measured) instead of the
+ * model's Immutable Maps. BENCH_ONLY=<variant> asks only that variant's queries. BENCH_QUERIES (default 20,000 per
+ * round), BENCH_ROUNDS (default 5). Prints µs of process CPU (process.cpuUsage) per query, overall and per variant,
+ * and the median over rounds.
  */
 import { Map as IMap } from 'immutable';
 import type { JsonObject, RecordedEvent } from '@ledger/event-store';
+import { ABSENT, mapChanges } from '@ledger/read-store/map-diff';
 import { project } from '../libs/projections/src/projection';
 import * as current from '../libs/projections/src/tasks/task-index';
 import { TasksProjection, type TasksModel, type TaskView } from '../libs/projections/src/tasks/tasks.projection';
-import type { TaskListAnswer, TaskListSpec } from '../libs/projections/src/tasks/task-index';
+import type { Partition, TaskListAnswer, TaskListSpec } from '../libs/projections/src/tasks/task-index';
 import { seededRandom } from './seeded-random';
 
-type QueryTasks = (tasks: IMap<string, TaskView>, index: TasksModel, spec: TaskListSpec) => TaskListAnswer;
+type Lookup<V> = { get(key: string): V | undefined; readonly size: number };
+type QueryTasks = (tasks: Lookup<TaskView>, index: TasksModel, spec: TaskListSpec, partitions?: Lookup<Partition>) => TaskListAnswer;
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 50_000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 1_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CHURN = Number(process.env.BENCH_CHURN ?? 0);
+const MIRRORS = process.env.BENCH_MIRRORS === '1';
+const ONLY = process.env.BENCH_ONLY as Variant | undefined;
 const TODAY = '2026-11-24';
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -109,6 +116,24 @@ function buildModel(leadUnits: readonly string[]): { model: TasksModel; versions
 
 type Variant = 'lead' | 'district' | 'range';
 
+/** A plain Map kept equal to the latest version of an Immutable Map it is shown (what the API's PlainMapMirror does). */
+class Mirror<V> {
+  private version: IMap<string, V> | undefined;
+  readonly map = new Map<string, V>();
+
+  sync(version: IMap<string, V>): Map<string, V> {
+    if (this.version === undefined) version.forEach((value, key) => void this.map.set(key, value));
+    else {
+      for (const [key, , after] of mapChanges(this.version, version)) {
+        if (after === ABSENT) this.map.delete(key);
+        else this.map.set(key, after);
+      }
+    }
+    this.version = version;
+    return this.map;
+  }
+}
+
 function main(): void {
   const { districts, wards, parentOf } = organisation(UNITS);
   const leadUnits = [...districts, ...wards];
@@ -142,6 +167,8 @@ function main(): void {
     }
   }
 
+  if (ONLY !== undefined) for (let i = specs.length - 1; i >= 0; i--) if (specs[i].variant !== ONLY) specs.splice(i, 1);
+
   const versionsUnderTest: Array<{ name: string; query: QueryTasks }> = [{ name: 'this tree', query: current.queryTasks }];
   if (process.env.TASK_LIST_BASELINE) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -174,10 +201,14 @@ function main(): void {
       const spent: Record<Variant | 'all', number> = { lead: 0, district: 0, range: 0, all: 0 };
       const counts: Record<Variant, number> = { lead: 0, district: 0, range: 0 };
       let sink = 0;
+      const tasksMirror = new Mirror<TaskView>();
+      const partitionsMirror = new Mirror<Partition>();
       for (const { variant, spec } of specs) {
         for (let c = 0; c < CHURN; c++) churn();
+        const tasks = MIRRORS ? tasksMirror.sync(model.tasks) : model.tasks;
+        const partitions = MIRRORS ? partitionsMirror.sync(model.partitions) : model.partitions;
         const start = process.cpuUsage();
-        const answer = query(model.tasks, model, spec);
+        const answer = query(tasks, model, spec, partitions);
         const used = process.cpuUsage(start);
         sink += answer.total;
         const us = used.user + used.system;
@@ -185,7 +216,7 @@ function main(): void {
         spent.all += us;
         counts[variant]++;
       }
-      const perQuery = { all: spent.all / specs.length, lead: spent.lead / counts.lead, district: spent.district / counts.district, range: spent.range / counts.range };
+      const perQuery = { all: spent.all / specs.length, lead: spent.lead / (counts.lead || 1), district: spent.district / (counts.district || 1), range: spent.range / (counts.range || 1) };
       (results.get(name) ?? results.set(name, []).get(name)!).push(perQuery);
       console.log(`round ${round + 1} ${name}: ${fmt(perQuery)} (sink ${sink})`);
     }

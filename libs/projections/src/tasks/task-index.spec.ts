@@ -260,6 +260,77 @@ describe('tasks read model indexes', () => {
       units.delete('u3');
       units.add('u4');
       expect(summary(queryTasks(model.tasks, model, spec()))).toEqual(summary(scanTasks(model.tasks, spec())));
+      // Units that lead or co-lead only some of the tasks, then none.
+      units.delete('u2');
+      units.add('u1');
+      expect(summary(queryTasks(model.tasks, model, spec()))).toEqual(summary(scanTasks(model.tasks, spec())));
+      expect(summary(queryTasks(model.tasks, model, spec()))).toMatchObject({ total: 2 });
+      units.delete('u1');
+      units.add('u5');
+      expect(summary(queryTasks(model.tasks, model, spec()))).toMatchObject({ ids: [], total: 0 });
+    });
+
+    it('answers as a scan does while tasks change between lists of the same Sets (status, transfers in and out, co-units, extensions, cancellations, closures, new tasks)', () => {
+      /** A change between two lists: a new task (registered, then its steps), or one more event of a task there is. */
+      const changeArb = fc.oneof(fc.record({ plan: fc.oneof(taskArb, coTaskArb) }), fc.record({ task: fc.nat(), step: stepArb }));
+      /** Sets of units asked about again and again: the same objects, as the API keeps one per subtree. */
+      const SETS = [['u1', 'u2', 'u3'], ['u2', 'u4'], ['u5'], UNITS];
+      /** Lists the units' buckets answer whole (the kept union) half of the time; any filters the other half. */
+      const askedArb = fc.record({ raw: specArb, set: fc.nat({ max: SETS.length - 1 }), whole: fc.boolean(), asOf: fc.constantFrom(...DAYS.slice(4), '2019-01-01') }).map(
+        ({ raw, set, whole, asOf }): { raw: SpecPlan; set: number } => ({
+          set,
+          // Whole: no directive or per-task filter, and a read scope (when there is one) that covers every unit.
+          raw: whole ? { ...raw, asOf, directiveIds: undefined, acceptMod: undefined, readable: raw.readable === undefined ? undefined : UNITS } : raw,
+        }),
+      );
+      fc.assert(
+        fc.property(
+          fc.array(fc.oneof(taskArb, coTaskArb), { minLength: 1, maxLength: 12 }),
+          fc.array(fc.array(changeArb, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 10 }),
+          fc.array(askedArb, { minLength: 1, maxLength: 6 }),
+          (initial, rounds, asked) => {
+            const log = logOf(initial, []);
+            let model = project(TasksProjection, TasksProjection.initialState(), log);
+            const versions = new Map<string, number>();
+            for (const event of log) versions.set(event.streamId, event.streamVersion);
+            let position = log.length;
+            let taskCount = initial.length;
+            const append = (taskId: string, type: string, data: JsonObject) => {
+              const streamId = `task-${taskId}`;
+              const version = (versions.get(streamId) ?? 0) + 1;
+              versions.set(streamId, version);
+              position++;
+              const metadata = { actorId: 'p-1', actorRole: 'leader', actorUnit: 'u1', commandId: `c-${position}`, correlationId: `c-${position}`, causationId: null, occurredAt: '2018-09-01T01:00:00.000Z', recordedAt: '2018-09-01T01:00:00.000Z' };
+              model = project(TasksProjection, model, [{ id: `e-${position}`, streamId, streamVersion: version, position, type, schemaVersion: 1, data, metadata }]);
+            };
+            const sets = SETS.map((units) => new Set(units));
+            const ask = () => {
+              for (const { raw, set } of asked) {
+                const spec = { ...toSpec(raw, model), units: raw.units === null ? null : sets[set] };
+                const expected = summary(scanTasks(model.tasks, reference(spec)));
+                expect(summary(queryTasks(model.tasks, model, spec))).toEqual(expected);
+                // Through plain Maps equal to the model's (what the API passes): the same answer.
+                expect(summary(queryTasks(new Map(model.tasks), model, spec, new Map(model.partitions)))).toEqual(expected);
+              }
+            };
+            ask();
+            for (const changes of rounds) {
+              for (const change of changes) {
+                if ('plan' in change) {
+                  const taskId = `t${String(taskCount++).padStart(2, '0')}`;
+                  append(taskId, 'TaskRegistered', { taskId, directiveId: change.plan.directive, directiveIssuedOn: '2018-09-01', title: 'T', at: `${change.plan.registered}T09:00:00+08:00`, by });
+                  for (const step of change.plan.steps) append(taskId, step.type, dataOf(step, taskId));
+                } else {
+                  const taskId = `t${String(change.task % taskCount).padStart(2, '0')}`;
+                  append(taskId, change.step.type, dataOf(change.step, taskId));
+                }
+              }
+              ask();
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
     });
   });
 

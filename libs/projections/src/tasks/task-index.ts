@@ -1,5 +1,6 @@
 import { Map as IMap, Set as ISet } from 'immutable';
 import { timeliness, timelinessOn, type IsoDate, type TaskEvent, type TaskRecord, type TaskStatus, type Timeliness } from '@ledger/domain';
+import { KeyUnion } from './key-union';
 import { countRange, denseOf, EMPTY_KEYS, insertKey, KeyCursor, removeKey, type DenseKeys, type SortedKeys } from './sorted-keys';
 import type { TaskView } from './tasks.projection';
 
@@ -319,8 +320,8 @@ function pageOf(keyed: ReadonlyArray<readonly [string, TaskView]>, total: number
   return { views: page.map(([, view]) => view), total, next: more && page.length > 0 ? page[page.length - 1][0] : null };
 }
 
-/** A bucket's keys in a range; `co`: a co-unit partition's. */
-type Sequence = { readonly keys: DenseKeys; readonly lo: string | undefined; readonly hi: string | undefined; readonly co: boolean };
+/** A bucket's keys in a range. */
+type Sequence = { readonly keys: DenseKeys; readonly lo: string | undefined; readonly hi: string | undefined };
 
 const maxOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a > b ? a : b);
 const minOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a < b ? a : b);
@@ -412,22 +413,28 @@ interface ListPlan {
 type Group = { readonly sequences: Sequence[]; readonly checked: boolean };
 
 /** The sequences of a partition's buckets that the filters leave, appended to `out`. */
-function addSequences(out: Sequence[], partition: Partition | undefined, plan: ListPlan, co: boolean): void {
+function addSequences(out: Sequence[], partition: Partition | undefined, plan: ListPlan): void {
   if (partition === undefined) return;
-  const { spec } = plan;
-  for (const { status, cls, keys } of bucketsOf(partition)) {
-    if (spec.status !== undefined && status !== '*' && status !== spec.status) continue;
-    let sLo = plan.lo;
-    let sHi = plan.hi;
-    if (plan.bucketTimeliness && cls !== spec.timeliness) {
-      if (cls !== 'open') continue;
-      if (spec.timeliness === 'not_done_within_deadline') sLo = maxOf(sLo, spec.asOf);
-      else if (spec.timeliness === 'not_done_overdue') sHi = minOf(sHi, spec.asOf);
-      else continue;
-    }
-    if (sLo !== undefined && sHi !== undefined && sHi <= sLo) continue;
-    out.push({ keys, lo: sLo, hi: sHi, co });
+  for (const bucket of bucketsOf(partition)) {
+    const sequence = sequenceOf(bucket, plan);
+    if (sequence !== undefined) out.push(sequence);
   }
+}
+
+/** The keys of a bucket the filters leave (a range of them), or undefined when they leave none by its name or range. */
+function sequenceOf({ status, cls, keys }: Bucket, plan: ListPlan): Sequence | undefined {
+  const { spec } = plan;
+  if (spec.status !== undefined && status !== '*' && status !== spec.status) return undefined;
+  let sLo = plan.lo;
+  let sHi = plan.hi;
+  if (plan.bucketTimeliness && cls !== spec.timeliness) {
+    if (cls !== 'open') return undefined;
+    if (spec.timeliness === 'not_done_within_deadline') sLo = maxOf(sLo, spec.asOf);
+    else if (spec.timeliness === 'not_done_overdue') sHi = minOf(sHi, spec.asOf);
+    else return undefined;
+  }
+  if (sLo !== undefined && sHi !== undefined && sHi <= sLo) return undefined;
+  return { keys, lo: sLo, hi: sHi };
 }
 
 /** Whether a candidate of a checked group passes what the index did not answer. */
@@ -491,198 +498,175 @@ export function queryTasks(tasks: KeyedLookup<TaskView>, index: TaskIndex, spec:
     scopeChecked,
   };
 
+  // The units' tasks with no filter looked at task by task, from more than one partition (where a task may sit in
+  // several): counted and paged from what is kept per Set of units. One partition holds each task once, so its
+  // buckets are counted and walked as they are (cheaper than keeping a list for a Set made per request).
+  const unchecked = !perCandidate && scopeChecked === 'none';
+  if (spec.units !== null && unchecked && (spec.units.size > 1 || spec.unitRole === 'any')) return unitsList(tasks, partitions, spec.units, plan);
+
   // Groups of sequences, disjoint and in list order: one per deadline walked (every task), or one for the units.
   const groups: Group[] = [];
-  /** With role any, each unit's lead and co-unit partitions. */
-  let leads: Map<string, Partition | undefined> | undefined;
-  let cos: Map<string, Partition | undefined> | undefined;
   if (spec.units === null) {
     // Every task: one group per deadline in range, in order (a deadline's sort keys all start with it).
     for (const cursor = new KeyCursor(index.deadlines, plan.lo, plan.hi); cursor.current !== undefined; cursor.advance()) {
       const sequences: Sequence[] = [];
-      addSequences(sequences, partitions.get(`*|${cursor.current}`), plan, false);
+      addSequences(sequences, partitions.get(`*|${cursor.current}`), plan);
       const checked = perCandidate || scopeChecked === 'all' || (scopeChecked === 'undated' && cursor.current === NO_DEADLINE);
       if (sequences.length > 0) groups.push({ sequences, checked });
     }
   } else {
+    // Candidates looked at one by one, or the one partition of one unit.
     const sequences: Sequence[] = [];
-    if (spec.unitRole === 'any') {
-      leads = new Map();
-      cos = new Map();
-    }
     for (const unit of spec.units) {
-      if (spec.unitRole !== 'co') {
-        const lead = partitions.get(`l:${unit}`);
-        leads?.set(unit, lead);
-        addSequences(sequences, lead, plan, false);
-      }
-      if (spec.unitRole !== 'lead') {
-        const co = partitions.get(`c:${unit}`);
-        cos?.set(unit, co);
-        addSequences(sequences, co, plan, true);
-      }
+      if (spec.unitRole !== 'co') addSequences(sequences, partitions.get(`l:${unit}`), plan);
+      if (spec.unitRole !== 'lead') addSequences(sequences, partitions.get(`c:${unit}`), plan);
     }
-    groups.push({ sequences, checked: perCandidate || scopeChecked === 'all' });
+    groups.push({ sequences, checked: !unchecked });
   }
 
   // Every candidate looked at: one walk counts them all and keeps the page.
   if (groups.every((group) => group.checked)) return pageFrom(tasks, groups, plan, undefined, true);
 
-  // Otherwise unchecked groups are counted from the index (lead and `*` buckets hold each task once; co-unit buckets
-  // are walked to count each task once: a task with two co-units in the set, or led from inside the set too),
-  // checked ones by looking at each candidate; then the page is walked from the cursor.
+  // Otherwise unchecked groups (every-task partitions, or one unit's partition: each task once, in one bucket) are
+  // counted from the index, checked ones by looking at each candidate; then the page is walked from the cursor.
   let total = 0;
   for (const group of groups) {
     if (group.checked) {
       const merge = new Merge(group.sequences, undefined);
       for (let key = merge.next(); key !== undefined; key = merge.next()) if (passes(viewOf(tasks, key), plan)) total++;
-    } else {
-      for (const s of group.sequences) if (!s.co) total += countRange(s.keys, s.lo, s.hi);
-      if (group.sequences.some((s) => s.co)) total += leads === undefined ? distinctKeys(group.sequences, undefined) : coOnlyCount(spec.units!, leads, cos!, group.sequences, plan);
-    }
+    } else for (const s of group.sequences) total += countRange(s.keys, s.lo, s.hi);
   }
   const { views, next } = pageFrom(tasks, groups, plan, spec.after, false);
   return { views, total, next };
 }
 
-/** The distinct keys of the co-unit sequences, less those `led` holds. */
-function distinctKeys(sequences: readonly Sequence[], led: ReadonlySet<string> | undefined): number {
-  const keys = new Set<string>();
-  for (const s of sequences) {
-    if (!s.co) continue;
-    for (const cursor = new KeyCursor(s.keys, s.lo, s.hi); cursor.current !== undefined; cursor.advance()) {
-      if (led === undefined || !led.has(cursor.current)) keys.add(cursor.current);
-    }
-  }
-  return keys.size;
-}
-
 /**
- * With role any, the tasks of the co-unit sequences that the lead sequences do not count: those not led from inside
- * the units. A task led from inside sits in that unit's lead partition, in the same bucket under the same key as in
- * its co-units' (both places come from the one record), so whatever the bucket and range, a co-unit key that any of
- * the units' lead partitions holds is counted there.
+ * A list of a set of units' tasks that the buckets answer whole (no filter looked at per task): the union of the keys
+ * that the units' partitions (lead, co-unit or both, by role) hold in the buckets the filters take — each task once,
+ * though it sits in several partitions when one unit leads it and others are its co-units — is the list itself: its
+ * size the total, the page a slice of it.
  *
- * Walking every co-unit key against every led key is most of a subtree list's cost, so the count is kept per set of
- * units (`UnitsMemo`): it depends only on the co-unit partitions, the set of keys the lead partitions hold (not on
- * their buckets: a task changing status moves within its lead partition and leaves it alone) and the filters.
+ * That union (`KeyUnion`, whose sources are the buckets) is kept per Set of units, role and filters, as of the
+ * versions of the partitions it was made from, and moved on by the buckets that changed since. A partition's Map, and
+ * a bucket's keys, are replaced whenever they change and never changed once the index holds them, so comparing
+ * references finds what changed: a subtree's list after a few commands looks at the buckets those commands changed,
+ * and a task that only moved between two buckets the filters take (as most changes of status do) comes out once and
+ * goes back in, leaving the union as it was.
  */
-function coOnlyCount(units: ReadonlySet<string>, leads: ReadonlyMap<string, Partition | undefined>, cos: ReadonlyMap<string, Partition | undefined>, sequences: readonly Sequence[], plan: ListPlan): number {
-  let memo = unitsMemos.get(units);
-  if (memo === undefined) unitsMemos.set(units, (memo = new UnitsMemo()));
-  memo.sync(leads, cos);
+function unitsList(tasks: KeyedLookup<TaskView>, partitions: KeyedLookup<Partition>, units: ReadonlySet<string>, plan: ListPlan): TaskListAnswer {
   const { spec } = plan;
-  const filters = `${spec.status ?? ''}\u0001${plan.bucketTimeliness ? spec.timeliness : ''}\u0001${spec.asOf}\u0001${plan.lo ?? ''}\u0001${plan.hi ?? ''}`;
-  let count = memo.coCounts.get(filters);
-  if (count === undefined) {
-    count = distinctKeys(sequences, memo.ledKeys);
-    if (memo.coCounts.size >= MEMO_FILTERS) memo.coCounts.clear();
-    memo.coCounts.set(filters, count);
-  }
-  return count;
-}
-
-/** Filter combinations whose co-unit counts a set of units keeps at once (the API asks a few: today's, per filter). */
-const MEMO_FILTERS = 16;
-
-/**
- * What lists over one set of units keep between requests: every key the units' lead partitions hold, as of the
- * versions of those partitions it was gathered from, and co-unit counts by filters, as of the co-unit partitions and
- * that set of keys. Moved on by the lead partitions that changed since (the keys each lost taken out, the keys each
- * gained put in: in one version of the index each task sits in one lead partition, under one key), so a subtree's
- * list after a few commands looks only at what they changed. Per Set of units, weakly (the API keeps one Set per
- * subtree and version of the organisation; a Set made per request takes its memo with it).
- */
-class UnitsMemo {
-  /** The lead partitions (by unit) `ledKeys` is gathered from. */
-  private leads = new Map<string, Partition | undefined>();
-  readonly ledKeys = new Set<string>();
-  /** Moves on whenever what `ledKeys` holds changes. */
-  private generation = 0;
-  /** The co-unit partitions (by unit) and the generation of `ledKeys` that `coCounts` were counted from. */
-  private cos: ReadonlyMap<string, Partition | undefined> | undefined;
-  private coGeneration = -1;
-  readonly coCounts = new Map<string, number>();
-
-  sync(leads: ReadonlyMap<string, Partition | undefined>, cos: ReadonlyMap<string, Partition | undefined>): void {
-    if (!sameUnits(this.leads, leads)) {
-      // Another set of units than last time (a caller's Set is not expected to change): gathered anew.
-      this.leads = new Map(leads);
-      this.ledKeys.clear();
-      for (const partition of leads.values()) for (const key of allKeysOf(partition)) this.ledKeys.add(key);
-      this.generation++;
-    } else {
-      // Keys that left a changed partition, keys that came in: none when a task only changed status (it moved between
-      // buckets), the commonest change. A key moved between two of the units' partitions is taken out by one and put
-      // in by the other, so every change is taken out before any is put in.
-      const removed: string[] = [];
-      const added: string[] = [];
-      let changed = false;
-      for (const [unit, partition] of leads) {
-        const before = this.leads.get(unit);
-        if (before === partition) continue;
-        changed = true;
-        const out = allKeysOf(before);
-        const into = allKeysOf(partition);
-        let i = 0;
-        let j = 0;
-        while (i < out.length || j < into.length) {
-          if (j >= into.length || (i < out.length && out[i] < into[j])) removed.push(out[i++]);
-          else if (i >= out.length || into[j] < out[i]) added.push(into[j++]);
-          else {
-            i++;
-            j++;
-          }
-        }
-      }
-      if (removed.length > 0 || added.length > 0) {
-        for (const key of removed) this.ledKeys.delete(key);
-        for (const key of added) this.ledKeys.add(key);
-        this.generation++;
-      }
-      if (changed) for (const [unit, partition] of leads) this.leads.set(unit, partition);
+  let memo = unitsLists.get(units);
+  if (memo === undefined || !sameMembers(memo.units, units)) unitsLists.set(units, (memo = { units: [...units], byFilters: new Map() }));
+  const filters = filtersOf(plan);
+  let list = memo.byFilters.get(filters);
+  if (list === undefined) {
+    const names: string[] = [];
+    for (const unit of memo.units) {
+      if (spec.unitRole !== 'co') names.push(`l:${unit}`);
+      if (spec.unitRole !== 'lead') names.push(`c:${unit}`);
     }
-    if (this.coGeneration !== this.generation || this.cos === undefined || !samePartitions(this.cos, cos)) {
-      this.cos = cos;
-      this.coGeneration = this.generation;
-      this.coCounts.clear();
+    const versions = names.map((name) => partitions.get(name));
+    const sources: Array<readonly string[]> = [];
+    for (const partition of versions) if (partition !== undefined) for (const bucket of bucketsOf(partition)) sources.push(keysOf(sequenceOf(bucket, plan)));
+    list = { names, versions, union: new KeyUnion(sources) };
+    if (memo.byFilters.size >= MEMO_FILTERS) memo.byFilters.clear();
+    memo.byFilters.set(filters, list);
+  } else {
+    const { names, versions } = list;
+    let changes: BucketChange[] | undefined;
+    for (let i = 0; i < names.length; i++) {
+      const partition = partitions.get(names[i]);
+      if (partition === versions[i]) continue;
+      bucketChanges(versions[i], partition, plan, (changes ??= []));
+      versions[i] = partition;
     }
+    if (changes !== undefined && changes.length > 0) list.union.replace(changes);
   }
+
+  const keys = list.union.sorted;
+  const from = (spec.after === undefined ? 0 : list.union.indexAfter(spec.after)) + spec.offset;
+  const end = Math.min(from + spec.limit, keys.length);
+  const views: TaskView[] = [];
+  for (let i = from; i < end; i++) views.push(viewOf(tasks, keys[i]));
+  // As `pageOf`: a cursor when more follow the page and the page is not empty.
+  const next = keys.length > from + spec.limit && end > from ? keys[end - 1] : null;
+  return { views, total: keys.length, next };
 }
 
-const unitsMemos = new WeakMap<ReadonlySet<string>, UnitsMemo>();
-
-function sameUnits(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
-  if (a.size !== b.size) return false;
-  for (const unit of b.keys()) if (!a.has(unit)) return false;
-  return true;
-}
-
-function samePartitions(a: ReadonlyMap<string, Partition | undefined>, b: ReadonlyMap<string, Partition | undefined>): boolean {
-  if (!sameUnits(a, b)) return false;
-  for (const [unit, partition] of b) if (a.get(unit) !== partition) return false;
-  return true;
-}
-
-/**
- * Every key of a partition, whatever the bucket, in order: kept per version of the partition (what a set of units'
- * led keys are moved on by).
- */
-const partitionKeys = new WeakMap<Partition, readonly string[]>();
+/** A bucket's keys that the filters take, before and after a change of its partition. */
+type BucketChange = readonly [readonly string[], readonly string[]];
 
 const NO_KEYS: readonly string[] = [];
+const NO_BUCKETS: readonly Bucket[] = [];
 
-function allKeysOf(partition: Partition | undefined): readonly string[] {
-  if (partition === undefined) return NO_KEYS;
-  let keys = partitionKeys.get(partition);
-  if (keys === undefined) {
-    const all: string[] = [];
-    for (const bucket of bucketsOf(partition)) for (const chunk of bucket.keys.chunks) for (const key of chunk) all.push(key);
-    // The default sort orders strings by UTF-16 code units, as `<` does.
-    all.sort();
-    partitionKeys.set(partition, (keys = all));
-  }
+/** The keys of a sequence, in order. */
+function keysOf(sequence: Sequence | undefined): readonly string[] {
+  if (sequence === undefined) return NO_KEYS;
+  const keys: string[] = [];
+  for (const cursor = new KeyCursor(sequence.keys, sequence.lo, sequence.hi); cursor.current !== undefined; cursor.advance()) keys.push(cursor.current);
   return keys;
+}
+
+/**
+ * The buckets the filters take whose keys differ between two versions of a partition, appended to `out`. Buckets are
+ * matched by name (status and timeliness class), which also decides whether and over which range the filters take
+ * them; an unchanged bucket keeps its keys (the same `DenseKeys`, made once per version of them).
+ */
+function bucketChanges(before: Partition | undefined, after: Partition | undefined, plan: ListPlan, out: BucketChange[]): void {
+  const old = before === undefined ? NO_BUCKETS : bucketsOf(before);
+  const now = after === undefined ? NO_BUCKETS : bucketsOf(after);
+  for (const bucket of now) {
+    const sequence = sequenceOf(bucket, plan);
+    if (sequence === undefined) continue;
+    const previous = old.find((b) => b.status === bucket.status && b.cls === bucket.cls);
+    if (previous?.keys === bucket.keys) continue;
+    out.push([previous === undefined ? NO_KEYS : keysOf(sequenceOf(previous, plan)), keysOf(sequence)]);
+  }
+  for (const bucket of old) {
+    if (now.some((b) => b.status === bucket.status && b.cls === bucket.cls)) continue;
+    const sequence = sequenceOf(bucket, plan);
+    if (sequence !== undefined) out.push([keysOf(sequence), NO_KEYS]);
+  }
+}
+
+/** A set of units' list for one role and combination of filters: the partitions it was made from, and the union of their keys. */
+interface UnitsList {
+  /** The partitions' names (`l:<unit>`, `c:<unit>`), and the version of each the union is as of. */
+  readonly names: readonly string[];
+  readonly versions: Array<Partition | undefined>;
+  readonly union: KeyUnion;
+}
+
+/** What lists over one Set of units keep: the units as last seen (a caller's Set is not expected to change), and lists by role and filters. */
+interface UnitsLists {
+  readonly units: readonly string[];
+  readonly byFilters: Map<string, UnitsList>;
+}
+
+/**
+ * Per Set of units, weakly: the API keeps one Set per subtree and version of the organisation, so a subtree asked
+ * about again finds its lists; a Set made per request takes them with it.
+ */
+const unitsLists = new WeakMap<ReadonlySet<string>, UnitsLists>();
+
+/** Lists (roles and filter combinations) a Set of units keeps at once (the API asks a few: today's, per filter); more start over. */
+const MEMO_FILTERS = 8;
+
+/** Whether a Set holds the units listed, in the order listed (a Set iterates in insertion order). */
+function sameMembers(listed: readonly string[], units: ReadonlySet<string>): boolean {
+  if (listed.length !== units.size) return false;
+  let i = 0;
+  for (const unit of units) if (listed[i++] !== unit) return false;
+  return true;
+}
+
+/**
+ * What decides which keys of the units' partitions a list takes (`sequenceOf`): the role, and the filters the buckets
+ * answer. The day matters only when timeliness is read from the buckets (it splits the open class).
+ */
+function filtersOf(plan: ListPlan): string {
+  const { spec } = plan;
+  return `${spec.unitRole}\u0001${spec.status ?? ''}\u0001${plan.bucketTimeliness ? `${spec.timeliness}\u0001${spec.asOf}` : '\u0001'}\u0001${plan.lo ?? ''}\u0001${plan.hi ?? ''}`;
 }
 
 /** The page (from `after`, skipping `offset`), walking candidates in list order and looking at those of checked groups. */
