@@ -77,15 +77,19 @@ export interface WireLease {
   readonly owner: string;
 }
 
-/** A flush's changes as they cross to the thread: collection, key, document (null: delete), three by three. */
-export type FlatChanges = ReadonlyArray<string | null>;
+/** A document to write (null: delete it), as a flush's changes cross to the thread. */
+export interface WireChange {
+  readonly collection: string;
+  readonly key: string;
+  readonly doc: string | null;
+}
 
 export interface WireFlush {
   readonly expectedPosition: number;
   readonly position: number;
   readonly eventId: string | null;
   readonly definition: string;
-  readonly changes: FlatChanges;
+  readonly changes: readonly WireChange[];
 }
 
 /** A write as the store asks for it, in process or on the thread (which gets it structured-cloned). */
@@ -193,16 +197,13 @@ export class ReadModelWrites {
         `INSERT INTO ${TABLES.live.document} (projection, collection, doc_key, doc, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT (projection, collection, doc_key) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
       );
       const remove = this.stmt(`DELETE FROM ${TABLES.live.document} WHERE projection = ? AND collection = ? AND doc_key = ?`);
-      const changes = request.changes;
       let documents = 0;
       let bytes = 0;
-      for (let i = 0; i < changes.length; i += 3) {
-        const collection = changes[i]!;
-        const key = changes[i + 1]!;
-        const doc = changes[i + 2];
+      let written = 0;
+      for (const { collection, key, doc } of request.changes) {
         if (doc === null) remove.run(lease.projection, collection, key);
         else upsert.run(lease.projection, collection, key, doc, request.position);
-        afterDocument?.(i / 3 + 1);
+        afterDocument?.(++written);
         if (pause === undefined) continue;
         bytes += doc?.length ?? 0;
         if (++documents >= SLICE || bytes >= SLICE_BYTES) {
@@ -251,16 +252,4 @@ export class ReadModelWrites {
       return true;
     });
   }
-}
-
-/** A flush's changes, three strings (or null) each: a flat array is cheaper to clone into the thread than objects. */
-export function flatten(changes: ReadonlyArray<{ readonly collection: string; readonly key: string; readonly doc: string | null }>): FlatChanges {
-  const flat = new Array<string | null>(changes.length * 3);
-  let i = 0;
-  for (const c of changes) {
-    flat[i++] = c.collection;
-    flat[i++] = c.key;
-    flat[i++] = c.doc;
-  }
-  return flat;
 }

@@ -2,7 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import { DatabaseSync } from 'node:sqlite';
 import type { ModelDocument } from '../codec';
 import { ReadStoreError, type FlushRequest, type Lease, type ProjectionCheckpoint, type ProjectionSnapshot, type ReadModelStore, type TableSet } from '../port';
-import { ddl, documentTable, flatten, ReadModelWrites, TABLES, writerPragmas, type WriteRequest, type WriteTimes } from './read-model-writes';
+import { ddl, documentTable, ReadModelWrites, TABLES, writerPragmas, type WriteRequest, type WriteTimes } from './read-model-writes';
 import { ReadModelWriterThread } from './read-model-writer-thread';
 
 export interface SqliteReadModelStoreOptions {
@@ -134,11 +134,11 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   /**
    * Fenced (see ReadModelWrites.flush): in process, written in slices with the event loop's turn in between; on the
-   * thread, the main thread only copies the documents' text into the message and waits for the commit.
+   * thread, the main thread only copies the documents' text into the message (a structured clone: ~0.25 ms per MB,
+   * a fifth to a third of what their upserts cost it in process) and waits for the commit.
    */
   async flush(lease: Lease, request: FlushRequest): Promise<boolean> {
-    const { expectedPosition, position, eventId, definition } = request;
-    const changes = flatten(request.changes);
+    const { expectedPosition, position, eventId, definition, changes } = request;
     return (await this.write((times) => ({ op: 'flush', lease: wireLease(lease), request: { expectedPosition, position, eventId, definition, changes }, times }))) === true;
   }
 
