@@ -259,3 +259,114 @@ describe('a subscription handed its own appends', () => {
     );
   });
 });
+
+/**
+ * A log whose own appends are answered a moment after they are committed, as the SQLite writer thread's are: visible
+ * to reads and to the head before they are handed over. `appendsSettled` answers every append committed so far.
+ */
+class WriterLog extends FakeLog {
+  /** Own appends committed and not yet handed over. */
+  private unanswered: RecordedEvent[][] = [];
+  /** Positions a read returned. */
+  readonly readPositions: number[] = [];
+  /** Positions appended by this process (handed over sooner or later). */
+  readonly own = new Set<number>();
+
+  override async readAll(options: { fromPosition: number; limit: number }): Promise<RecordedEvent[]> {
+    const events = await super.readAll(options);
+    this.readPositions.push(...positions(events));
+    return events;
+  }
+
+  /** Head reads. */
+  heads = 0;
+
+  async headPosition(): Promise<number> {
+    this.heads++;
+    return this.log.length;
+  }
+
+  appendsSettled(): Promise<void> {
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        this.answer();
+        resolve();
+      }),
+    );
+  }
+
+  /** Commits n events of this process, handed over by `answer` (or a settle). */
+  commitOwn(n: number): void {
+    const events = this.append(n);
+    for (const e of events) this.own.add(e.position);
+    this.unanswered.push(events);
+  }
+
+  /** Hands over every own append committed so far, in commit order. */
+  answer(): void {
+    const batches = this.unanswered;
+    this.unanswered = [];
+    for (const events of batches) this.push(events);
+  }
+}
+
+describe('a subscription that can read the head and wait for its own appends to be handed over', () => {
+  it('does not read back its own appends that are committed and on their way when it polls', async () => {
+    const source = new WriterLog();
+    const folded: number[] = [];
+    const sub = await PollingSubscription.start(source, { name: 'test', batchSize: 100, pollIntervalMs: 5, handler: (events) => void folded.push(...positions(events)) });
+    const until = performance.now() + 150;
+    while (performance.now() < until) {
+      source.commitOwn(1 + (folded.length % 3));
+      await new Promise((r) => setTimeout(r, 2));
+      if (Math.random() < 0.5) source.answer();
+    }
+    source.answer();
+    await sub.waitFor(source.log.length, 2_000);
+    await sub.stop();
+    expect(folded).toEqual(range(1, source.log.length));
+    expect(source.readPositions).toEqual([]);
+    // It did poll all along: each poll read the head, found everything up to it handed over, and read nothing.
+    expect(source.heads).toBeGreaterThanOrEqual(5);
+  });
+
+  it('reads exactly what another process appended between its own appends', async () => {
+    const source = new WriterLog();
+    const { sub, folded } = await follow(source);
+    await sub.waitFor(0);
+    source.commitOwn(2);
+    source.append(1); // another process's: never handed over
+    source.commitOwn(2);
+    await sub.waitFor(source.log.length, 2_000);
+    expect(positions(folded)).toEqual(range(1, 5));
+    expect(source.readPositions).toEqual([3]);
+    await sub.stop();
+  });
+
+  it('folds every position exactly once, in order, and reads only what was not its own', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ n: fc.integer({ min: 1, max: 4 }), own: fc.boolean(), answer: fc.boolean(), wait: fc.boolean() }), { minLength: 1, maxLength: 25 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (steps, before, batchSize) => {
+          const source = new WriterLog();
+          source.append(before);
+          const { sub, folded } = await follow(source, batchSize);
+          for (const step of steps) {
+            if (step.own) source.commitOwn(step.n);
+            else source.append(step.n);
+            if (step.answer) source.answer();
+            if (step.wait) await sub.waitFor(source.log.length, 2_000);
+          }
+          await sub.waitFor(source.log.length, 2_000);
+          await new Promise((r) => setImmediate(r));
+          await sub.stop();
+          expect(positions(folded)).toEqual(range(1, source.log.length));
+          expect(source.readPositions.filter((p) => source.own.has(p))).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

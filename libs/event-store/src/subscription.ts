@@ -13,10 +13,22 @@ export interface SubscriptionSource {
    * the subscription folds them without reading them when they are the next positions it needs.
    */
   onCommitted?(listener: (events: readonly RecordedEvent[]) => void): () => void;
+  /**
+   * Optional, with `appendsSettled`: the log's head. A read then first folds this process's own appends that the head
+   * counts (`appendsSettled` hands them over) and reads only what is left up to the head: another process's appends.
+   * Without them, a read from the checkpoint also decodes own appends committed a moment ago whose events are still
+   * on their way to `onCommitted` — under steady commands, most of what every poll reads.
+   */
+  headPosition?(): Promise<number>;
+  /** See `LedgerStore.appendsSettled`: resolves once every append sent so far has been handed to `onCommitted`. */
+  appendsSettled?(): Promise<void>;
 }
 
 /** At most this many pushed events wait for a gap before them to be read; beyond, they are dropped and read later. */
 export const MAX_PUSHED_EVENTS = 10_000;
+
+/** How long a read waits at most for this process's own appends to be handed over before it reads them instead. */
+const SETTLE_WAIT_MS = 1_000;
 
 /**
  * Catch-up, then live: reads pages from the checkpoint until the head, then waits for a local append signal or a
@@ -189,7 +201,11 @@ export class PollingSubscription implements Subscription {
           this.readWanted = false;
           this.lastReadAt = performance.now();
           const pushes = this.pushes;
-          const events = await this.source.readAll({ fromPosition: this.checkpoint + 1, limit: batchSize });
+          const head = await this.ownFoldedUpToHead(batchSize);
+          let limit = head === undefined ? batchSize : Math.min(batchSize, head - this.checkpoint);
+          // Handed-over events wait past a gap: read the gap only, not them again.
+          if (this.pushed.length > 0) limit = Math.min(limit, this.pushed[0].position - this.checkpoint - 1);
+          const events = limit > 0 && !this.stopped ? await this.source.readAll({ fromPosition: this.checkpoint + 1, limit }) : [];
           if (events.length > 0) {
             this.gapUnread = false;
             await this.deliver(events);
@@ -205,6 +221,40 @@ export class PollingSubscription implements Subscription {
         continue;
       }
       if (!this.readWanted && (this.pushed.length === 0 || this.gapUnread)) await this.sleep(Math.max(0, this.lastReadAt + pollMs - performance.now()));
+    }
+  }
+
+  /**
+   * Before a read, when the source can tell (`headPosition` and `appendsSettled`): reads the head, then folds this
+   * process's own appends it counts as they are handed over, until they are all folded or every append sent before
+   * the head was read has been handed over. Whatever is still missing up to the head then is another process's, and
+   * is read; nothing beyond the head is (own appends after it arrive by `onCommitted`, others by the next poll).
+   * Returns that head, or undefined when the source cannot tell (then the read takes a full page from the checkpoint).
+   */
+  private async ownFoldedUpToHead(batchSize: number): Promise<number | undefined> {
+    const { headPosition, appendsSettled } = this.source;
+    if (headPosition === undefined || appendsSettled === undefined) return undefined;
+    const head = await headPosition.call(this.source);
+    let settled = false;
+    // Every commit the head counts was sent before it was read: once those are answered, the rest is not ours.
+    const settling = head > this.checkpoint ? appendsSettled.call(this.source) : Promise.resolve();
+    void settling.then(() => {
+      settled = true;
+      this.wakeUp();
+    });
+    // Reading is always correct (a pushed event already read is dropped), so a writer that never answers only costs
+    // the read this saves.
+    const giveUpAt = performance.now() + SETTLE_WAIT_MS;
+    for (;;) {
+      const own = this.takePushed(batchSize);
+      if (own.length > 0) {
+        await this.deliver(own);
+        continue;
+      }
+      if (this.checkpoint >= head || settled || this.stopped) return head;
+      const left = giveUpAt - performance.now();
+      if (left <= 0) return head;
+      await this.sleep(left);
     }
   }
 

@@ -10,7 +10,7 @@ import {
   type UserEvent,
   type UserRecord,
 } from '@ledger/domain';
-import type { Clock, LedgerStore, RecordedEvent } from '@ledger/event-store';
+import { PollingSubscription, type Clock, type LedgerStore, type RecordedEvent } from '@ledger/event-store';
 import { CLOCK, LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import type { AuthenticatedActor, Authenticator } from './authenticated-actor';
 import { IDENTITY_CONFIG, type IdentityConfig } from './identity.config';
@@ -34,11 +34,12 @@ type Verified = { readonly user: IndexedUser; readonly actor: AuthenticatedActor
  * Every user and API token, folded from the `user-` streams with the user decider's own `evolve`, in memory:
  * the authenticator and the users read model.
  *
- * It reads the whole log once at start and then follows it from its last position: after each identity command
- * of this process (the command waits for `waitFor(position)`, so a token works the moment it is returned), on an
- * unknown token id (one the CLI may have just issued), and every `pollIntervalMs` (revocations and deactivations
- * made by other processes). A durable `store.subscribe` would resume from a stored checkpoint, which an index that
- * lives in memory must not do, so it follows the log with `readAll` itself.
+ * It reads the whole log once at start and then follows it with a catch-up subscription that keeps its checkpoint in
+ * memory (a durable `store.subscribe` would resume from a stored checkpoint, which an index that lives in memory must
+ * not do). This process's appends are handed over as committed (`onCommitted`) and folded without reading them back;
+ * the log is read for what other processes appended: every `pollIntervalMs` (their revocations and deactivations),
+ * on an unknown token id (one the CLI may have just issued), and when an identity command of this process waits for
+ * its position beyond what was handed over (`waitFor`: a token works the moment it is returned).
  */
 @Injectable()
 export class IdentityIndex implements Authenticator, OnModuleInit, OnModuleDestroy {
@@ -51,9 +52,7 @@ export class IdentityIndex implements Authenticator, OnModuleInit, OnModuleDestr
    * request (a quarter of createHash().update().digest(), which allocates a Hash object each time).
    */
   private readonly verified = new LruMap<string, Verified>(VERIFIED_MAX);
-  private position = 0;
-  private inFlight: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private subscription: PollingSubscription | undefined;
 
   constructor(
     @Inject(LEDGER_STORE) private readonly store: LedgerStore,
@@ -62,16 +61,33 @@ export class IdentityIndex implements Authenticator, OnModuleInit, OnModuleDestr
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.catchUp();
-    this.timer = setInterval(() => {
-      this.catchUp().catch((error: unknown) => this.log.warn(`following the log failed: ${String(error)}`));
-    }, this.config.pollIntervalMs);
-    this.timer.unref();
+    const store = this.store;
+    this.subscription = await PollingSubscription.start(
+      {
+        readAll: (options) => store.readAll(options),
+        loadCheckpoint: async () => 0,
+        saveCheckpoint: async () => undefined,
+        onAppended: () => () => undefined,
+        onCommitted: store.onCommitted ? (listener) => store.onCommitted!(listener) : undefined,
+        headPosition: () => store.headPosition(),
+        appendsSettled: store.appendsSettled ? () => store.appendsSettled!() : undefined,
+      },
+      {
+        name: 'identity-index',
+        batchSize: PAGE,
+        pollIntervalMs: this.config.pollIntervalMs,
+        handler: (events) => {
+          for (const event of events) this.apply(event);
+        },
+        onError: (error) => this.log.warn(`following the log failed: ${error instanceof Error ? error.message : String(error)}`),
+      },
+    );
+    await this.catchUp(120_000);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.inFlight?.catch(() => undefined);
+    await this.subscription?.stop();
+    this.subscription = undefined;
   }
 
   async authenticate(bearerToken: string): Promise<AuthenticatedActor | undefined> {
@@ -112,28 +128,17 @@ export class IdentityIndex implements Authenticator, OnModuleInit, OnModuleDestr
 
   /** Resolves once the index has applied the log up to `position` (read-your-writes for identity commands). */
   async waitFor(position: number, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.position < position) {
-      if (Date.now() > deadline) throw new Error(`identity index did not reach position ${position} (at ${this.position})`);
-      await this.catchUp();
-    }
+    await this.following().waitFor(position, timeoutMs);
   }
 
-  /** Applies what the log gained since the last call; concurrent callers share one read. */
-  catchUp(): Promise<void> {
-    this.inFlight ??= this.readNew().finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+  /** Resolves once the index has applied what the log holds now (another process may have just appended). */
+  async catchUp(timeoutMs = 10_000): Promise<void> {
+    await this.following().waitFor(await this.store.headPosition(), timeoutMs);
   }
 
-  private async readNew(): Promise<void> {
-    for (;;) {
-      const events = await this.store.readAll({ fromPosition: this.position + 1, limit: PAGE });
-      for (const event of events) this.apply(event);
-      if (events.length > 0) this.position = events[events.length - 1].position;
-      if (events.length < PAGE) return;
-    }
+  private following(): PollingSubscription {
+    if (this.subscription === undefined) throw new Error('the identity index is not following the log (onModuleInit has not run, or it was destroyed)');
+    return this.subscription;
   }
 
   private apply(event: RecordedEvent): void {

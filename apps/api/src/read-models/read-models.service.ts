@@ -92,6 +92,9 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
         // gap before a handed event) is read: by `waitFor` beyond what was handed over, and by polling.
         onAppended: () => () => undefined,
         onCommitted: store.onCommitted ? (listener) => store.onCommitted!(listener) : undefined,
+        // A poll then reads only what another process appended, not own appends on their way to onCommitted.
+        headPosition: () => store.headPosition(),
+        appendsSettled: store.appendsSettled ? () => store.appendsSettled!() : undefined,
       },
       {
         name: 'api-read-models',

@@ -276,6 +276,8 @@ export class SqliteEventStore implements LedgerStore {
           return () => this.listeners.delete(listener);
         },
         onCommitted: (listener) => this.onCommitted(listener),
+        headPosition: () => this.headPosition(),
+        appendsSettled: () => this.appendsSettled(),
       },
       options,
     );
