@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalize } from '@ledger/event-store';
+import { evolveTaskView } from '@ledger/projections';
+import { heldTaskView, signedViewOf } from '../apps/api/src/signoffs/record-sign-off.command';
 import { Caller, expectStatus, LedgerTestApp, type HttpResponse } from './support/ledger-test-app';
 
 /**
@@ -48,6 +50,41 @@ describe('sign-offs of objectives, appraisal cycles and cases', () => {
 
   afterAll(async () => {
     await ledger?.close();
+  });
+
+  it('signs a task as GET serves it, from the task the read model holds moved on by what its stream gained since', async () => {
+    await ok(who.leader.post('/v1/directives', {
+      directiveId: 'd-sign',
+      issuer: { name: 'Leader', postTitle: 'Deputy mayor' },
+      documentNumber: 'DEMO-签〔2018〕1号',
+      kind: 'directive',
+      issuedOn: '2018-09-10',
+      title: 'Parcels',
+      body: 'Rectify the parcels.',
+      tasks: [{ taskId: 't-sign', title: 'Parcels', assignment: { leadUnitId: 'zh', coUnitIds: [], work: 'Rectify', deadline: '2018-12-31', expectedResult: 'Done' } }],
+    }), 201);
+    await ok(who.staff.post('/v1/tasks/t-sign/acknowledgement'));
+    for (const percent of [20, 45, 70]) await ok(who.staff.post('/v1/tasks/t-sign/progress-reports', { percent, narrative: `${percent} % rectified` }));
+    // The usual case: the read model holds the task at its last version.
+    await signOff('task-t-sign', '/v1/tasks/t-sign');
+
+    // A read model behind the stream (another process appended a moment ago) by any number of events: moved on by
+    // them, it signs what folding the whole stream signs.
+    const store = ledger.ledgerStore();
+    const events = await store.readStream('task-t-sign');
+    const models = ledger.readModels().current();
+    const whole = { version: events[events.length - 1].streamVersion, signed: signedViewOf('task', events, models) };
+    const held = models.tasks.tasks.get('t-sign')!;
+    let view: typeof held | undefined;
+    for (let k = 1; k <= events.length; k++) {
+      view = evolveTaskView(view, events[k - 1]);
+      const behind = { ...models, tasks: { ...models.tasks, tasks: models.tasks.tasks.set('t-sign', view!) } };
+      expect(await heldTaskView(store, 't-sign', 'task-t-sign', behind)).toEqual(whole);
+    }
+    expect(view).toEqual(held);
+    // A task the model does not hold is read from its stream.
+    const without = { ...models, tasks: { ...models.tasks, tasks: models.tasks.tasks.delete('t-sign') } };
+    expect(await heldTaskView(store, 't-sign', 'task-t-sign', without)).toBeUndefined();
   });
 
   it('approves an objective revision with a leader\'s sign-off of the objective', async () => {
