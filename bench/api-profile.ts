@@ -72,6 +72,8 @@ async function run(dir: string, which: string, profileDir: string | undefined): 
     const mix = which === 'mix' ? DEFAULT_MIX : DEFAULT_MIX.map(([k]) => [k, k === which ? 1 : 0] as const);
     const workload = new Workload(org, Math.random, mix);
     const byKind = new Map<Kind, number[]>();
+    /** Response body characters by kind (what the API writes per request). */
+    const bodyChars = new Map<Kind, number>();
     const started = performance.now();
     const instance = autocannon({
       url: api.baseUrl,
@@ -81,7 +83,10 @@ async function run(dir: string, which: string, profileDir: string | undefined): 
       requests: [
         {
           setupRequest: (req: any, context: Context) => ({ ...req, ...workload.next(context) }),
-          onResponse: (status: number, body: string, context: Context) => workload.answered(context, status, body),
+          onResponse: (status: number, body: string, context: Context) => {
+            if (context.kind) bodyChars.set(context.kind, (bodyChars.get(context.kind) ?? 0) + (body?.length ?? 0));
+            workload.answered(context, status, body);
+          },
         } as any,
       ],
     });
@@ -94,10 +99,11 @@ async function run(dir: string, which: string, profileDir: string | undefined): 
     const result = await instance;
     const seconds = (performance.now() - started) / 1000;
     const all = [...byKind.values()].flat().sort((a, b) => a - b);
-    console.log(`${which}: ${(all.length / seconds).toFixed(0)} req/s  p50 ${percentile(all, 50).toFixed(1)} ms  p99 ${percentile(all, 99).toFixed(1)} ms  errors ${result.errors + result.timeouts}  non2xx ${result.non2xx}  load ${loadavg()[0].toFixed(2)}  rss ${(api.memory().rss / 1048576).toFixed(0)} MB`);
+    console.log(`${which}: ${(all.length / seconds).toFixed(0)} req/s  ${(result.throughput.average / 1048576).toFixed(1)} MB/s out  p50 ${percentile(all, 50).toFixed(1)} ms  p99 ${percentile(all, 99).toFixed(1)} ms  errors ${result.errors + result.timeouts}  non2xx ${result.non2xx}  load ${loadavg()[0].toFixed(2)}  rss ${(api.memory().rss / 1048576).toFixed(0)} MB`);
     for (const [kind, list] of byKind) {
       list.sort((a, b) => a - b);
-      console.log(`  ${kind.padEnd(9)} ${(list.length / seconds).toFixed(0).padStart(6)} req/s  p50 ${percentile(list, 50).toFixed(1)}  p99 ${percentile(list, 99).toFixed(1)}`);
+      const kb = (bodyChars.get(kind) ?? 0) / list.length / 1024;
+      console.log(`  ${kind.padEnd(9)} ${(list.length / seconds).toFixed(0).padStart(6)} req/s  p50 ${percentile(list, 50).toFixed(1)}  p99 ${percentile(list, 99).toFixed(1)}  body ${kb.toFixed(1)} k chars`);
     }
     if (workload.samples.length > 0) console.log('refused:', workload.samples.slice(0, 3));
   } finally {
