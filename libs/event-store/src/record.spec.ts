@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalize } from './integrity';
 import { InvalidAppendError } from './errors';
@@ -83,6 +84,16 @@ describe('event ids', () => {
     expect(deriveEventId('cmd-1', 0)).not.toBe(deriveEventId('cmd-1', 1));
     expect(deriveEventId('cmd-1', 0)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
+
+  it('are the ids every store has recorded so far (the digest laid out as a UUID, built as one flat string)', () => {
+    const laidOut = (commandId: string, index: number) => {
+      const h = createHash('sha256').update(commandId).update('\u0000').update(String(index)).digest('hex');
+      const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    };
+    expect(deriveEventId('cmd-1', 0)).toBe('2412b7f2-4877-879d-85ac-fc6e409f18e0');
+    fc.assert(fc.property(fc.string(), fc.nat(1000), (commandId, index) => expect(deriveEventId(commandId, index)).toBe(laidOut(commandId, index))), { numRuns: 500 });
+  });
 });
 
 describe('instants', () => {
@@ -122,6 +133,26 @@ describe('decodeRecord', () => {
     expect(b.metadata).toBe(a.metadata);
     expect(b.metadata).toEqual(metadata);
     expect(b.data).toEqual({ n: 2 });
+  });
+
+  it('gives events of one actor the same `data.by` object, with the same members in the same order', () => {
+    const by = { id: 'head-c', role: 'unit_head', unit: 'zh' };
+    const withBy = (position: number, data: object) =>
+      encodeRecord({ id: `e-${position}`, streamId: 'task-t1', streamVersion: position, position, type: 'X', schemaVersion: 1, data: data as JsonObject, metadata: { ...metadata, commandId: `cmd-${position}` } });
+    const a = decodeRecord(withBy(1, { by, n: 1 }));
+    const b = decodeRecord(withBy(2, { at: 'x', by, n: 2 }));
+    expect(b.data.by).toBe(a.data.by);
+    expect(JSON.stringify(b.data)).toBe(JSON.stringify({ at: 'x', by, n: 2 }));
+    // Another actor, the same id in another role or unit, or anything but exactly id, role and unit: its own object.
+    const others = [{ ...by, id: 'other' }, { ...by, role: 'inspector' }, { ...by, unit: 'city' }, { ...by, extra: 1 }, { id: 'head-c', role: 'unit_head' }, { ...by, unit: 7 }];
+    for (const [i, other] of others.entries()) {
+      const c = decodeRecord(withBy(3 + i, { by: other }));
+      expect(c.data.by).not.toBe(a.data.by);
+      expect(c.data.by).toEqual(JSON.parse(canonicalize(other as never)));
+    }
+    // The last actor of an id is the one shared from then on.
+    const d = decodeRecord(withBy(20, { by }));
+    expect(decodeRecord(withBy(21, { by, n: 21 })).data.by).toBe(d.data.by);
   });
 
   it('keeps metadata apart when any member differs, is missing, added, or not a plain value', () => {

@@ -70,7 +70,10 @@ export function deriveEventId(commandId: string, index: number): string {
   const h = createHash('sha256').update(commandId).update('\u0000').update(String(index)).digest('hex');
   // UUID layout with version nibble 8 (RFC 9562 custom) and the RFC variant bits.
   const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  // One flat string: a template literal would make a tree of concatenated strings over copies of the digest's
+  // pieces (~400 bytes where the 36 characters take 56), and the id is kept as long as the event is: the in-memory
+  // read models keep every event this process appends.
+  return [h.slice(0, 8), h.slice(8, 12), '8' + h.slice(13, 16), variant + h.slice(17, 20), h.slice(20, 32)].join('-');
 }
 
 function text(field: string, value: unknown, nullable = false): void {
@@ -235,7 +238,8 @@ export function encodeRecord(event: RecordedEvent): string {
 let lastMetadata: Record<string, unknown> | undefined;
 
 export function decodeRecord(record: string): RecordedEvent {
-  const event = JSON.parse(record) as { metadata: Record<string, unknown> };
+  const event = JSON.parse(record) as { data: unknown; metadata: Record<string, unknown> };
+  shareActorRef(event.data);
   const metadata = event.metadata;
   if (lastMetadata !== undefined && sameMembers(metadata, lastMetadata)) event.metadata = lastMetadata;
   // Only an object (not an array, not a plain value) is kept to be shared.
@@ -255,6 +259,41 @@ function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>): bo
   for (const key in b) if (key !== undefined) count--;
   return count === 0;
 }
+
+/**
+ * Every domain event names its actor in `data.by` (`{id, role, unit}`, as canonical JSON orders them), and one actor
+ * (a unit's staff, the inspector) appends event after event: `data.by` is made the object an earlier event with the
+ * same actor got, as metadata is shared above. Equal values either way (the same members in the same order, the
+ * same strings); a process that keeps the events it reads or appends holds one such object per actor instead of one
+ * per event (~130 bytes each, with its three strings). Anything else in `by` is left as it is. Bounded: past
+ * ACTOR_REFS_KEPT distinct actors it starts over. Nothing may change an event's data, shared or not.
+ */
+const actorRefs = new Map<string, Record<string, unknown>>();
+const ACTOR_REFS_KEPT = 10_000;
+
+function shareActorRef(data: unknown): void {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
+  const by = (data as Record<string, unknown>).by as Record<string, unknown> | null | undefined;
+  if (by === null || typeof by !== 'object' || Array.isArray(by)) return;
+  const { id, role, unit } = by;
+  if (typeof id !== 'string' || typeof role !== 'string' || typeof unit !== 'string' || !isIdRoleUnit(by)) return;
+  const known = actorRefs.get(id);
+  if (known !== undefined && known.role === role && known.unit === unit) {
+    (data as Record<string, unknown>).by = known;
+    return;
+  }
+  if (actorRefs.size >= ACTOR_REFS_KEPT) actorRefs.clear();
+  actorRefs.set(id, by);
+}
+
+/** Exactly the members id, role and unit, in that order (enumerable ones, own or inherited: a plain parsed object). */
+function isIdRoleUnit(by: object): boolean {
+  let i = 0;
+  for (const key in by) if (key !== ACTOR_REF_MEMBERS[i++]) return false;
+  return i === ACTOR_REF_MEMBERS.length;
+}
+
+const ACTOR_REF_MEMBERS = ['id', 'role', 'unit'] as const;
 
 export function recordLeafHash(record: string): Buffer {
   return leafHash(record);
@@ -330,7 +369,8 @@ export interface CommittedAppend {
  * The events of a committed append exactly as `decodeRecord` reads them back from the records `planAppend` wrote:
  * the same members in the same (RFC 8785) order, `data` parsed from the canonical `dataJson` (never the caller's
  * object, whose key order and numbers may differ from the stored ones), the metadata members `encodeMetadata`
- * keeps, and one metadata object shared by consecutive events with the same occurred-at. So the process that
+ * keeps, one metadata object shared by consecutive events with the same occurred-at, and `data.by` shared as
+ * `decodeRecord` shares it. So the process that
  * appended can fold its own events without reading them back. Undefined if the result does not describe the
  * prepared events (it always does for a non-duplicate append; the caller then reads instead).
  */
@@ -356,8 +396,10 @@ export function recordedEventsOf({ prepared, result, recordedAt }: CommittedAppe
         recordedAt,
       };
     }
+    const data = JSON.parse(e.dataJson) as JsonObject;
+    shareActorRef(data);
     out[i] = {
-      data: JSON.parse(e.dataJson) as JsonObject,
+      data,
       id: e.id,
       metadata,
       position: result.firstPosition + i,

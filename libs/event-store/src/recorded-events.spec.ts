@@ -84,6 +84,23 @@ describe('the events of a committed append, built without reading them back', ()
     expect(events[2].metadata.occurredAt).toBe('2018-01-01T00:00:00.000Z');
   });
 
+  it('gives the events of one actor, in this append and the next, the same `data.by` object', () => {
+    const m = { actorId: 'a', actorRole: 'r', actorUnit: 'u', commandId: 'c', correlationId: 'k', causationId: null, occurredAt: '2018-10-10T02:00:00.000Z' };
+    const by = { unit: 'u', id: 'a', role: 'r' };
+    const built = (commandId: string) => {
+      const prepared = prepareAppend({ streamId: 'task-1', expectedVersion: 'any', events: [{ type: 'X', data: { by } }, { type: 'Y', data: { by, n: 1 } }], metadata: { ...m, commandId } }, policy);
+      const plan = planAppend(prepared, 0, 0, MerkleFrontier.empty(), '2018-10-10T02:00:00.000Z');
+      return recordedEventsOf({ prepared, result: plan.result, recordedAt: '2018-10-10T02:00:00.000Z' })!;
+    };
+    const [first, second] = built('c1');
+    const [third] = built('c2');
+    expect(second.data.by).toBe(first.data.by);
+    expect(third.data.by).toBe(first.data.by);
+    expect(first.data.by).not.toBe(by);
+    // In canonical order, as decodeRecord reads it.
+    expect(Object.keys(first.data.by as object)).toEqual(['id', 'role', 'unit']);
+  });
+
   it('builds nothing for a replayed command (it wrote nothing) or a result that does not describe the append', () => {
     const m = { actorId: 'a', actorRole: 'r', actorUnit: 'u', commandId: 'c', correlationId: 'k', causationId: null, occurredAt: '2018-10-10T02:00:00.000Z' };
     const prepared = prepareAppend({ streamId: 'task-1', expectedVersion: 'any', events: [{ type: 'X', data: {} }], metadata: m }, policy);
