@@ -155,6 +155,26 @@ describe('decodeRecord', () => {
     expect(decodeRecord(withBy(21, { by, n: 21 })).data.by).toBe(d.data.by);
   });
 
+  it('reads every instant as recorded, however the instants of consecutive records repeat', () => {
+    // Instants are kept as the same strings from one record to the next (a few at a time): never another instant.
+    const instant = fc.constantFrom('2018-10-10T02:00:00Z', '2018-10-10T02:00:01Z', '2018-10-10T10:00:00+08:00', '2018-10-10T02:00:00.000Z', '2018-10-10T02:00:00.001Z', '2018-10-10T02:00:02Z');
+    const stored = fc.record({ at: instant, occurredAt: instant, recordedAt: instant, commandId: fc.constantFrom('c1', 'c2') });
+    fc.assert(
+      fc.property(fc.array(stored, { minLength: 1, maxLength: 12 }), (records) => {
+        for (const [i, r] of records.entries()) {
+          const m = { ...metadata, commandId: r.commandId, occurredAt: r.occurredAt, recordedAt: r.recordedAt };
+          const text = encodeRecord({ id: `e-${i}`, streamId: 'task-t1', streamVersion: i + 1, position: i + 1, type: 'X', schemaVersion: 1, data: { at: r.at, n: i }, metadata: m });
+          const event = decodeRecord(text);
+          expect(event.data.at).toBe(r.at);
+          expect(event.metadata.occurredAt).toBe(r.occurredAt);
+          expect(event.metadata.recordedAt).toBe(r.recordedAt);
+          expect(encodeRecord(event)).toBe(text);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps metadata apart when any member differs, is missing, added, or not a plain value', () => {
     const variants: object[] = [
       { ...metadata, commandId: 'cmd-2' },

@@ -240,11 +240,40 @@ let lastMetadata: Record<string, unknown> | undefined;
 export function decodeRecord(record: string): RecordedEvent {
   const event = JSON.parse(record) as { data: unknown; metadata: Record<string, unknown> };
   shareActorRef(event.data);
+  shareAt(event.data);
   const metadata = event.metadata;
   if (lastMetadata !== undefined && sameMembers(metadata, lastMetadata)) event.metadata = lastMetadata;
   // Only an object (not an array, not a plain value) is kept to be shared.
-  else lastMetadata = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : undefined;
+  else if (metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata)) {
+    if (typeof metadata.occurredAt === 'string') metadata.occurredAt = sharedInstant(metadata.occurredAt);
+    if (typeof metadata.recordedAt === 'string') metadata.recordedAt = sharedInstant(metadata.recordedAt);
+    lastMetadata = metadata;
+  } else lastMetadata = undefined;
   return event as unknown as RecordedEvent;
+}
+
+/**
+ * The same instant, as the same string: the clocks the ledger records (`at` in data, occurred-at and recorded-at in
+ * the metadata) have whole seconds or milliseconds, so under a steady stream of commands many events in a row carry
+ * the same text, each parsed or formatted into a string of its own (40-48 bytes, kept as long as the event is).
+ * The last few instants seen are kept, and an equal text is replaced by the one kept. Strings are values: nothing
+ * can tell one copy from another, so this changes no event.
+ */
+const recentInstants: string[] = ['', '', '', ''];
+let nextInstant = 0;
+
+function sharedInstant(text: string): string {
+  for (const known of recentInstants) if (known === text) return known;
+  recentInstants[nextInstant] = text;
+  nextInstant = (nextInstant + 1) & 3;
+  return text;
+}
+
+/** `data.at` (every domain event's instant, in the jurisdiction's offset) as `sharedInstant` keeps it. */
+function shareAt(data: unknown): void {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
+  const at = (data as Record<string, unknown>).at;
+  if (typeof at === 'string') (data as Record<string, unknown>).at = sharedInstant(at);
 }
 
 /** Same members, each the same string, number, boolean or null (an object member never counts as the same). */
@@ -382,6 +411,7 @@ export function recordedEventsOf({ prepared, result, recordedAt }: CommittedAppe
   const firstVersion = result.streamVersion - n + 1;
   const out: RecordedEvent[] = new Array<RecordedEvent>(n);
   let metadata: EventMetadata | undefined;
+  const recorded = sharedInstant(recordedAt);
   for (let i = 0; i < n; i++) {
     const e = events[i];
     if (metadata === undefined || metadata.occurredAt !== e.occurredAt) {
@@ -392,12 +422,13 @@ export function recordedEventsOf({ prepared, result, recordedAt }: CommittedAppe
         causationId: m.causationId,
         commandId: m.commandId,
         correlationId: m.correlationId,
-        occurredAt: e.occurredAt,
-        recordedAt,
+        occurredAt: sharedInstant(e.occurredAt),
+        recordedAt: recorded,
       };
     }
     const data = JSON.parse(e.dataJson) as JsonObject;
     shareActorRef(data);
+    shareAt(data);
     out[i] = {
       data,
       id: e.id,
