@@ -245,8 +245,8 @@ export function decodeRecord(record: string): RecordedEvent {
   if (lastMetadata !== undefined && sameMembers(metadata, lastMetadata)) event.metadata = lastMetadata;
   // Only an object (not an array, not a plain value) is kept to be shared.
   else if (metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata)) {
-    if (typeof metadata.occurredAt === 'string') metadata.occurredAt = sharedInstant(metadata.occurredAt);
-    if (typeof metadata.recordedAt === 'string') metadata.recordedAt = sharedInstant(metadata.recordedAt);
+    if (typeof metadata.occurredAt === 'string') metadata.occurredAt = recentOccurredAt.shared(metadata.occurredAt);
+    if (typeof metadata.recordedAt === 'string') metadata.recordedAt = recentRecordedAt.shared(metadata.recordedAt);
     lastMetadata = metadata;
   } else lastMetadata = undefined;
   return event as unknown as RecordedEvent;
@@ -256,24 +256,33 @@ export function decodeRecord(record: string): RecordedEvent {
  * The same instant, as the same string: the clocks the ledger records (`at` in data, occurred-at and recorded-at in
  * the metadata) have whole seconds or milliseconds, so under a steady stream of commands many events in a row carry
  * the same text, each parsed or formatted into a string of its own (40-48 bytes, kept as long as the event is).
- * The last few instants seen are kept, and an equal text is replaced by the one kept. Strings are values: nothing
+ * The last two instants of each clock are kept, and an equal text is replaced by the one kept. Strings are values: nothing
  * can tell one copy from another, so this changes no event.
  */
-const recentInstants: string[] = ['', '', '', ''];
-let nextInstant = 0;
+class RecentInstants {
+  private readonly kept = ['', ''];
+  private next = 0;
 
-function sharedInstant(text: string): string {
-  for (const known of recentInstants) if (known === text) return known;
-  recentInstants[nextInstant] = text;
-  nextInstant = (nextInstant + 1) & 3;
-  return text;
+  shared(text: string): string {
+    const kept = this.kept;
+    if (kept[0] === text) return kept[0];
+    if (kept[1] === text) return kept[1];
+    kept[this.next] = text;
+    this.next ^= 1;
+    return text;
+  }
 }
 
-/** `data.at` (every domain event's instant, in the jurisdiction's offset) as `sharedInstant` keeps it. */
+// One per clock: a recorded-at that changes every millisecond does not push out the occurred-at of the second.
+const recentAt = new RecentInstants();
+const recentOccurredAt = new RecentInstants();
+const recentRecordedAt = new RecentInstants();
+
+/** `data.at` (every domain event's instant, in the jurisdiction's offset), shared as the other clocks are. */
 function shareAt(data: unknown): void {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
   const at = (data as Record<string, unknown>).at;
-  if (typeof at === 'string') (data as Record<string, unknown>).at = sharedInstant(at);
+  if (typeof at === 'string') (data as Record<string, unknown>).at = recentAt.shared(at);
 }
 
 /** Same members, each the same string, number, boolean or null (an object member never counts as the same). */
@@ -411,7 +420,7 @@ export function recordedEventsOf({ prepared, result, recordedAt }: CommittedAppe
   const firstVersion = result.streamVersion - n + 1;
   const out: RecordedEvent[] = new Array<RecordedEvent>(n);
   let metadata: EventMetadata | undefined;
-  const recorded = sharedInstant(recordedAt);
+  const recorded = recentRecordedAt.shared(recordedAt);
   for (let i = 0; i < n; i++) {
     const e = events[i];
     if (metadata === undefined || metadata.occurredAt !== e.occurredAt) {
@@ -422,7 +431,7 @@ export function recordedEventsOf({ prepared, result, recordedAt }: CommittedAppe
         causationId: m.causationId,
         commandId: m.commandId,
         correlationId: m.correlationId,
-        occurredAt: sharedInstant(e.occurredAt),
+        occurredAt: recentOccurredAt.shared(e.occurredAt),
         recordedAt: recorded,
       };
     }
