@@ -1,4 +1,4 @@
-import type { RecordedEvent, Subscription, SubscriptionOptions } from './port';
+import type { EventStore, RecordedEvent, Subscription, SubscriptionOptions } from './port';
 import { recordedEventsOf, type CommittedAppend } from './record';
 
 /** What a catch-up subscription needs from an adapter. */
@@ -22,6 +22,26 @@ export interface SubscriptionSource {
   headPosition?(): Promise<number>;
   /** See `LedgerStore.appendsSettled`: resolves once every append sent so far has been handed to `onCommitted`. */
   appendsSettled?(): Promise<void>;
+}
+
+/**
+ * The source of a subscription whose checkpoint lives in memory, for models kept in memory: they start from the
+ * beginning in every process and must not resume from a stored checkpoint. This process's appends are handed over as
+ * committed (`onCommitted`) and folded without reading them back (a command's `waitFor` then finds them folded or
+ * about to be); what was not handed over (other processes' appends, a gap before a handed event) is read, up to the
+ * head, once every append sent before that head was read has been handed over (`appendsSettled`): by `waitFor`
+ * beyond what was handed over, and by polling.
+ */
+export function inMemoryCheckpointSource(store: Pick<EventStore, 'readAll' | 'headPosition' | 'onCommitted' | 'appendsSettled'>): SubscriptionSource {
+  return {
+    readAll: (options) => store.readAll(options),
+    loadCheckpoint: async () => 0,
+    saveCheckpoint: async () => undefined,
+    onAppended: () => () => undefined,
+    onCommitted: store.onCommitted ? (listener) => store.onCommitted!(listener) : undefined,
+    headPosition: () => store.headPosition(),
+    appendsSettled: store.appendsSettled ? () => store.appendsSettled!() : undefined,
+  };
 }
 
 /** At most this many pushed events wait for a gap before them to be read; beyond, they are dropped and read later. */

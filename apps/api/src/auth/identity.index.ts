@@ -10,7 +10,7 @@ import {
   type UserEvent,
   type UserRecord,
 } from '@ledger/domain';
-import { PollingSubscription, type Clock, type LedgerStore, type RecordedEvent } from '@ledger/event-store';
+import { inMemoryCheckpointSource, PollingSubscription, type Clock, type LedgerStore, type RecordedEvent } from '@ledger/event-store';
 import { CLOCK, LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import type { AuthenticatedActor, Authenticator } from './authenticated-actor';
 import { IDENTITY_CONFIG, type IdentityConfig } from './identity.config';
@@ -61,17 +61,8 @@ export class IdentityIndex implements Authenticator, OnModuleInit, OnModuleDestr
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const store = this.store;
     this.subscription = await PollingSubscription.start(
-      {
-        readAll: (options) => store.readAll(options),
-        loadCheckpoint: async () => 0,
-        saveCheckpoint: async () => undefined,
-        onAppended: () => () => undefined,
-        onCommitted: store.onCommitted ? (listener) => store.onCommitted!(listener) : undefined,
-        headPosition: () => store.headPosition(),
-        appendsSettled: store.appendsSettled ? () => store.appendsSettled!() : undefined,
-      },
+      inMemoryCheckpointSource(this.store),
       {
         name: 'identity-index',
         batchSize: PAGE,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { OrgUnits } from '@ledger/domain';
-import { PollingSubscription, type LedgerStore, type Subscription } from '@ledger/event-store';
+import { inMemoryCheckpointSource, PollingSubscription, type LedgerStore, type Subscription } from '@ledger/event-store';
 import {
   DURABLE_READ_MODELS,
   emptyReadModels,
@@ -81,21 +81,9 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
     this.hydratedModels = decoded;
     this.since = hydrated.length > 0 ? since : undefined;
     this.sinceUntil = Math.max(0, ...Object.values(since));
+    // In-memory models: always from the beginning, with no checkpoint in the store; own appends folded as handed over.
     this.subscription = await PollingSubscription.start(
-      {
-        readAll: (options) => store.readAll(options),
-        // In-memory models: always start from the beginning, and keep no checkpoint in the store.
-        loadCheckpoint: async () => 0,
-        saveCheckpoint: async () => undefined,
-        // This process's appends are handed over as committed and folded without reading them back (a command's
-        // `waitFor` then finds them folded or about to be); what was not handed over (other processes' appends, a
-        // gap before a handed event) is read: by `waitFor` beyond what was handed over, and by polling.
-        onAppended: () => () => undefined,
-        onCommitted: store.onCommitted ? (listener) => store.onCommitted!(listener) : undefined,
-        // A poll then reads only what another process appended, not own appends on their way to onCommitted.
-        headPosition: () => store.headPosition(),
-        appendsSettled: store.appendsSettled ? () => store.appendsSettled!() : undefined,
-      },
+      inMemoryCheckpointSource(store),
       {
         name: 'api-read-models',
         batchSize: 1000,
