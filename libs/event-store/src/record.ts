@@ -239,8 +239,7 @@ let lastMetadata: Record<string, unknown> | undefined;
 
 export function decodeRecord(record: string): RecordedEvent {
   const event = JSON.parse(record) as { data: unknown; metadata: Record<string, unknown> };
-  shareActorRef(event.data);
-  shareAt(event.data);
+  shareData(event.data);
   const metadata = event.metadata;
   if (lastMetadata !== undefined && sameMembers(metadata, lastMetadata)) event.metadata = lastMetadata;
   // Only an object (not an array, not a plain value) is kept to be shared.
@@ -278,11 +277,12 @@ const recentAt = new RecentInstants();
 const recentOccurredAt = new RecentInstants();
 const recentRecordedAt = new RecentInstants();
 
-/** `data.at` (every domain event's instant, in the jurisdiction's offset), shared as the other clocks are. */
-function shareAt(data: unknown): void {
+/** An event's data with `by` shared per actor and `at` (the instant, in the jurisdiction's offset) as the clocks are. */
+function shareData(data: unknown): void {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
-  const at = (data as Record<string, unknown>).at;
-  if (typeof at === 'string') (data as Record<string, unknown>).at = recentAt.shared(at);
+  const members = data as Record<string, unknown>;
+  shareActorRef(members);
+  if (typeof members.at === 'string') members.at = recentAt.shared(members.at);
 }
 
 /** Same members, each the same string, number, boolean or null (an object member never counts as the same). */
@@ -309,15 +309,14 @@ function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>): bo
 const actorRefs = new Map<string, Record<string, unknown>>();
 const ACTOR_REFS_KEPT = 10_000;
 
-function shareActorRef(data: unknown): void {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
-  const by = (data as Record<string, unknown>).by as Record<string, unknown> | null | undefined;
+function shareActorRef(data: Record<string, unknown>): void {
+  const by = data.by as Record<string, unknown> | null | undefined;
   if (by === null || typeof by !== 'object' || Array.isArray(by)) return;
   const { id, role, unit } = by;
   if (typeof id !== 'string' || typeof role !== 'string' || typeof unit !== 'string' || !isIdRoleUnit(by)) return;
   const known = actorRefs.get(id);
   if (known !== undefined && known.role === role && known.unit === unit) {
-    (data as Record<string, unknown>).by = known;
+    data.by = known;
     return;
   }
   if (actorRefs.size >= ACTOR_REFS_KEPT) actorRefs.clear();
@@ -436,8 +435,7 @@ export function recordedEventsOf({ prepared, result, recordedAt }: CommittedAppe
       };
     }
     const data = JSON.parse(e.dataJson) as JsonObject;
-    shareActorRef(data);
-    shareAt(data);
+    shareData(data);
     out[i] = {
       data,
       id: e.id,

@@ -258,10 +258,12 @@ export class PollingSubscription implements Subscription {
     let settled = false;
     // Every commit the head counts was sent before it was read: once those are answered, the rest is not ours.
     const settling = head > this.checkpoint ? appendsSettled.call(this.source) : Promise.resolve();
-    void settling.then(() => {
+    const onSettled = () => {
       settled = true;
       this.wakeUp();
-    });
+    };
+    // A failed settle means the same as a finished one here: read what is missing.
+    settling.then(onSettled, onSettled);
     // Reading is always correct (a pushed event already read is dropped), so a writer that never answers only costs
     // the read this saves.
     const giveUpAt = performance.now() + SETTLE_WAIT_MS;

@@ -1,3 +1,5 @@
+import { lowerBound } from './sorted-keys';
+
 /**
  * The union of several sorted lists of distinct keys (its sources), each key once, in order: a plain sorted array, and
  * for the keys more than one source holds, how many do. A source that changes is given as its keys before and after,
@@ -66,7 +68,7 @@ export class KeyUnion {
     /** Keys new to the union, by how many sources now hold them. */
     let fresh: Map<string, number> | undefined;
     for (const key of added) {
-      if (this.keys[this.lowerBound(key)] === key) this.extra.set(key, (this.extra.get(key) ?? 0) + 1);
+      if (this.keys[lowerBound(this.keys, key)] === key) this.extra.set(key, (this.extra.get(key) ?? 0) + 1);
       else (fresh ??= new Map()).set(key, (fresh.get(key) ?? 0) + 1);
     }
     // A key a source lost was in the union (that source held it), so it is never one of the fresh ones.
@@ -79,23 +81,11 @@ export class KeyUnion {
       if (holders > 1) this.extra.set(key, holders - 1);
     }
     if (inserted.length + (gone?.size ?? 0) <= SPLICES) {
-      for (const key of gone ?? []) this.keys.splice(this.lowerBound(key), 1);
-      for (const key of inserted) this.keys.splice(this.lowerBound(key), 0, key);
+      for (const key of gone ?? []) this.keys.splice(lowerBound(this.keys, key), 1);
+      for (const key of inserted) this.keys.splice(lowerBound(this.keys, key), 0, key);
     } else this.keys = merged(this.keys, inserted, gone ?? new Set());
   }
 
-  /** First position whose key is ≥ key. */
-  private lowerBound(key: string): number {
-    const keys = this.keys;
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[mid] < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
 
   /** One holder of a key that several hold let go of it (true), or the key has a single holder (false). */
   private release(key: string): boolean {

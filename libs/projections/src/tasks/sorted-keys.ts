@@ -27,8 +27,8 @@ function chunkIndex(keys: SortedKeys, key: string): number {
   return lo;
 }
 
-/** First position in `chunk` whose key is ≥ key. */
-function lowerBound(chunk: readonly string[], key: string): number {
+/** First position in `chunk` (sorted) whose key is ≥ key. */
+export function lowerBound(chunk: readonly string[], key: string): number {
   let lo = 0;
   let hi = chunk.length;
   while (lo < hi) {
