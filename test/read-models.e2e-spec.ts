@@ -117,7 +117,9 @@ describeOnEachStore('durable read models', (store) => {
     quiet();
     const { documents } = await readStore.load('tasks');
     const victim = documents.find((d) => d.key === 't-hn')!;
-    await tamper('tasks', victim.collection, victim.key, victim.doc.replace('"Report, please"', '"Nothing to report"'));
+    // The task's title (its document holds the record and the timeliness events, not the reminder's message).
+    expect(victim.doc).toContain('"T hn"');
+    await tamper('tasks', victim.collection, victim.key, victim.doc.replace('"T hn"', '"Nothing to report"'));
     const { exitCode, report } = await rebuild(ledger.ledgerStore(), {}, ledger.storeConfig);
     expect(exitCode).toBe(1);
     const tasks = report.projections.find((p) => p.projection === 'tasks')!;

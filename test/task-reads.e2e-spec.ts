@@ -1,3 +1,4 @@
+import { timelineEntryOf } from '@ledger/projections';
 import { Caller, describeOnEachStore, expectStatus, LedgerTestApp } from './support/ledger-test-app';
 
 /**
@@ -12,6 +13,7 @@ describeOnEachStore('task reads as prebuilt JSON', (store) => {
   let ledger: LedgerTestApp;
   let inspector: Caller;
   let staff: Caller;
+  let mayor: Caller;
 
   /** A JSON response exactly as Fastify serialises an object: no whitespace, UTF-8, its length, the JSON type. */
   function expectJson(res: { status: number; text: string; body: unknown; headers: Headers }): void {
@@ -22,13 +24,13 @@ describeOnEachStore('task reads as prebuilt JSON', (store) => {
   }
 
   beforeAll(async () => {
-    ledger = await LedgerTestApp.start(store, { now: at('2018-01-02') });
+    ledger = await LedgerTestApp.start(store, { now: at('2018-01-02'), config: { allowBackdating: true } });
     const admin = ledger.admin;
     for (const [unitId, parentId, kind] of [['city', null, 'city'], ['insp', 'city', 'office'], ['ua', 'city', 'district']] as const) {
       expectStatus(await admin.post('/v1/units', { unitId, names: { en: unitId, zh: `单位${unitId}` }, kind, parentId }), 201);
       expectStatus(await admin.post(`/v1/units/${unitId}/head`, { personId: `p-${unitId}-head`, name: `Head of ${unitId}`, postTitle: 'Head', from: '2018-01-01' }), 200);
     }
-    const mayor = await ledger.user('p-mayor', 'leader', 'city');
+    mayor = await ledger.user('p-mayor', 'leader', 'city');
     inspector = await ledger.user('p-inspector', 'inspector', 'insp');
     staff = await ledger.user('p-ua-staff', 'unit_staff', 'ua');
     const issued = await mayor.post('/v1/directives', {
@@ -109,5 +111,40 @@ describeOnEachStore('task reads as prebuilt JSON', (store) => {
     expect(notices.body.items[2].details.message).toBe('催办: report by 01-20 ✓');
     const reminded = await staff.get('/v1/tasks/t1');
     expect([reminded.headers.get('etag'), reminded.body.reminders.length]).toEqual(['"4"', 1]);
+  });
+
+  it('serves a timeline read from the log exactly as the task\'s stream folds into entries, late entries, extensions and a return for redo included', async () => {
+    // t2 through most kinds of events; a reminder given on 01-05 entered on 01-09 (a late entry, dated before the
+    // progress report recorded before it).
+    ledger.at(at('2018-01-04'));
+    expectStatus(await staff.post('/v1/tasks/t2/acknowledgement'), 200);
+    ledger.at(at('2018-01-06'));
+    expectStatus(await staff.post('/v1/tasks/t2/progress-reports', { percent: 30, narrative: '三成 ✓ "quoted"' }), 200);
+    ledger.at(at('2018-01-09'));
+    expectStatus(await inspector.post('/v1/tasks/t2/reminders', { message: 'By phone', channel: 'phone' }, { headers: { 'x-occurred-at': at('2018-01-05') } }), 200);
+    ledger.at(at('2018-01-10'));
+    const extension = { requestId: 'ext-t2', newDeadline: '2018-04-30', reason: 'Survey pending' };
+    const requested = await staff.post('/v1/tasks/t2/extension-requests', extension, { headers: { 'idempotency-key': 'ext-t2-key' } });
+    expectStatus(requested, 200);
+    expect(requested.body.requestId).toBe('ext-t2');
+    expectStatus(await mayor.post('/v1/tasks/t2/extension-requests/ext-t2/grant', { newDeadline: '2018-04-30' }), 200);
+    expectStatus(await staff.post('/v1/tasks/t2/completion-report', { narrative: 'Done' }), 200);
+    expectStatus(await inspector.post('/v1/tasks/t2/return-for-redo', { reason: 'Evidence missing' }), 200);
+
+    const timeline = await staff.get('/v1/tasks/t2/timeline');
+    expectJson(timeline);
+    const stream = await ledger.ledgerStore().readStream('task-t2');
+    // The body the view's kept timeline gave: a trace and the data of each event of the stream, in order.
+    expect(timeline.text).toBe(JSON.stringify({ taskId: 't2', version: stream.length, items: stream.map(timelineEntryOf) }));
+    expect(timeline.headers.get('etag')).toBe(`"${stream.length}"`);
+    expect(timeline.body.items.map((e: { type: string }) => e.type)).toEqual(['TaskRegistered', 'TaskAssigned', 'TaskAcknowledged', 'ProgressReported', 'ReminderIssued', 'ExtensionRequested', 'ExtensionGranted', 'CompletionReported', 'TaskReturnedForRedo']);
+    expect(timeline.body.items[4]).toMatchObject({ actor: { id: 'p-inspector', role: 'inspector', unit: 'insp' }, occurredAt: at('2018-01-05'), recordedAt: '2018-01-09T01:00:00.000Z' });
+    // The task's timeliness on a day before its last event, folded from the events the view keeps for it.
+    const within = await staff.get('/v1/tasks?asOf=2018-01-09&timeliness=not_done_within_deadline');
+    expect(within.body.items.map((item: { taskId: string }) => item.taskId)).toEqual(['t1', 't2']);
+    // A replayed extension request answers with the id the first one recorded (read from the log), whatever it names.
+    const replayed = await staff.post('/v1/tasks/t2/extension-requests', { ...extension, requestId: 'ext-other' }, { headers: { 'idempotency-key': 'ext-t2-key' } });
+    expectStatus(replayed, 200);
+    expect([replayed.body.requestId, replayed.body.eventIds]).toEqual(['ext-t2', requested.body.eventIds]);
   });
 });

@@ -11,7 +11,7 @@ import {
 } from '@ledger/domain';
 import type { JsonObject, RecordedEvent } from '@ledger/event-store';
 import { emptyReadModels, foldReadModels, readModelsToJson, type ReadModelPositions } from './read-models';
-import { taskTimelinessOn } from './tasks/tasks.projection';
+import { taskTimelinessOn, timelineOf } from './tasks/tasks.projection';
 
 const admin: Actor = { id: 'admin', role: 'administrator', unit: 'city' };
 const mayor: Actor = { id: 'p-mayor', role: 'leader', unit: 'city' };
@@ -115,12 +115,18 @@ describe('read models', () => {
     expect(organisation.predecessors.get('zh', List()).toArray()).toEqual([{ unitId: 'zh2', how: 'merged', on: '2018-12-01' }]);
   });
 
-  it('keep each task\'s timeline with actor, role, unit and both clocks, and its timeliness on a day', () => {
+  it('keep each task\'s event ids and timeliness events, and give its timeline from its stream with actor, role, unit and both clocks, and its timeliness on a day', () => {
     const { tasks } = foldReadModels(emptyReadModels(), log);
     const view = tasks.tasks.get('t4-zh')!;
+    const stream = log.filter((e) => e.streamId === 'task-t4-zh');
     expect(view.version).toBe(4);
-    expect(view.timeline.map((e) => e.type)).toEqual(['TaskRegistered', 'TaskAssigned', 'TaskAcknowledged', 'ReminderIssued']);
-    expect(view.timeline[3]).toMatchObject({ actor: { id: 'p-inspector', role: 'inspector', unit: 'city' }, occurredAt: at('2018-10-10'), recordedAt: '2018-10-12T01:00:00.000Z' });
+    expect(view.eventIds).toEqual(stream.map((e) => e.id));
+    expect(view.timelinessEvents.map((e) => e.type)).toEqual(['TaskRegistered', 'TaskAssigned']);
+    expect([view.registeredAt, view.lastActorId, view.returnsForRedo]).toEqual([at('2018-09-06'), 'p-inspector', 0]);
+    const timeline = timelineOf(stream);
+    expect(timeline.map((e) => e.type)).toEqual(['TaskRegistered', 'TaskAssigned', 'TaskAcknowledged', 'ReminderIssued']);
+    expect(timeline[3]).toMatchObject({ actor: { id: 'p-inspector', role: 'inspector', unit: 'city' }, occurredAt: at('2018-10-10'), recordedAt: '2018-10-12T01:00:00.000Z' });
+    expect(timelineOf(stream, stream[2].position).map((e) => e.type)).toEqual(['TaskRegistered', 'TaskAssigned', 'TaskAcknowledged']);
     expect(taskTimelinessOn(view, '2018-10-31')).toBe('not_done_within_deadline');
     expect(taskTimelinessOn(view, '2018-11-01')).toBe('not_done_overdue');
     expect(taskTimelinessOn(view, '2018-09-01')).toBe('not_assigned');

@@ -25,7 +25,7 @@ import {
   type UnitState,
 } from '@ledger/domain';
 import type { LedgerStore } from '@ledger/event-store';
-import { cycleCovering, loggedEventsOf, type LedgerReadModels } from '@ledger/projections';
+import { cycleCovering, loggedEventsOf, timelineOf, type LedgerReadModels } from '@ledger/projections';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import { CommandRunner, requireRole, type CommandAccepted } from '../shared/command-runner';
 import type { CommandContext } from '../shared/command-context';
@@ -58,10 +58,13 @@ function priorOf(models: LedgerReadModels) {
   };
 }
 
-/** A task's stream as its view keeps it (every event, with ids and positions). */
-function taskEventsOf(models: LedgerReadModels, taskId: string): LoggedEvent<TaskEvent>[] {
-  const view = models.tasks.tasks.get(taskId);
-  return (view?.timeline ?? []).map((entry) => ({ type: entry.type, data: entry.data, id: entry.eventId, streamId: `task-${taskId}`, position: entry.position }) as unknown as LoggedEvent<TaskEvent>);
+/**
+ * A task's stream read from the log (a task view keeps no event's data), as far as the read models the referral is
+ * built from reflect it: every event its view folded, with ids and positions, and none for a task they do not know.
+ */
+async function taskEventsOf(store: LedgerStore, models: LedgerReadModels, taskId: string): Promise<LoggedEvent<TaskEvent>[]> {
+  if (!models.tasks.tasks.has(taskId)) return [];
+  return timelineOf(await store.readStream(`task-${taskId}`), models.position).map((entry) => ({ type: entry.type, data: entry.data, id: entry.eventId, streamId: `task-${taskId}`, position: entry.position }) as unknown as LoggedEvent<TaskEvent>);
 }
 
 /** The rule set governing the unit's year: its appraisal cycle's, else the configured default. */
@@ -129,7 +132,7 @@ export class ReferCaseHandler implements ICommandHandler<ReferCaseCommand> {
       unit: unit.record,
       letter: letterId === null ? null : loggedEventsOf<ResponsibilityLetterEvent>(models.letters.get(letterId)),
       directive,
-      tasks: taskIds.map((taskId) => taskEventsOf(models, taskId)),
+      tasks: await Promise.all(taskIds.map((taskId) => taskEventsOf(this.store, models, taskId))),
       inspections: [...models.inspections.values()].map((view) => loggedEventsOf<InspectionEvent>(view)),
       interviews: [...models.interviews.values()].flatMap((view) => loggedEventsOf<InterviewEvent>(view)),
       prior: priorOf(models),
@@ -196,7 +199,7 @@ export class ReferOverdueTasksHandler implements ICommandHandler<ReferOverdueTas
       asOf,
       year,
       directives,
-      tasks: led.map(({ taskId }) => taskEventsOf(models, taskId)),
+      tasks: await Promise.all(led.map(({ taskId }) => taskEventsOf(this.store, models, taskId))),
       objectives: [...models.objectives.values()].filter(({ record }) => record.taskIds.some((taskId) => ledIds.has(taskId))).map((view) => loggedEventsOf<ObjectiveEvent>(view)),
       inspections: [...models.inspections.values()].map((view) => loggedEventsOf<InspectionEvent>(view)),
       interviews: [...models.interviews.values()].flatMap((view) => loggedEventsOf<InterviewEvent>(view)),

@@ -86,7 +86,7 @@ function directiveRows(models: LedgerReadModels, scope: ReadScope): Row[] {
 function taskRows(models: LedgerReadModels, scope: ReadScope): Row[] {
   return [...models.tasks.tasks.values()]
     .filter((view) => scope.task(view))
-    .map((view) => ({ view, date: dayOf(view.timeline[0]?.occurredAt ?? '') }))
+    .map((view) => ({ view, date: dayOf(view.registeredAt) }))
     .sort((a, b) => compare(a.date, b.date) || compare(a.view.taskId, b.view.taskId))
     .map(({ view, date }) => {
       const { record } = view;

@@ -200,7 +200,7 @@ export async function heldTaskView(store: LedgerStore, taskId: string, streamId:
   if (held === undefined) return undefined;
   const later = await store.readStream(streamId, { fromVersion: held.version + 1 });
   const view = later.reduce(evolveTaskView, held)!;
-  const last = later.length > 0 ? { version: later[later.length - 1].streamVersion, author: later[later.length - 1].metadata.actorId } : { version: held.version, author: held.timeline[held.timeline.length - 1].actor.id };
+  const last = later.length > 0 ? { version: later[later.length - 1].streamVersion, author: later[later.length - 1].metadata.actorId } : { version: held.version, author: held.lastActorId };
   return { version: last.version, signed: { representation: taskRepresentation(view), unitId: taskUnitOf(view.record, models), author: last.author } };
 }
 

@@ -1,4 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { LedgerStore } from '@ledger/event-store';
+import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
 import type { CommandContext } from '../shared/command-context';
 import { CalendarDate, EntityId, Text } from '../shared/dto';
@@ -26,7 +29,10 @@ export class RequestExtensionCommand extends Command<ExtensionRequestedResult> {
 /** A request made after the deadline is refused (422 TASK.EXTENSION_AFTER_DEADLINE); only a grant moves the deadline. */
 @CommandHandler(RequestExtensionCommand)
 export class RequestExtensionHandler implements ICommandHandler<RequestExtensionCommand> {
-  constructor(private readonly runner: CommandRunner) {}
+  constructor(
+    private readonly runner: CommandRunner,
+    @Inject(LEDGER_STORE) private readonly store: LedgerStore,
+  ) {}
 
   async execute({ taskId, body, ctx }: RequestExtensionCommand): Promise<ExtensionRequestedResult> {
     const scope = await this.runner.begin(ctx);
@@ -34,8 +40,10 @@ export class RequestExtensionHandler implements ICommandHandler<RequestExtension
     const accepted = await scope.run(
       onTask(taskId, 'RequestExtension', (_state, envelope) => ({ type: 'RequestExtension', ...envelope, taskId, requestId, newDeadline: body.newDeadline, reason: body.reason })),
     );
-    // A replayed request returns the id the first request recorded.
-    const recorded = this.runner.models().tasks.tasks.get(taskId)?.timeline.find((entry) => entry.eventId === accepted.eventIds[0]);
+    // A replayed request returns the id the first request recorded: read from the log (the task view keeps no
+    // event's data), the accepted events only (an index seek from the first of them).
+    const appended = await this.store.readStream(accepted.streamId, { fromVersion: accepted.version - accepted.eventIds.length + 1 });
+    const recorded = appended.find((event) => event.id === accepted.eventIds[0]);
     return { ...accepted, requestId: (recorded?.data.requestId as string | undefined) ?? requestId };
   }
 }

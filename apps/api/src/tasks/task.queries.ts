@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { domainError, TIMELINESS_VALUES, type Actor, type TaskStatus, type Timeliness } from '@ledger/domain';
-import { isTaskSortKey, queryTasks, subtreeOf, taskTimelinessOn, type OrganisationModel, type Partition, type TaskView } from '@ledger/projections';
+import type { LedgerStore } from '@ledger/event-store';
+import { isTaskSortKey, queryTasks, subtreeOf, taskTimelinessOn, timelineOf, type LedgerReadModels, type OrganisationModel, type Partition, type TaskView } from '@ledger/projections';
+import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import { PlainMapMirror } from '../read-models/plain-map-mirror';
 import { PageQueryDto, QueryContext } from '../read-models/queries';
 import { taskRepresentation } from '../read-models/representations';
@@ -131,6 +133,7 @@ export class TaskQueries {
   constructor(
     private readonly context: QueryContext,
     private readonly time: LedgerTime,
+    @Inject(LEDGER_STORE) private readonly store: LedgerStore,
   ) {}
 
   list(actor: Actor, query: TaskListQueryDto) {
@@ -161,10 +164,15 @@ export class TaskQueries {
     return new PrebuiltJson(this.representationJson(view), view.version);
   }
 
-  /** Every event of the task: type, fields, actor with role and unit, occurred-at and recorded-at. */
-  timeline(actor: Actor, taskId: string) {
-    const view = this.readable(actor, taskId);
-    return { taskId, version: view.version, items: view.timeline };
+  /**
+   * Every event of the task: type, fields, actor with role and unit, occurred-at and recorded-at. Read from the log
+   * (the view keeps no event's data), as far as the models the scope was checked on reflect it: the timeline of
+   * that version of the task, whatever the log gained since.
+   */
+  async timeline(actor: Actor, taskId: string) {
+    const { models, view } = this.readableIn(actor, taskId);
+    const stream = await this.store.readStream(`task-${taskId}`);
+    return { taskId, version: view.version, items: timelineOf(stream, models.position) };
   }
 
   /**
@@ -173,9 +181,9 @@ export class TaskQueries {
    * version of its task than the representation, which list pages and GETs share (bench:api: a task changes about
    * every 55 s, its timeline is read about every 110 s), so keeping them would hold ~80 MB for few hits.
    */
-  timelineJson(actor: Actor, taskId: string): PrebuiltJson {
-    const view = this.readable(actor, taskId);
-    return new PrebuiltJson(jsonText({ taskId, version: view.version, items: view.timeline }), view.version);
+  async timelineJson(actor: Actor, taskId: string): Promise<PrebuiltJson> {
+    const timeline = await this.timeline(actor, taskId);
+    return new PrebuiltJson(jsonText(timeline), timeline.version);
   }
 
   /**
@@ -245,11 +253,16 @@ export class TaskQueries {
   }
 
   private readable(actor: Actor, taskId: string): TaskView {
+    return this.readableIn(actor, taskId).view;
+  }
+
+  /** The task's view in the caller's read scope, and the models snapshot it was found in. */
+  private readableIn(actor: Actor, taskId: string): { models: LedgerReadModels; view: TaskView } {
     const { models, scope } = this.context.for(actor);
     const view = models.tasks.tasks.get(taskId);
     if (!view) throw domainError('TASK.NOT_FOUND', { task: taskId });
     const owner = view.record.assignment?.leadUnitId ?? models.directives.directives.get(view.record.directiveId)?.record.issuer.unitId ?? '—';
     scope.require(scope.task(view), owner);
-    return view;
+    return { models, view };
   }
 }

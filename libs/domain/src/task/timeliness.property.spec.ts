@@ -7,8 +7,8 @@ import { jsonProblem } from '../shared/json';
 import { headOf, hengyang, inspector, mayor, runTask, staffOf, t4Assignment, watcher } from '../testing/hengyang.fixtures';
 import type { TaskCommand } from './commands';
 import { type TaskState, taskDecider } from './decider';
-import type { TaskEvent } from './events';
-import { timeliness, timelinessOn, TIMELINESS_VALUES } from './timeliness';
+import type { TaskEvent, TaskEventType } from './events';
+import { timeliness, TIMELINESS_EVENT_TYPES, timelinessOn, TIMELINESS_VALUES } from './timeliness';
 
 /**
  * Random T4 histories for Zhuhui, driven through the real decider: each step picks a command (some of them
@@ -248,6 +248,111 @@ describe('timeliness properties over random task histories', () => {
       'TASK.PROGRESS_DECREASED',
     ]) {
       expect(seen).toContain(expected);
+    }
+  });
+});
+
+/**
+ * Streams with late entries: each step is decided on the stream so far, but dated `late` days before the day the
+ * history has reached (an entry made afterwards for an earlier day, as an administrator's backdated command is), so
+ * an event's `at` may be earlier than that of events before it. The task itself is registered and assigned on days
+ * of their own, the assignment possibly dated before the registration. Transfers are among the steps.
+ */
+const lateStep = fc.record({
+  step,
+  transfer: fc.boolean(),
+  late: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 60 }) }),
+});
+const lateHistories = fc.record({
+  registeredOn: fc.integer({ min: 0, max: 20 }),
+  assignedOn: fc.integer({ min: -10, max: 20 }),
+  deadline: fc.integer({ min: 20, max: 90 }),
+  steps: fc.array(lateStep, { minLength: 0, maxLength: 40, size: 'max' }),
+});
+type LateHistory = typeof lateHistories extends fc.Arbitrary<infer T> ? T : never;
+
+function playWithLateEntries({ registeredOn, assignedOn, deadline, steps }: LateHistory): TaskEvent[] {
+  const [register, assign] = t4Assignment('zh');
+  const events: TaskEvent[] = [];
+  const attempt = (command: TaskCommand) => {
+    try {
+      events.push(...taskDecider.decide(command, fold(taskDecider, events)));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  };
+  const start = '2018-09-06';
+  attempt({ ...register, now: hengyang(addDays(start, registeredOn)) });
+  attempt({ ...assign, now: hengyang(addDays(start, Math.max(0, assignedOn))), deadline: addDays(start, deadline) } as TaskCommand);
+  let day = addDays(start, Math.max(registeredOn, assignedOn));
+  steps.forEach(({ step: s, transfer, late }, index) => {
+    day = addDays(day, s.advance);
+    const now = hengyang(addDays(day, -late));
+    const state = fold(taskDecider, events);
+    if (transfer) {
+      const to = ['hn', 'sg', 'zh'][s.pick];
+      attempt({ type: 'TransferTask', taskId: 't4-zh', now, actor: mayor, toUnitId: to, leadUnitHead: { unitId: to, personId: `p-${to}-head`, name: 'Head', postTitle: 'Head' }, reason: 'reorganised' });
+    } else {
+      attempt({ ...commandFor(s, index, state, addDays(day, -late)), now });
+    }
+  });
+  return events;
+}
+
+/** Every day from two days before the stream's earliest `at` to two days after its latest. */
+function daysAround(events: readonly TaskEvent[]): IsoDate[] {
+  const dates = events.map((event) => dateOf(event.data.at)).sort();
+  const days: IsoDate[] = [];
+  if (dates.length === 0) return ['2018-09-06'];
+  for (let day = addDays(dates[0], -2); day <= addDays(dates[dates.length - 1], 2); day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+/** Whether some day around the stream judges it otherwise from only the events of `types`. */
+function differsOnSomeDay(events: readonly TaskEvent[], types: ReadonlySet<string>): boolean {
+  const kept = events.filter((event) => types.has(event.type));
+  return daysAround(events).some((day) => timelinessOn(events, day) !== timelinessOn(kept, day));
+}
+
+describe('TIMELINESS_EVENT_TYPES: the events timeliness on a past day depends on', () => {
+  it('gives the same timeliness on every day around a stream from only its events of those types (random streams with late entries)', () => {
+    fc.assert(
+      fc.property(lateHistories, (history) => {
+        const events = playWithLateEntries(history);
+        const kept = events.filter((event) => TIMELINESS_EVENT_TYPES.has(event.type));
+        for (const day of daysAround(events)) expect({ day, value: timelinessOn(kept, day) }).toEqual({ day, value: timelinessOn(events, day) });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('needs every one of them: without any one, some random stream is judged otherwise on some day', () => {
+    for (const type of TIMELINESS_EVENT_TYPES) {
+      const without = new Set([...TIMELINESS_EVENT_TYPES].filter((t) => t !== type));
+      const found = fc.check(fc.property(lateHistories, (history) => !differsOnSomeDay(playWithLateEntries(history), without)), { numRuns: 2000, seed: 7 });
+      expect({ type, counterexample: found.failed }).toEqual({ type, counterexample: true });
+    }
+  });
+
+  it('holds no progress report, reminder, acknowledgement, extension request or denial, return, deadline mark, closing or transfer', () => {
+    const others: TaskEventType[] = ['TaskAcknowledged', 'ProgressReported', 'ReminderIssued', 'ExtensionRequested', 'ExtensionDenied', 'TaskReturnedForRedo', 'DeadlinePassed', 'TaskClosed', 'TaskTransferred'];
+    expect(others.filter((type) => TIMELINESS_EVENT_TYPES.has(type))).toEqual([]);
+  });
+
+  it('the streams with late entries reach every kind of event, and events dated before earlier ones (guards the generator)', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(lateHistories, (history) => {
+        const events = playWithLateEntries(history);
+        events.forEach((event, i) => {
+          seen.add(event.type);
+          if (i > 0 && dateOf(event.data.at) < dateOf(events[i - 1].data.at)) seen.add(`late ${event.type}`);
+        });
+      }),
+      { numRuns: 500, seed: 42 },
+    );
+    for (const type of ['TaskTransferred', 'CompletionVerified', 'TaskReturnedForRedo', 'ExtensionGranted', 'TaskCancelled', 'TaskClosed', 'late TaskAssigned', 'late CompletionVerified', 'late ExtensionGranted', 'late CompletionReported']) {
+      expect(seen).toContain(type);
     }
   });
 });

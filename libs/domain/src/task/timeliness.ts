@@ -46,6 +46,24 @@ export function timeliness(state: TaskState, asOf: IsoDate): Timeliness {
   return hasPassed(state.deadline, asOf) ? 'not_done_overdue' : 'not_done_within_deadline';
 }
 
+/**
+ * The task events that can change what `timeliness` reads (the status only as far as `none` and `cancelled` go, the
+ * deadline in force, the completion report and its verification): `timelinessOn` over a task's events gives the same
+ * answer, on every day, over only those of these types (timeliness.property.spec.ts checks it on random streams with
+ * late entries). Nothing else's `evolve` writes those fields or reads a field that one of these writes — a return for
+ * redo leaves the completion as it was, a closing leaves the verification — and nothing follows a cancellation. So a
+ * read model that judges timeliness on past days keeps these few events per task, not the progress reports and
+ * reminders that make up most of a task's stream.
+ */
+export const TIMELINESS_EVENT_TYPES: ReadonlySet<TaskEvent['type']> = new Set<TaskEvent['type']>([
+  'TaskRegistered',
+  'TaskAssigned',
+  'ExtensionGranted',
+  'CompletionReported',
+  'CompletionVerified',
+  'TaskCancelled',
+]);
+
 /** Timeliness on `asOf`, from the events that had happened by the end of that day (by their `at`). */
 export function timelinessOn(events: readonly TaskEvent[], asOf: IsoDate): Timeliness {
   return timeliness(

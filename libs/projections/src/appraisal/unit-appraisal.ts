@@ -98,11 +98,12 @@ export function appraisalFactsOf(models: LedgerReadModels, unitId: string, year:
       quantityPercent: progress,
       qualityPercent: 100,
       progressPercent: progress,
-      delays: view.timeline.filter((entry) => entry.type === 'DeadlinePassed').length,
-      qualityFailures: view.timeline.filter((entry) => entry.type === 'TaskReturnedForRedo').length,
+      // One deadline marked per DeadlinePassed the task recorded.
+      delays: view.record.deadlinesMarked.length,
+      qualityFailures: view.returnsForRedo,
       objectiveCauseConfirmed: excusedTasks.has(view.taskId),
       exceeded: false,
-      evidenceEventIds: view.timeline.map((entry) => entry.eventId),
+      evidenceEventIds: [...view.eventIds],
     };
   });
   const objectiveFacts = objectives.flatMap(({ record, events }) => {

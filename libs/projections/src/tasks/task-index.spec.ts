@@ -50,12 +50,21 @@ function dataOf(step: Step, taskId: string): JsonObject {
   }
 }
 
+/**
+ * The steps up to a cancellation: nothing follows one in a stream the decider made, and the timeliness a view
+ * judges on a past day from its timeliness events only (TIMELINESS_EVENT_TYPES) is that of such streams.
+ */
+function untilCancelled(steps: readonly Step[]): Step[] {
+  const cancelled = steps.findIndex((step) => step.type === 'TaskCancelled');
+  return cancelled < 0 ? [...steps] : steps.slice(0, cancelled + 1);
+}
+
 /** A log of `tasks`' events, interleaved in a random but per-task ordered way. */
 function logOf(tasks: readonly TaskPlan[], order: readonly number[]): RecordedEvent[] {
   const queues = tasks.map((task, i) => {
     const taskId = `t${String(i).padStart(2, '0')}`;
     const registered = { type: 'TaskRegistered', data: { taskId, directiveId: task.directive, directiveIssuedOn: '2018-09-01', title: 'T', at: `${task.registered}T09:00:00+08:00`, by } };
-    return [registered, ...task.steps.map((step) => ({ type: step.type, data: dataOf(step, taskId) }))];
+    return [registered, ...untilCancelled(task.steps).map((step) => ({ type: step.type, data: dataOf(step, taskId) }))];
   });
   const log: RecordedEvent[] = [];
   const versions = new Map<number, number>();
@@ -295,8 +304,12 @@ describe('tasks read model indexes', () => {
             for (const event of log) versions.set(event.streamId, event.streamVersion);
             let position = log.length;
             let taskCount = initial.length;
+            // Nothing is appended to a cancelled task (as the decider has it; see untilCancelled).
+            const cancelled = new Set(log.filter((event) => event.type === 'TaskCancelled').map((event) => event.streamId));
             const append = (taskId: string, type: string, data: JsonObject) => {
               const streamId = `task-${taskId}`;
+              if (cancelled.has(streamId)) return;
+              if (type === 'TaskCancelled') cancelled.add(streamId);
               const version = (versions.get(streamId) ?? 0) + 1;
               versions.set(streamId, version);
               position++;

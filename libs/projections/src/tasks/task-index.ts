@@ -1,5 +1,5 @@
 import { Map as IMap, Set as ISet } from 'immutable';
-import { timeliness, timelinessOn, type IsoDate, type TaskEvent, type TaskRecord, type TaskStatus, type Timeliness } from '@ledger/domain';
+import { timeliness, timelinessOn, type IsoDate, type TaskRecord, type TaskStatus, type Timeliness } from '@ledger/domain';
 import { KeyUnion } from './key-union';
 import { countRange, denseOf, EMPTY_KEYS, insertKey, KeyCursor, removeKey, type DenseKeys, type SortedKeys } from './sorted-keys';
 import type { TaskView } from './tasks.projection';
@@ -66,11 +66,12 @@ export function lastDayOf(previous: string, at: unknown): string {
 
 /**
  * `timelinessOn` for a task view, without refolding its events when every one of them happened by `asOf` (then the
- * fold is the record itself).
+ * fold is the record itself); otherwise folded from the view's timeliness events, which give the same answer as the
+ * task's every event (TIMELINESS_EVENT_TYPES).
  */
 export function viewTimelinessOn(view: TaskView, asOf: IsoDate): Timeliness {
   if (view.lastDay <= asOf) return timeliness(view.record, asOf);
-  return timelinessOn(view.timeline as unknown as TaskEvent[], asOf);
+  return timelinessOn(view.timelinessEvents, asOf);
 }
 
 /** Where a task's sort key sits: one (partition, bucket) per place. */
@@ -308,7 +309,7 @@ export function matchesTaskSpec(view: TaskView, spec: TaskListSpec, timelinessOf
 
 /** The answer by looking at every task (what the list did before the index; the tests' reference). */
 export function scanTasks(tasks: IMap<string, TaskView>, spec: TaskListSpec): TaskListAnswer {
-  const matching = [...tasks.values()].filter((view) => matchesTaskSpec(view, spec, (v, asOf) => timelinessOn(v.timeline as unknown as TaskEvent[], asOf)));
+  const matching = [...tasks.values()].filter((view) => matchesTaskSpec(view, spec, (v, asOf) => timelinessOn(v.timelinessEvents, asOf)));
   const keyed = matching.map((view) => [taskSortKey(view.record), view] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return pageOf(keyed, matching.length, spec);
 }
