@@ -6,6 +6,7 @@ import {
   type InclusionProof,
   type LedgerStore,
   type ReadAllOptions,
+  type ReadByActorOptions,
   type ReadStreamOptions,
   type RecordedEvent,
   type Subscription,
@@ -62,6 +63,10 @@ export class InstrumentedLedgerStore implements LedgerStore {
 
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.inner.readAll(options);
+  }
+
+  readByActor(actorId: string, options?: ReadByActorOptions): Promise<RecordedEvent[]> {
+    return this.inner.readByActor(actorId, options);
   }
 
   headPosition(): Promise<number> {

@@ -22,6 +22,7 @@ import type {
   InclusionProof,
   LedgerStore,
   ReadAllOptions,
+  ReadByActorOptions,
   ReadStreamOptions,
   RecordedEvent,
   Subscription,
@@ -30,6 +31,7 @@ import type {
   VerifyReport,
 } from '../port';
 import { systemClock } from '../port';
+import { actorQuery } from '../read-by-actor';
 import { isInstant, prepareAppend, streamKindOf, type AppendPolicy, type PreparedAppend } from '../record';
 import { PollingSubscription } from '../subscription';
 import type { EsdbClient, LiveStreamSubscription } from './client';
@@ -664,6 +666,39 @@ export class EventStoreDbEventStore implements LedgerStore {
       return page.map((r, i) => decodeEntry(requireEvent(r, Math.max(1, from) + i)).event);
     } catch (e) {
       throw this.translate(e, 'reading the ledger log');
+    }
+  }
+
+  /**
+   * EventStoreDB indexes streams, not metadata, and its server-side filters match stream names and event types
+   * only, so this is a scan: `_ledger-log` (the ledger's order; `$all` would add every other stream and system
+   * event) read forward from `fromPosition`, keeping the actor's entries, until `limit` are found or `toPosition` or
+   * the end of the log is passed. Pages start at READ_PAGE and double up to MAX_PAGE, so a busy actor with a small
+   * limit reads little and a rare actor is not one round trip per thousand entries. The cost is proportional to the
+   * positions scanned, not to the events returned (README, "Reading by actor").
+   */
+  async readByActor(actorId: string, options: ReadByActorOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const q = actorQuery(actorId, options, MAX_PAGE);
+    const out: RecordedEvent[] = [];
+    try {
+      let position = q.from;
+      let pageSize = READ_PAGE;
+      while (out.length < q.limit && position <= q.to) {
+        const want = Math.min(pageSize, q.to - position + 1);
+        const page = await this.readRange(this.names.log, position, want, false);
+        for (let i = 0; i < page.length && out.length < q.limit; i++) {
+          const entry = requireEvent(page[i], position + i);
+          // Only the actor's entries are decoded (and so checked); the rest are skipped on their raw metadata.
+          if ((entry.metadata as { actorId?: unknown } | undefined)?.actorId === q.actorId) out.push(decodeEntry(entry).event);
+        }
+        if (page.length < want) break;
+        position += page.length;
+        pageSize = Math.min(pageSize * 2, MAX_PAGE);
+      }
+      return out;
+    } catch (e) {
+      throw this.translate(e, 'reading the ledger log by actor');
     }
   }
 

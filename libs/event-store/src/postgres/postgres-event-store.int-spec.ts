@@ -8,6 +8,7 @@ import { encodeRecord, recordLeafHash } from '../record';
 import { CONTRACT_STREAM_KINDS, describeEventStoreContract, ev, req } from '../testing/event-store.contract';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 import { grantApplicationRole } from './schema';
+import { ledgerSql } from './statements';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REQUIRED = Boolean(process.env.CI) || process.env.LEDGER_REQUIRE_POSTGRES === '1';
@@ -197,6 +198,72 @@ describePg('PostgresEventStore', () => {
       expect((await store.verify()).problems[0]).toMatchObject({ position: 256, code: 'NODE_MISMATCH' });
       await db.bypassingTriggers(`INSERT INTO ${db.schema}.merkle_nodes VALUES (8, 1, '\\x${'00'.repeat(32)}')`);
       expect((await store.verify()).problems).toContainEqual(expect.objectContaining({ position: 512, code: 'NODE_EXTRA' }));
+    });
+  });
+
+  describe('when events are read by actor', () => {
+    let db: TestDatabase;
+    beforeEach(() => {
+      db = new TestDatabase();
+    });
+    afterEach(() => db.drop());
+
+    /** 6,000 events by 60 actors, in appends of 1 to 100 events across 20 streams, then ANALYZE. */
+    async function busyLog(store: PostgresEventStore): Promise<void> {
+      for (let i = 0; i < 120; i++) {
+        const n = i % 2 === 0 ? 1 : 99;
+        await store.append(req(`task-${i % 20}`, Array.from({ length: n }, (_, k) => ev('ProgressReported', { i, k })), 'any', { actorId: `actor-${i % 60}` }));
+      }
+      await db.sql(`ANALYZE ${db.schema}.events`);
+    }
+
+    const plan = async (values: unknown[], generic: boolean) => {
+      const client = await db.pool.connect();
+      try {
+        // The store's statements are named (prepared), so after a few runs PostgreSQL may switch to a generic plan.
+        await client.query(`SET plan_cache_mode = ${generic ? 'force_generic_plan' : 'force_custom_plan'}`);
+        await client.query(`PREPARE by_actor AS ${ledgerSql(db.schema, 1000).readByActor}`);
+        const { rows } = await client.query(`EXPLAIN EXECUTE by_actor(${values.map((v) => escape(String(v))).join(', ')})`);
+        return rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+      } finally {
+        await client.query('DEALLOCATE ALL; RESET plan_cache_mode');
+        client.release();
+      }
+    };
+
+    it('answers from the events_by_actor index, custom and generic plans alike, never scanning the table', async () => {
+      const store = await db.open();
+      await busyLog(store);
+      for (const generic of [false, true]) {
+        for (const values of [['actor-7', 1, Number.MAX_SAFE_INTEGER, 1000], ['actor-8', 2000, 4000, 10]]) {
+          const text = await plan(values, generic);
+          // An index scan in position order, or (for a few hundred rows) a bitmap scan of it and a sort: both read
+          // only the actor's rows.
+          expect(text).toMatch(/Index Scan (using|on) events_by_actor/);
+          expect(text).not.toMatch(/Seq Scan/);
+        }
+      }
+      const all = await store.readAll({ limit: 10_000 });
+      expect(all).toHaveLength(6000);
+      expect(await store.readByActor('actor-7', { limit: 10_000 })).toEqual(all.filter((e) => e.metadata.actorId === 'actor-7'));
+    });
+
+    it('gives a schema created before the index the index on the next open, and then answers from it', async () => {
+      let store = await db.open();
+      await busyLog(store);
+      await store.close();
+      // The schema as it stood before this index existed.
+      await db.sql(`DROP INDEX ${db.schema}.events_by_actor`);
+      const indexed = async () => (await db.sql(`SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'events_by_actor'`, [db.schema])).length;
+      expect(await indexed()).toBe(0);
+      store = await db.open();
+      expect(await indexed()).toBe(1);
+      expect(await plan(['actor-9', 1, Number.MAX_SAFE_INTEGER, 1000], true)).toMatch(/Index Scan (using|on) events_by_actor/);
+      const all = await store.readAll({ limit: 10_000 });
+      expect((await store.readByActor('actor-9', { limit: 10_000 })).map((e) => e.id)).toEqual(all.filter((e) => e.metadata.actorId === 'actor-9').map((e) => e.id));
+      // Opening again finds it there and changes nothing.
+      await db.open();
+      expect(await indexed()).toBe(1);
     });
   });
 

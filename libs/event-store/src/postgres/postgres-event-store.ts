@@ -9,6 +9,7 @@ import type {
   InclusionProof,
   LedgerStore,
   ReadAllOptions,
+  ReadByActorOptions,
   ReadStreamOptions,
   RecordedEvent,
   Subscription,
@@ -17,6 +18,7 @@ import type {
   VerifyReport,
 } from '../port';
 import { systemClock } from '../port';
+import { actorQuery } from '../read-by-actor';
 import { decodeRecord, DEFAULT_LIMITS, isInstant, prepareAppend, type AppendPolicy, type StoredRow } from '../record';
 import { CommitListeners, PollingSubscription } from '../subscription';
 import { verifyRows } from '../verify';
@@ -165,6 +167,13 @@ export class PostgresEventStore implements LedgerStore {
     this.assertOpen();
     const limit = Math.min(Math.max(1, options.limit ?? 1000), MAX_PAGE);
     const { rows } = await this.pool.query<{ record: string }>({ name: 'ledger_read_all', text: this.sql.readAll, values: [options.fromPosition ?? 1, limit] });
+    return rows.map((r) => decodeRecord(r.record));
+  }
+
+  async readByActor(actorId: string, options: ReadByActorOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const q = actorQuery(actorId, options, MAX_PAGE);
+    const { rows } = await this.pool.query<{ record: string }>({ name: 'ledger_read_by_actor', text: this.sql.readByActor, values: [q.actorId, q.from, q.to, q.limit] });
     return rows.map((r) => decodeRecord(r.record));
   }
 

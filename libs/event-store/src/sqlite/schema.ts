@@ -1,4 +1,19 @@
 /**
+ * The actor of an event, as the by-actor index stores it. `readByActor` must spell the expression exactly like this
+ * (SQLite matches an expression index by the expression's text form), so both take it from here.
+ */
+export const ACTOR_EXPRESSION = `json_extract(record, '$.metadata.actorId')`;
+
+/**
+ * `readByActor`'s query (actor, first and last position, limit), kept beside the index it is written for. INDEXED BY,
+ * because once the database has statistics (ANALYZE, `PRAGMA optimize`) the planner may prefer a rowid range scan when
+ * an actor is common, reading every event in the bounds. The index reads only the actor's events within them, never
+ * more rows than that scan, and needs no sort; and were it missing, preparing the statement fails at open rather than
+ * every query silently scanning the log.
+ */
+export const READ_BY_ACTOR_SQL = `SELECT record FROM ledger_events INDEXED BY ledger_events_by_actor WHERE ${ACTOR_EXPRESSION} = ? AND position BETWEEN ? AND ? ORDER BY position LIMIT ?`;
+
+/**
  * The embedded store's schema. Events and Merkle nodes are append-only: triggers refuse UPDATE and DELETE, and the
  * code has no statement that updates or deletes them. Only subscriber checkpoints are mutable.
  */
@@ -14,6 +29,10 @@ CREATE TABLE IF NOT EXISTS ledger_events (
   leaf_hash      BLOB    NOT NULL,
   UNIQUE (stream_id, stream_version)
 );
+-- "Everything this actor did" (readByActor). An expression index, because the record is the hashed canonical text
+-- and events are never updated, so no column can be added and filled in. IF NOT EXISTS: a log created before the
+-- index gets it, built once, the first time a store opens it.
+CREATE INDEX IF NOT EXISTS ledger_events_by_actor ON ledger_events (${ACTOR_EXPRESSION}, position);
 CREATE TABLE IF NOT EXISTS ledger_merkle_nodes (
   level INTEGER NOT NULL,
   idx   INTEGER NOT NULL,

@@ -6,8 +6,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { IdempotencyConflictError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import { CONTRACT_STREAM_KINDS, describeEventStoreContract, type ContractHarness } from '../testing/event-store.contract';
 import type { TestClock } from '../testing/test-clock';
-import { SQLITE_SCHEMA } from './schema';
+import { prepareAppend } from '../record';
+import { ev, req } from '../testing/event-store.contract';
+import { READ_BY_ACTOR_SQL, SQLITE_SCHEMA } from './schema';
 import { SqliteEventStore } from './sqlite-event-store';
+import { SqliteLogWriter } from './sqlite-log-writer';
 
 const policy = { streamKinds: CONTRACT_STREAM_KINDS };
 
@@ -89,6 +92,71 @@ describeEventStoreContract('SQLite in memory', async (clock: TestClock): Promise
       await store.close();
     },
   };
+});
+
+describe('SQLite by-actor index', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-actor-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const planOf = (db: DatabaseSync) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${READ_BY_ACTOR_SQL}`).all('actor-a', 1, 100, 10) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+
+  it('answers readByActor by searching ledger_events_by_actor, with no sort step', async () => {
+    const store = await SqliteEventStore.open({ path: join(dir, 'ledger.db'), policy });
+    try {
+      for (let i = 0; i < 50; i++) await store.append(req(`task-${i % 5}`, [ev('ProgressReported', { i })], 'any', { actorId: `actor-${'abc'[i % 3]}` }));
+      // ANALYZE, so the plan is the one a grown log gets, not an empty table's guess.
+      store.rawDatabase().exec('ANALYZE');
+      const plan = planOf(store.rawDatabase());
+      expect(plan).toMatch(/SEARCH ledger_events USING INDEX ledger_events_by_actor \(<expr>=\? AND position>\? AND position<\?\)/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+      expect((await store.readByActor('actor-b')).map((e) => e.data.i)).toEqual(Array.from({ length: 17 }, (_, k) => 1 + 3 * k));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('gives a log written before the index existed the index when it is opened, and then answers from it', async () => {
+    const path = join(dir, 'ledger.db');
+    // The schema as it was before the index: the same DDL without that one statement.
+    const oldSchema = SQLITE_SCHEMA.replace(/^CREATE INDEX IF NOT EXISTS ledger_events_by_actor .*$/m, '');
+    expect(oldSchema).not.toMatch(/ledger_events_by_actor/);
+    const old = new DatabaseSync(path);
+    old.exec('PRAGMA journal_mode = WAL');
+    old.exec(oldSchema);
+    const writer = await SqliteLogWriter.open(old);
+    const outcomes = await writer.write(
+      Array.from({ length: 40 }, (_, i) => ({
+        prepared: prepareAppend(req(`task-${i % 4}`, [ev('ProgressReported', { i }), ev('ReminderIssued', { i })], 'any', { actorId: `actor-${'ab'[i % 2]}` }), policy),
+        recordedAt: '2018-10-10T02:00:00.000Z',
+      })),
+    );
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const indexes = (db: DatabaseSync) => (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ledger_events_by_actor'`).all() as unknown[]).length;
+    expect(indexes(old)).toBe(0);
+    old.close();
+
+    const store = await SqliteEventStore.open({ path, policy });
+    try {
+      expect(indexes(store.rawDatabase())).toBe(1);
+      expect(planOf(store.rawDatabase())).toMatch(/USING INDEX ledger_events_by_actor/);
+      const all = await store.readAll({ limit: 1000 });
+      expect(all).toHaveLength(80);
+      const mine = await store.readByActor('actor-b');
+      expect(mine).toEqual(all.filter((e) => e.metadata.actorId === 'actor-b'));
+      expect(mine.map((e) => e.position)).toEqual(Array.from({ length: 40 }, (_, k) => 3 + 4 * Math.floor(k / 2) + (k % 2)));
+      expect((await store.readByActor('actor-a', { fromPosition: 5, toPosition: 10 })).map((e) => e.position)).toEqual([5, 6, 9, 10]);
+      // New appends are indexed as they are written.
+      await store.append(req('task-9', [ev('TaskRegistered')], 'any', { actorId: 'actor-c' }));
+      expect((await store.readByActor('actor-c')).map((e) => e.position)).toEqual([81]);
+      expect((await store.verify()).ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('SQLite file store settings', () => {

@@ -19,6 +19,7 @@ import type {
   InclusionProof,
   LedgerStore,
   ReadAllOptions,
+  ReadByActorOptions,
   ReadStreamOptions,
   RecordedEvent,
   Subscription,
@@ -27,13 +28,14 @@ import type {
   VerifyReport,
 } from '../port';
 import { systemClock } from '../port';
+import { actorQuery } from '../read-by-actor';
 import { decodeRecord, isInstant, prepareAppend, type AppendPolicy, type CommittedAppend } from '../record';
 import { CommitListeners, PollingSubscription } from '../subscription';
 import { threadScript } from '../thread-script';
 import { MerkleChecker, VERIFY_CHUNK, verifyRows, type CheckedChunk } from '../verify';
 import { InProcessWriter } from './in-process-writer';
 import { sqliteMerkleReader } from './merkle-reader';
-import { SQLITE_SCHEMA } from './schema';
+import { READ_BY_ACTOR_SQL, SQLITE_SCHEMA } from './schema';
 import { SqliteLogWriter } from './sqlite-log-writer';
 import { WriterThread } from './writer-thread';
 
@@ -175,7 +177,7 @@ export class SqliteEventStore implements LedgerStore {
   private writer!: WriterThread | InProcessWriter;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
-  private readonly s: Record<'maxPosition' | 'readStream' | 'readAll' | 'loadCheckpoint' | 'saveCheckpoint' | 'byPosition', StatementSync>;
+  private readonly s: Record<'maxPosition' | 'readStream' | 'readAll' | 'readByActor' | 'loadCheckpoint' | 'saveCheckpoint' | 'byPosition', StatementSync>;
 
   private constructor(private readonly options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -188,6 +190,7 @@ export class SqliteEventStore implements LedgerStore {
       maxPosition: p('SELECT coalesce(max(position), 0) AS p FROM ledger_events'),
       readStream: p('SELECT record FROM ledger_events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?'),
       readAll: p('SELECT record FROM ledger_events WHERE position >= ? ORDER BY position LIMIT ?'),
+      readByActor: p(READ_BY_ACTOR_SQL),
       loadCheckpoint: p('SELECT position FROM ledger_subscriptions WHERE name = ?'),
       saveCheckpoint: p(
         'INSERT INTO ledger_subscriptions (name, position, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
@@ -254,6 +257,13 @@ export class SqliteEventStore implements LedgerStore {
     this.assertOpen();
     const limit = Math.min(Math.max(1, options.limit ?? 1000), MAX_PAGE);
     const rows = this.s.readAll.all(options.fromPosition ?? 1, limit) as unknown as Array<{ record: string }>;
+    return rows.map((r) => decodeRecord(r.record));
+  }
+
+  async readByActor(actorId: string, options: ReadByActorOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const q = actorQuery(actorId, options, MAX_PAGE);
+    const rows = this.s.readByActor.all(q.actorId, q.from, q.to, q.limit) as unknown as Array<{ record: string }>;
     return rows.map((r) => decodeRecord(r.record));
   }
 

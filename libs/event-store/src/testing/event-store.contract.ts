@@ -158,6 +158,116 @@ export function describeEventStoreContract(name: string, open: (clock: TestClock
       });
     });
 
+    describe('when events are read by actor', () => {
+      const byActor = (all: readonly RecordedEvent[], actorId: string) => all.filter((e) => e.metadata.actorId === actorId);
+      const ids = (events: readonly RecordedEvent[]) => events.map((e) => e.id);
+
+      /** Three actors interleaved across four streams, single and multi-event appends; returns the whole log. */
+      async function interleaved(): Promise<RecordedEvent[]> {
+        const actors = ['actor-a', 'actor-b', 'actor-c'];
+        for (let i = 0; i < 24; i++) {
+          const events = Array.from({ length: 1 + (i % 3) }, (_, k) => ev('ProgressReported', { i, k }));
+          await store.append(req(`task-${i % 4}`, events, 'any', { actorId: actors[(i * 7) % 3] }));
+        }
+        return readEverything(store);
+      }
+
+      it('returns only that actor\'s events, in position order, across streams and multi-event appends', async () => {
+        const all = await interleaved();
+        for (const actor of ['actor-a', 'actor-b', 'actor-c']) {
+          const mine = await store.readByActor(actor);
+          expect(ids(mine)).toEqual(ids(byActor(all, actor)));
+          expect(mine).toEqual(byActor(all, actor));
+          expect(mine.length).toBeGreaterThan(3);
+        }
+        expect(await store.readByActor('actor-nobody')).toEqual([]);
+        expect(await store.readByActor('')).toEqual([]);
+      });
+
+      it('keeps to the bounds, both inclusive, and to the limit', async () => {
+        const all = await interleaved();
+        const mine = byActor(all, 'actor-b');
+        const [first, second, third, fourth] = mine;
+        // Bounds that fall exactly on the actor's events include them.
+        expect(ids(await store.readByActor('actor-b', { fromPosition: second.position, toPosition: fourth.position }))).toEqual(ids([second, third, fourth]));
+        // Bounds between them exclude nothing of theirs that lies inside.
+        expect(ids(await store.readByActor('actor-b', { fromPosition: first.position + 1, toPosition: third.position - 1 }))).toEqual(ids([second]));
+        expect(ids(await store.readByActor('actor-b', { toPosition: first.position }))).toEqual(ids([first]));
+        expect(ids(await store.readByActor('actor-b', { fromPosition: mine[mine.length - 1].position }))).toEqual(ids(mine.slice(-1)));
+        expect(await store.readByActor('actor-b', { fromPosition: all[all.length - 1].position + 1 })).toEqual([]);
+        expect(await store.readByActor('actor-b', { fromPosition: fourth.position, toPosition: second.position })).toEqual([]);
+        expect(ids(await store.readByActor('actor-b', { limit: 2 }))).toEqual(ids([first, second]));
+        expect(ids(await store.readByActor('actor-b', { fromPosition: second.position, limit: 1 }))).toEqual(ids([second]));
+        // Position 0 is before the first event, as in readAll; a limit above the page maximum is cut to it, as there.
+        expect(ids(await store.readByActor('actor-b', { fromPosition: 0 }))).toEqual(ids(mine));
+        expect(ids(await store.readByActor('actor-b', { limit: 20_000 }))).toEqual(ids(mine));
+      });
+
+      const invalid: Array<[string, Record<string, number>, string]> = [
+        ['a fractional fromPosition', { fromPosition: 1.5 }, 'fromPosition'],
+        ['a negative fromPosition', { fromPosition: -1 }, 'fromPosition'],
+        ['a NaN fromPosition', { fromPosition: NaN }, 'fromPosition'],
+        ['a fractional toPosition', { toPosition: 2.5 }, 'toPosition'],
+        ['a negative toPosition', { toPosition: -3 }, 'toPosition'],
+        ['an infinite toPosition', { toPosition: Infinity }, 'toPosition'],
+        ['a zero limit', { limit: 0 }, 'limit'],
+        ['a negative limit', { limit: -5 }, 'limit'],
+        ['a fractional limit', { limit: 1.5 }, 'limit'],
+      ];
+      it.each(invalid)('refuses %s with STORE.INVALID_QUERY, naming it, and keeps serving', async (_what, options, field) => {
+        await store.append(req('task-1', [ev('TaskRegistered')], 'any', { actorId: 'actor-a' }));
+        await expect(store.readByActor('actor-a', options)).rejects.toMatchObject({ code: 'STORE.INVALID_QUERY', details: { field } });
+        expect(await store.readByActor('actor-a')).toHaveLength(1);
+        await store.append(req('task-1', [ev('TaskAssigned')], 'any', { actorId: 'actor-a' }));
+        expect(await store.readByActor('actor-a')).toHaveLength(2);
+        expect(await readEverything(store)).toHaveLength(2);
+      });
+
+      it('equals readAll filtered by actor and bounds, cut to the limit, for any appends and any bounds', async () => {
+        const actors = ['actor-a', 'actor-b', 'actor-c', 'actor-d'];
+        let counter = 0;
+        const append = fc.record({
+          actor: fc.constantFrom(...actors),
+          stream: fc.integer({ min: 0, max: 3 }),
+          events: fc.integer({ min: 1, max: 3 }),
+          // Appends started together share a commit where the adapter groups them.
+          together: fc.integer({ min: 1, max: 2 }),
+        });
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(append, { maxLength: 5 }),
+            fc.constantFrom(...actors, 'actor-none'),
+            fc.nat({ max: 60 }),
+            fc.option(fc.nat({ max: 60 }), { nil: undefined }),
+            fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+            async (appends, actor, fromOffset, toOffset, limit) => {
+              for (const a of appends) {
+                await Promise.all(
+                  Array.from({ length: a.together }, () =>
+                    store.append(
+                      req(`task-prop${a.stream}`, Array.from({ length: a.events }, (_, k) => ev('ProgressReported', { n: counter++, k })), 'any', { actorId: a.actor }),
+                    ),
+                  ),
+                );
+              }
+              const all = await readEverything(store);
+              // Bounds relative to the log's positions, so they also fall between and beyond events where positions are sparse.
+              const base = all.length > 0 ? all[0].position : 1;
+              const fromPosition = base + fromOffset - 2 < 0 ? 0 : base + fromOffset - 2;
+              const toPosition = toOffset === undefined ? undefined : base + toOffset;
+              const expected = byActor(all, actor)
+                .filter((e) => e.position >= fromPosition && (toPosition === undefined || e.position <= toPosition))
+                .slice(0, limit ?? 1000);
+              const got = await store.readByActor(actor, { fromPosition, toPosition, limit });
+              expect(ids(got)).toEqual(ids(expected));
+              expect(got).toEqual(expected);
+            },
+          ),
+          { numRuns: 30 },
+        );
+      }, 60_000);
+    });
+
     describe('when the expected version does not match', () => {
       it('refuses no-stream on an existing stream, a stale exact version, and a version from the future', async () => {
         await store.append(req('task-1', [ev('TaskRegistered')], 'no-stream'));
