@@ -8,7 +8,7 @@
  *     [--decoded] [--only name] [--marginal] [--detail] [--tasks T --snapshot [--top K]]
  *
  * `--marginal` also folds all models but one (each that keeps something per event): all minus that is what the
- * model alone adds, beside the events the audit trail keeps anyway. `--detail` splits the audit trail and the task
+ * model alone adds, beside what the others keep anyway (an event's data two models share). `--detail` splits the task
  * views. `--snapshot` writes heap snapshots before and after the all-models fold and prints the objects it left, by
  * kind (plain objects by their members, strings by their look, arrays by size and slots used); with `--tasks 1000`
  * (only the seeded log's first 1000 tasks) the snapshots stay small. A step of about 160 B/event now and then is
@@ -19,8 +19,8 @@
  * `decodeRecord` instead (what another process reading the log gets). Folded `--batch` events at a time (the
  * subscription hands over what the writer committed together), with `foldReadModels` for the total and with the
  * model's projection alone for each model: the models share nothing but the events and the interned actors, so
- * the per-model figures add up to about the total once the events are counted once (in the audit trail, which
- * keeps every one).
+ * the per-model figures add up to about the total once what they share is counted once (the audit queries keep no
+ * model: they read the log).
  */
 import { readFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
@@ -36,7 +36,6 @@ import {
   type JsonObject,
   type RecordedEvent,
 } from '@ledger/event-store';
-import { List } from 'immutable';
 import {
   emptyReadModels,
   evolveTaskView,
@@ -45,7 +44,6 @@ import {
   projectOwn,
   PROJECTIONS,
   TasksProjection,
-  traceOf,
   type LedgerReadModels,
   type Projection,
 } from '@ledger/projections';
@@ -361,9 +359,9 @@ function main(): void {
   );
   const projections = new Map(FIELDS.map((field, i) => [field, PROJECTIONS[i] as Projection<unknown>]));
   // Each model's marginal cost: all models minus all models but that one (what the others would not keep anyway,
-  // such as the events the audit trail keeps, is not counted in it).
+  // such as an event's data two models share, is not counted in it).
   if (MARGINAL) {
-    for (const skip of ['tasks', 'notices', 'signOffs', 'auditTrail'] as const) {
+    for (const skip of ['tasks', 'notices', 'signOffs'] as const) {
       measure(`all models but ${skip}`, () =>
         retainedPerEvent(
           () => {
@@ -385,7 +383,6 @@ function main(): void {
   }
   for (const field of FIELDS) {
     const projection = projections.get(field)!;
-    if (field === 'auditTrail' && DETAIL) auditTrailParts(measure);
     if (field === 'tasks' && DETAIL) tasksParts(measure);
     const { take, put } = taker<unknown>(field);
     measure(`  ${field}`, () =>
@@ -401,24 +398,7 @@ function main(): void {
   }
 }
 
-/** The audit trail's parts alone: the list of events, and each index. */
-function auditTrailParts(measure: Measure): void {
-  type Trail = LedgerReadModels['auditTrail'];
-  const size = () => (models.auditTrail as Trail).events.size;
-  const events = taker<Trail['events']>('auditTrail', 'events');
-  measure('    auditTrail.events (List)', () => retainedPerEvent(events.take, (list, batch) => list.push(...batch), events.put));
-  const index = (key: (e: RecordedEvent) => string) => (map: Trail['byStream'], batch: RecordedEvent[]) =>
-    map.withMutations((m) => {
-      let i = size();
-      for (const e of batch) m.set(key(e), m.get(key(e), List<number>()).push(i++));
-    });
-  const byStream = taker<Trail['byStream']>('auditTrail', 'byStream');
-  measure('    auditTrail.byStream', () => retainedPerEvent(byStream.take, index((e) => e.streamId), byStream.put));
-  const byActor = taker<Trail['byActor']>('auditTrail', 'byActor');
-  measure('    auditTrail.byActor', () => retainedPerEvent(byActor.take, index((e) => e.metadata.actorId), byActor.put));
-}
-
-/** The task views alone (`evolveTaskView`, without the task index), and their timeline entries alone. */
+/** The task views alone (`evolveTaskView`, without the task index), and the event ids they keep alone. */
 function tasksParts(measure: Measure): void {
   type Tasks = LedgerReadModels['tasks']['tasks'];
   const views = taker<Tasks>('tasks', 'tasks');
@@ -437,11 +417,11 @@ function tasksParts(measure: Measure): void {
       views.put,
     ),
   );
-  measure('    tasks: timeline entries only', () =>
+  measure('    tasks: event ids only', () =>
     retainedPerEvent(
       () => [] as unknown[],
       (kept, events) => {
-        for (const e of events) if (TasksProjection.eventTypes.has(e.type)) kept.push({ ...traceOf(e), data: e.data });
+        for (const e of events) if (TasksProjection.eventTypes.has(e.type)) kept.push(e.id);
         return kept;
       },
       nothing,

@@ -144,11 +144,24 @@ describeOnEachStore('durable read models', (store) => {
 
   it('hydrates a starting API process from the read-model store: the same models as folding the log from 0', async () => {
     await caughtUp();
-    const starting = new ReadModelsService(ledger.ledgerStore(), ledger.app.get(API_CONFIG), readStore);
+    // Every model hydrated at the head: the log is followed from there, not read again from position 1.
+    const store = ledger.ledgerStore();
+    const readFrom: number[] = [];
+    const counting = new Proxy(store, {
+      get(target, member, receiver) {
+        if (member === 'readAll') return (options?: { fromPosition?: number }) => (readFrom.push(options?.fromPosition ?? 1), target.readAll(options));
+        const value = Reflect.get(target, member, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const starting = new ReadModelsService(counting, ledger.app.get(API_CONFIG), readStore);
     await starting.onModuleInit();
     try {
       const head = await ledger.ledgerStore().headPosition();
       expect([...starting.hydrated].sort()).toEqual(names.map((n) => `${n}@${head}`).sort());
+      expect(starting.current().position).toBe(head);
+      // Hydration checks each checkpoint's event (a read of one event at the checkpoint); nothing before it is read.
+      expect(Math.min(...readFrom)).toBe(head);
       await ledger.readModels().waitFor(head);
       const hydrated = JSON.parse(readModelsToJson(starting.current()));
       const folded = JSON.parse(readModelsToJson(ledger.readModels().current()));

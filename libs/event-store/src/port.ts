@@ -91,6 +91,15 @@ export interface ReadAllOptions {
   readonly limit?: number;
 }
 
+export interface ReadByActorOptions {
+  /** First position to return (inclusive); default 1. */
+  readonly fromPosition?: number;
+  /** Last position to return (inclusive): the log as it stood at that position. Default: the head. */
+  readonly toPosition?: number;
+  /** Page size; default 1000, at most 10 000. */
+  readonly limit?: number;
+}
+
 export interface SubscriptionOptions {
   /** Durable subscriber name: its checkpoint (last handled position) is stored under this name. */
   readonly name: string;
@@ -153,6 +162,12 @@ export interface EventStore {
   append(request: AppendRequest): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * The events whose metadata names `actorId` (the authenticated actor who recorded them), in position order, from
+   * `fromPosition` up to `toPosition`, at most `limit`: "everything this actor did", read through an index on the
+   * log (SQL adapters: an index on the record's `metadata.actorId`), so audit queries need no copy of the log.
+   */
+  readByActor(actorId: string, options?: ReadByActorOptions): Promise<RecordedEvent[]>;
   /** The position of the last committed event (0 when the log is empty). */
   headPosition(): Promise<number>;
   /** Catch-up then live subscription to the whole log, from the subscriber's stored checkpoint. */

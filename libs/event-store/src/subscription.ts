@@ -26,16 +26,17 @@ export interface SubscriptionSource {
 
 /**
  * The source of a subscription whose checkpoint lives in memory, for models kept in memory: they start from the
- * beginning in every process and must not resume from a stored checkpoint. This process's appends are handed over as
+ * beginning in every process (or from `from`, a position every one of them already reflects) and must not resume
+ * from a stored checkpoint. This process's appends are handed over as
  * committed (`onCommitted`) and folded without reading them back (a command's `waitFor` then finds them folded or
  * about to be); what was not handed over (other processes' appends, a gap before a handed event) is read, up to the
  * head, once every append sent before that head was read has been handed over (`appendsSettled`): by `waitFor`
  * beyond what was handed over, and by polling.
  */
-export function inMemoryCheckpointSource(store: Pick<EventStore, 'readAll' | 'headPosition' | 'onCommitted' | 'appendsSettled'>): SubscriptionSource {
+export function inMemoryCheckpointSource(store: Pick<EventStore, 'readAll' | 'headPosition' | 'onCommitted' | 'appendsSettled'>, from = 0): SubscriptionSource {
   return {
     readAll: (options) => store.readAll(options),
-    loadCheckpoint: async () => 0,
+    loadCheckpoint: async () => from,
     saveCheckpoint: async () => undefined,
     onAppended: () => () => undefined,
     onCommitted: store.onCommitted ? (listener) => store.onCommitted!(listener) : undefined,

@@ -9,7 +9,7 @@ export * from './tasks/tasks.projection';
 export * from './notices/notices.projection';
 export * from './read-models';
 export * from './signoffs/signoffs.projection';
-export * from './audit-trail/audit-trail.projection';
+export * from './audit-trail/audit-log';
 export * from './audit-trail/audit-queries';
 export * from './accountability-records/record-view';
 export * from './accountability-records/accountability-records.projection';

@@ -7,8 +7,8 @@ import {
   InterviewsProjection,
   LettersProjection,
   ObjectivesProjection,
+  RuleSetsProjection,
 } from './accountability-records/accountability-records.projection';
-import { AuditTrailProjection, type AuditTrailModel } from './audit-trail/audit-trail.projection';
 import { DirectivesProjection, type DirectivesModel } from './directives/directives.projection';
 import { NoticesProjection, type NoticesModel } from './notices/notices.projection';
 import { OrganisationProjection, type OrganisationModel } from './organisation/organisation.projection';
@@ -24,8 +24,6 @@ export type LedgerReadModels = {
   readonly tasks: TasksModel;
   readonly notices: NoticesModel;
   readonly signOffs: SignOffsModel;
-  /** Every event by stream and by actor: the audit queries (who did what, timelines, records as of an instant). */
-  readonly auditTrail: AuditTrailModel;
   /** Issue 4's records, one view per stream (see accountability-records/). */
   readonly letters: ReturnType<typeof LettersProjection.initialState>;
   readonly objectives: ReturnType<typeof ObjectivesProjection.initialState>;
@@ -33,12 +31,13 @@ export type LedgerReadModels = {
   readonly interviews: ReturnType<typeof InterviewsProjection.initialState>;
   readonly appraisalCycles: ReturnType<typeof AppraisalCyclesProjection.initialState>;
   readonly cases: ReturnType<typeof CasesProjection.initialState>;
+  /** Grading rule sets published in the ledger (the built-in ones are code). */
+  readonly ruleSets: ReturnType<typeof RuleSetsProjection.initialState>;
 };
 
 /**
- * The models kept durably in the read-model store (libs/read-store), by their field in `LedgerReadModels`. The audit
- * trail is not among them: it is an index over the log itself (references to every event), so it stays folded from
- * the log in each process that answers audit queries.
+ * The models kept durably in the read-model store (libs/read-store), by their field in `LedgerReadModels`: all of
+ * them. (The audit queries keep no model: they read the log through its indexes, see `audit-trail/audit-log.ts`.)
  */
 export const DURABLE_READ_MODELS = {
   organisation: OrganisationProjection,
@@ -52,6 +51,7 @@ export const DURABLE_READ_MODELS = {
   interviews: InterviewsProjection,
   appraisalCycles: AppraisalCyclesProjection,
   cases: CasesProjection,
+  ruleSets: RuleSetsProjection,
 } as const;
 
 export type DurableReadModelField = keyof typeof DURABLE_READ_MODELS;
@@ -59,7 +59,7 @@ export type DurableReadModelField = keyof typeof DURABLE_READ_MODELS;
 /** Per model, the position it already reflects: events at or below it are not folded into it again. */
 export type ReadModelPositions = Partial<Record<Exclude<keyof LedgerReadModels, 'position'>, number>>;
 
-export const PROJECTIONS = [OrganisationProjection, DirectivesProjection, TasksProjection, NoticesProjection, SignOffsProjection, AuditTrailProjection, LettersProjection, ObjectivesProjection, InspectionsProjection, InterviewsProjection, AppraisalCyclesProjection, CasesProjection] as const;
+export const PROJECTIONS = [OrganisationProjection, DirectivesProjection, TasksProjection, NoticesProjection, SignOffsProjection, LettersProjection, ObjectivesProjection, InspectionsProjection, InterviewsProjection, AppraisalCyclesProjection, CasesProjection, RuleSetsProjection] as const;
 
 export function emptyReadModels(): LedgerReadModels {
   return {
@@ -69,13 +69,13 @@ export function emptyReadModels(): LedgerReadModels {
     tasks: TasksProjection.initialState(),
     notices: NoticesProjection.initialState(),
     signOffs: SignOffsProjection.initialState(),
-    auditTrail: AuditTrailProjection.initialState(),
     letters: LettersProjection.initialState(),
     objectives: ObjectivesProjection.initialState(),
     inspections: InspectionsProjection.initialState(),
     interviews: InterviewsProjection.initialState(),
     appraisalCycles: AppraisalCyclesProjection.initialState(),
     cases: CasesProjection.initialState(),
+    ruleSets: RuleSetsProjection.initialState(),
   };
 }
 
@@ -110,13 +110,13 @@ const FOLDED: ReadonlyArray<readonly [ModelField, Projection<unknown>]> = (
     ['tasks', TasksProjection],
     ['notices', NoticesProjection],
     ['signOffs', SignOffsProjection],
-    ['auditTrail', AuditTrailProjection],
     ['letters', LettersProjection],
     ['objectives', ObjectivesProjection],
     ['inspections', InspectionsProjection],
     ['interviews', InterviewsProjection],
     ['appraisalCycles', AppraisalCyclesProjection],
     ['cases', CasesProjection],
+    ['ruleSets', RuleSetsProjection],
   ] as const
 ).map(([field, projection]) => [field, projection as Projection<unknown>] as const);
 
@@ -139,7 +139,7 @@ function foldSince(models: LedgerReadModels, events: readonly RecordedEvent[], s
   return out as LedgerReadModels;
 }
 
-const PROJECTION_BY_FIELD = { ...DURABLE_READ_MODELS, auditTrail: AuditTrailProjection };
+const PROJECTION_BY_FIELD = DURABLE_READ_MODELS;
 
 /** Plain JSON of the models (immutable collections converted, map keys sorted by RFC 8785): for comparing rebuilds. */
 export function readModelsToJson(models: LedgerReadModels): string {

@@ -3,15 +3,19 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { isIsoInstant, parseStreamId, type Actor } from '@ledger/domain';
+import type { LedgerStore } from '@ledger/event-store';
 import {
   actorActivity,
   AS_OF_BASES,
+  auditLogOf,
   recordAsOf,
   recordTimeline,
   signOffsOfRecord,
   supportsAsOf,
   type AsOfBasis,
+  type AuditLog,
 } from '@ledger/projections';
+import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
 import { QueryContext } from '../read-models/queries';
 import { ApiError } from '../shared/api-error';
 import { auditError } from './audit-errors';
@@ -67,33 +71,38 @@ export class AsOfQueryDto {
 }
 
 /**
- * The audit queries over the read models (never the log), each within the caller's read scope. The controller
- * marks them `@AuditedRead`, so every answer is recorded as `AuditDataViewed` before it is sent.
+ * The audit queries, each within the caller's read scope: the log read through its indexes (`AuditLog`), bounded
+ * at the position of the read models that decide scope and hold the sign-offs, so every answer describes one state
+ * of the ledger. The controller marks them `@AuditedRead`, so every answer is recorded as `AuditDataViewed` before
+ * it is sent.
  */
 @Injectable()
 export class AuditQueries {
   constructor(
     private readonly context: QueryContext,
+    @Inject(LEDGER_STORE) private readonly store: LedgerStore,
     @Inject(AUDIT_QUERIES_CONFIG) private readonly config: AuditQueriesConfig,
   ) {}
 
-  signOffs(actor: Actor, query: SignOffAuditQueryDto) {
-    const { models, audit, require } = this.scopeFor(actor);
+  async signOffs(actor: Actor, query: SignOffAuditQueryDto) {
+    const { models, log, audit, require } = this.scopeFor(actor);
     const streamId = query.record;
-    const items = signOffsOfRecord(models, streamId);
-    if (models.auditTrail.byStream.has(streamId)) {
-      require(streamId);
-    } else if (items.length === 0) {
-      throw auditError('AUDIT.RECORD_NOT_FOUND', { streamId }, 'record');
+    const items = await signOffsOfRecord(models, log, streamId);
+    const ownStream = await this.exists(log, streamId);
+    if (ownStream) {
+      await require(streamId);
+      return { record: streamId, items };
     }
+    if (items.length === 0) throw auditError('AUDIT.RECORD_NOT_FOUND', { streamId }, 'record');
     // A record named by kind and id (no stream of its own): each sign-off as the approver's unit allows.
-    const readable = items.filter((item) => models.auditTrail.byStream.has(streamId) || audit.stream(`signoff-${item.signOffId}`));
+    const readable: typeof items = [];
+    for (const item of items) if (await audit.stream(`signoff-${item.signOffId}`)) readable.push(item);
     return { record: streamId, items: readable };
   }
 
-  activity(actor: Actor, actorId: string, query: ActivityQueryDto) {
-    const { models, audit } = this.scopeFor(actor);
-    const page = actorActivity(models.auditTrail, actorId, {
+  async activity(actor: Actor, actorId: string, query: ActivityQueryDto) {
+    const { log, audit } = this.scopeFor(actor);
+    const page = await actorActivity(log, actorId, {
       after: query.cursor ?? 0,
       limit: query.limit ?? 50,
       lateAfterSeconds: query.lateAfterSeconds ?? this.config.lateEntrySeconds,
@@ -102,35 +111,44 @@ export class AuditQueries {
     return { actorId, ...page };
   }
 
-  timeline(actor: Actor, streamId: string, query: TimelineQueryDto) {
-    const { models, require } = this.scopeFor(actor);
-    this.requireRecord(models.auditTrail.byStream.has(streamId), streamId);
-    require(streamId);
+  async timeline(actor: Actor, streamId: string, query: TimelineQueryDto) {
+    const { log, require } = this.scopeFor(actor);
+    await this.requireRecord(log, streamId);
+    await require(streamId);
     const lateAfterSeconds = query.lateAfterSeconds ?? this.config.lateEntrySeconds;
-    const items = recordTimeline(models.auditTrail, streamId, { lateAfterSeconds });
+    const items = await recordTimeline(log, streamId, { lateAfterSeconds });
     return { streamId, version: items.at(-1)?.streamVersion ?? 0, lateAfterSeconds, items };
   }
 
-  asOf(actor: Actor, streamId: string, query: AsOfQueryDto) {
+  async asOf(actor: Actor, streamId: string, query: AsOfQueryDto) {
     if (!isIsoInstant(query.at)) {
       throw new ApiError(400, 'REQUEST.VALIDATION', `at: must be an ISO 8601 instant with seconds and an offset, such as 2018-10-15T00:00:00+08:00; got ${JSON.stringify(query.at)}`, [{ field: 'at', reason: 'not an ISO 8601 instant with an offset' }]);
     }
-    const { models, require } = this.scopeFor(actor);
-    this.requireRecord(models.auditTrail.byStream.has(streamId), streamId);
+    const { log, require } = this.scopeFor(actor);
+    await this.requireRecord(log, streamId);
     if (!supportsAsOf(parseStreamId(streamId)?.kind ?? '')) throw auditError('AUDIT.AS_OF_NOT_SUPPORTED', { streamId });
-    require(streamId);
-    return recordAsOf(models.auditTrail, streamId, query.at, query.basis ?? 'recorded');
+    await require(streamId);
+    return recordAsOf(log, streamId, query.at, query.basis ?? 'recorded');
   }
 
-  private requireRecord(exists: boolean, streamId: string): void {
-    if (!exists) throw auditError('AUDIT.RECORD_NOT_FOUND', { streamId }, 'streamId');
+  /** The stream has events at or below the query's position. A malformed id names no stream: it is not read. */
+  private async exists(log: AuditLog, streamId: string): Promise<boolean> {
+    return parseStreamId(streamId) !== null && (await log.stream(streamId)).length > 0;
   }
 
-  /** One snapshot of the models, the caller's audit scope over it, and `require` (403 AUTH.OUT_OF_SCOPE). */
+  private async requireRecord(log: AuditLog, streamId: string): Promise<void> {
+    if (!(await this.exists(log, streamId))) throw auditError('AUDIT.RECORD_NOT_FOUND', { streamId }, 'streamId');
+  }
+
+  /**
+   * One snapshot of the models, the log as it stood at their position, the caller's audit scope over both, and
+   * `require` (403 AUTH.OUT_OF_SCOPE).
+   */
   private scopeFor(actor: Actor) {
     const { models, scope } = this.context.for(actor);
-    const audit = new AuditScope(actor, models, scope);
-    const require = (streamId: string) => scope.require(audit.stream(streamId), audit.unitOf(streamId));
-    return { models, audit, require };
+    const log = auditLogOf(this.store, models.position);
+    const audit = new AuditScope(actor, models, scope, log);
+    const require = async (streamId: string) => scope.require(await audit.stream(streamId), await audit.unitOf(streamId));
+    return { models, log, audit, require };
   }
 }

@@ -23,8 +23,8 @@ import { READ_MODEL_STORE } from './read-model-store.token';
  * each model skipping what its checkpoint already covers — up to the head, and after: its own appends at once, from
  * the events the store hands over as it commits them (`onCommitted`: no read of what this process just wrote;
  * commands wait for them: read-your-writes), other processes' appends within the poll interval. A model the store
- * does not have (empty, another definition, another log) is folded from position 0, as is the audit trail, which
- * is an index over the log itself and is never stored.
+ * does not have (empty, another definition, another log) is folded from position 0; when the store has them all,
+ * the log is read only from the oldest of their checkpoints. (The audit queries keep no model: they read the log.)
  */
 @Injectable()
 export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
@@ -81,9 +81,16 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
     this.hydratedModels = decoded;
     this.since = hydrated.length > 0 ? since : undefined;
     this.sinceUntil = Math.max(0, ...Object.values(since));
-    // In-memory models: always from the beginning, with no checkpoint in the store; own appends folded as handed over.
+    // Every model hydrated: the log is followed from the oldest checkpoint, which all of them reflect (the event
+    // there is the one that checkpoint names, checked by `hydrate`). Otherwise from the beginning.
+    const start = this.startPosition(decoded);
+    if (start !== null) {
+      this.models = { ...this.models, position: start.position };
+      this.lastEventId = start.eventId;
+    }
+    // The checkpoint of the subscription lives in memory; own appends folded as handed over.
     this.subscription = await PollingSubscription.start(
-      inMemoryCheckpointSource(store),
+      inMemoryCheckpointSource(store, start?.position ?? 0),
       {
         name: 'api-read-models',
         batchSize: 1000,
@@ -100,6 +107,14 @@ export class ReadModelsService implements OnModuleInit, OnModuleDestroy {
     await this.subscription.waitFor(head, 120_000);
     const took = Math.round(performance.now() - started);
     this.log.log(`read models at position ${head} in ${took} ms${hydrated.length > 0 ? ` (hydrated from the read-model store: ${hydrated.join(', ')})` : ''}`);
+  }
+
+  /** The oldest checkpoint of the hydrated models, when every durable model was hydrated; else null. */
+  private startPosition(decoded: ReadonlyMap<string, HydratedModel>): { position: number; eventId: string | null } | null {
+    if (decoded.size !== Object.keys(DURABLE_READ_MODELS).length) return null;
+    let oldest: HydratedModel['checkpoint'] | null = null;
+    for (const { checkpoint } of decoded.values()) if (oldest === null || checkpoint.position < oldest.position) oldest = checkpoint;
+    return oldest === null ? null : { position: oldest.position, eventId: oldest.eventId };
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -18,7 +18,7 @@ import {
   type RuleSetState,
 } from '@ledger/domain';
 import type { LedgerStore } from '@ledger/event-store';
-import { trailOfStream, type LedgerReadModels } from '@ledger/projections';
+import type { LedgerReadModels } from '@ledger/projections';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { LEDGER_STORE } from '../infrastructure/ledger-store.module';
@@ -64,7 +64,7 @@ function entryOf(state: RuleSetState, version: number): RuleSetEntry | null {
 const foldEvents = (events: ReadonlyArray<{ type: string; data: unknown }>) =>
   fold(ruleSetDecider, events.map((event) => ({ type: event.type, data: event.data }) as RuleSetEvent));
 
-/** The rule sets the ledger knows: built in, or published (read from the log for commands, the audit trail for lists). */
+/** The rule sets the ledger knows: built in, or published (read from the log for commands, the read model for queries). */
 @Injectable()
 export class RuleSetRegistry {
   constructor(@Inject(LEDGER_STORE) private readonly store: LedgerStore) {}
@@ -83,18 +83,14 @@ export class RuleSetRegistry {
     const shipped = ruleSetById(ruleSetId);
     if (shipped !== null) return builtIn(shipped);
     if (!isRuleSetId(ruleSetId)) return null;
-    const events = trailOfStream(models.auditTrail, ruleSetStreamId(ruleSetId));
-    return entryOf(foldEvents(events), events.length);
+    const view = models.ruleSets.get(ruleSetId);
+    return view === undefined ? null : entryOf(view.record, view.version);
   }
 
   /** Every rule set: the built-in ones, then those published, in the order they were published. */
   list(models: LedgerReadModels): RuleSetEntry[] {
-    const published = [...models.auditTrail.byStream.keys()]
-      .filter((streamId) => streamId.startsWith('ruleset-'))
-      .map((streamId) => {
-        const events = trailOfStream(models.auditTrail, streamId);
-        return { position: events[0]?.position ?? 0, entry: entryOf(foldEvents(events), events.length) };
-      })
+    const published = [...models.ruleSets.values()]
+      .map((view) => ({ position: view.events[0].position, entry: entryOf(view.record, view.version) }))
       .filter((item): item is { position: number; entry: RuleSetEntry } => item.entry !== null)
       .sort((a, b) => a.position - b.position)
       .map((item) => item.entry);

@@ -5,6 +5,7 @@ import { systemClock, type JsonObject, type LedgerStore } from '@ledger/event-st
 import {
   actorActivity,
   AS_OF_BASES,
+  auditLogOf,
   emptyReadModels,
   foldReadModels,
   recordAsOf,
@@ -22,8 +23,9 @@ const PAGE = 1000;
 
 /**
  * `ledger audit ...`: the audit queries of `/v1/audit` against the local store, as the local administrator (who
- * reads everything). The CLI folds the same read models the API serves them from, runs the same query functions
- * (@ledger/projections `audit-trail/`), and records each read as `AuditDataViewed` (channel `cli`) before printing.
+ * reads everything). The CLI runs the same query functions (@ledger/projections `audit-trail/`) over the log at its
+ * head (and, for sign-offs, the read models folded to that head), and records each read as `AuditDataViewed`
+ * (channel `cli`) before printing.
  */
 export function registerAuditCommands(program: Command, withStore: WithStore): void {
   const audit = program.command('audit').description('who approved what, what an actor did, a record\'s timeline, a record as of an instant (each read is recorded)');
@@ -37,7 +39,8 @@ export function registerAuditCommands(program: Command, withStore: WithStore): v
     .addOption(json())
     .action(async (streamId: string, opts: { json?: boolean }) => {
       const items = await withStore(async (store) => {
-        const result = signOffsOfRecord(await readModels(store), streamId);
+        const models = await readModels(store);
+        const result = await signOffsOfRecord(models, auditLogOf(store, models.position), streamId);
         await recordView(store, 'audit-signoffs', { record: streamId }, 'ledger audit signoffs');
         return result;
       });
@@ -65,7 +68,7 @@ export function registerAuditCommands(program: Command, withStore: WithStore): v
     .addOption(json())
     .action(async (actorId: string, opts: { cursor?: number; limit?: number; lateAfter?: number; json?: boolean }) => {
       const page = await withStore(async (store) => {
-        const result = actorActivity((await readModels(store)).auditTrail, actorId, { after: opts.cursor ?? 0, limit: opts.limit ?? 50, lateAfterSeconds: opts.lateAfter ?? lateEntrySeconds() });
+        const result = await actorActivity(auditLogOf(store, await store.headPosition()), actorId, { after: opts.cursor ?? 0, limit: opts.limit ?? 50, lateAfterSeconds: opts.lateAfter ?? lateEntrySeconds() });
         await recordView(store, 'audit-actor-activity', { actorId, cursor: String(opts.cursor ?? 0), limit: String(opts.limit ?? 50) }, 'ledger audit actor');
         return result;
       });
@@ -83,7 +86,7 @@ export function registerAuditCommands(program: Command, withStore: WithStore): v
     .action(async (streamId: string, opts: { lateAfter?: number; json?: boolean }) => {
       const lateAfterSeconds = opts.lateAfter ?? lateEntrySeconds();
       const items = await withStore(async (store) => {
-        const result = recordTimeline((await readModels(store)).auditTrail, streamId, { lateAfterSeconds });
+        const result = await recordTimeline(auditLogOf(store, await store.headPosition()), streamId, { lateAfterSeconds });
         await recordView(store, 'audit-timeline', { streamId }, 'ledger audit timeline');
         return result;
       });
@@ -102,9 +105,9 @@ export function registerAuditCommands(program: Command, withStore: WithStore): v
       if (!isIsoInstant(instant)) throw usage(`<instant> must be ISO 8601 with seconds and an offset, got ${JSON.stringify(instant)}`);
       if (!supportsAsOf(parseStreamId(streamId)?.kind ?? '')) throw usage(`as-of folds tasks, directives, units and sign-offs; ${streamId} is none of them`);
       const result = await withStore(async (store) => {
-        const models = await readModels(store);
-        if (!models.auditTrail.byStream.has(streamId)) throw usage(`the ledger has no record ${streamId}`);
-        const answer = recordAsOf(models.auditTrail, streamId, instant, opts.basis);
+        const log = auditLogOf(store, await store.headPosition());
+        if ((await log.stream(streamId)).length === 0) throw usage(`the ledger has no record ${streamId}`);
+        const answer = await recordAsOf(log, streamId, instant, opts.basis);
         await recordView(store, 'audit-as-of', { streamId, at: instant, basis: opts.basis }, 'ledger audit as-of');
         return answer;
       });

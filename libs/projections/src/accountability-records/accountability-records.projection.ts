@@ -12,6 +12,9 @@ import {
   OBJECTIVE_EVENT_TYPES,
   objectiveDecider,
   responsibilityLetterDecider,
+  RULE_SET_EVENT_TYPES,
+  ruleSetDecider,
+  type PublishedRuleSet,
   type AppraisalRecord,
   type CaseRecord,
   type InspectionRecord,
@@ -71,4 +74,15 @@ export const CasesProjection: Projection<IMap<string, RecordView<CaseRecord>>> =
   eventTypes: CASE_EVENT_TYPES,
   decider: caseDecider,
   idOf: id('caseId'),
+});
+
+/**
+ * Grading rule sets published in the ledger (`ruleset-<id>`), one view per rule set: what the rule-set list and
+ * lookups serve (the built-in rule sets have no stream). Withdrawals are kept as the view's status.
+ */
+export const RuleSetsProjection: Projection<IMap<string, RecordView<PublishedRuleSet>>> = recordViewsProjection({
+  name: 'rule-sets',
+  eventTypes: RULE_SET_EVENT_TYPES,
+  decider: ruleSetDecider,
+  idOf: id('ruleSetId'),
 });

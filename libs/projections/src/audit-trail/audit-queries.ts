@@ -22,12 +22,13 @@ import { domainEventOf, traceOf } from '../projection';
 import type { LedgerReadModels } from '../read-models';
 import type { SignOffView } from '../signoffs/signoffs.projection';
 import { evolveTaskView } from '../tasks/tasks.projection';
-import { trailOfActor, trailOfStream, type AuditTrailModel } from './audit-trail.projection';
+import { actorEvents, type AuditLog } from './audit-log';
 
 /**
- * The audit queries, as pure functions of the read models: who approved what (and does the hash still match), an
- * actor's activity, a record's timeline with late entries and corrections marked, and a record as of an instant.
- * The API adds read scope and the access log; the CLI (a local administrator) calls them as they are.
+ * The audit queries: who approved what (and does the hash still match), an actor's activity, a record's timeline
+ * with late entries and corrections marked, and a record as of an instant. They read the log through an `AuditLog`
+ * (the store's indexed reads, bounded at one position) and, for sign-offs, the sign-offs read model; the rest is
+ * pure. The API adds read scope and the access log; the CLI (a local administrator) calls them as they are.
  */
 
 // ── Records and their canonical forms ───────────────────────────────────────────────────────────────────────────
@@ -77,27 +78,23 @@ export function recordForms(streamId: string, events: readonly RecordedEvent[]):
 }
 
 /** The hash of the record at each of its versions (signable kinds only; empty for others and unknown streams). */
-export function recordVersionHashes(trail: AuditTrailModel, streamId: string): Array<{ version: number; hash: string }> {
-  return recordForms(streamId, trailOfStream(trail, streamId)).map(({ version, hash }) => ({ version, hash }));
+export async function recordVersionHashes(log: AuditLog, streamId: string): Promise<Array<{ version: number; hash: string }>> {
+  return recordForms(streamId, await log.stream(streamId)).map(({ version, hash }) => ({ version, hash }));
 }
 
 // ── People ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** A user as their own stream makes them (none for actors that are not users: `system`, `cli:<os user>`). */
-export function userStateOf(trail: AuditTrailModel, userId: string): UserState {
-  const events = trailOfStream(trail, `user-${userId}`).filter((e) => isUserEvent(e));
+export async function userStateOf(log: AuditLog, userId: string): Promise<UserState> {
+  const events = (await log.stream(`user-${userId}`)).filter((e) => isUserEvent(e));
   return fold(userDecider, events.map((e) => domainEventOf<UserEvent>(e)));
 }
 
-/** Display names, folded once per query from the users' own streams. */
-export function nameResolver(trail: AuditTrailModel): (actorId: string) => string | null {
-  const cache = new Map<string, string | null>();
-  return (actorId) => {
-    if (!cache.has(actorId)) {
-      const user = userStateOf(trail, actorId);
-      cache.set(actorId, user.status === 'none' ? null : user.displayName);
-    }
-    return cache.get(actorId)!;
+/** Display names, folded from the users' own streams (each read once per query: the log keeps what it read). */
+export function nameResolver(log: AuditLog): (actorId: string) => Promise<string | null> {
+  return async (actorId) => {
+    const user = await userStateOf(log, actorId);
+    return user.status === 'none' ? null : user.displayName;
   };
 }
 
@@ -143,28 +140,28 @@ export type SignOffAudit = {
   readonly signature: SignatureAudit | null;
 };
 
-/** Every sign-off of the record (`task-…`, `directive-…`, `unit-…`, or `<kind>-<id>` of a named record), oldest first. */
-export function signOffsOfRecord(models: LedgerReadModels, streamId: string): SignOffAudit[] {
-  const trail = models.auditTrail;
+/**
+ * Every sign-off of the record (`task-…`, `directive-…`, `unit-…`, or `<kind>-<id>` of a named record), oldest first:
+ * the sign-offs the models hold, each checked against the record's versions and the approver's keys in the log.
+ */
+export async function signOffsOfRecord(models: Pick<LedgerReadModels, 'signOffs'>, log: AuditLog, streamId: string): Promise<SignOffAudit[]> {
   const views = models.signOffs.byStream
     .get(streamId, List<string>())
     .toArray()
     .map((id) => models.signOffs.signOffs.get(id)!)
     .sort((a, b) => a.recorded.position - b.recorded.position);
   if (views.length === 0) return [];
-  const versions = recordVersionHashes(trail, streamId);
+  const versions = await recordVersionHashes(log, streamId);
   const current = versions.at(-1) ?? null;
-  const nameOf = nameResolver(trail);
-  const keysOf = (userId: string): UserKeyRecord[] => {
-    const user = userStateOf(trail, userId);
-    return user.status === 'none' ? [] : user.keys;
-  };
+  const approvers = new Map<string, UserState>();
+  for (const view of views) if (!approvers.has(view.by.id)) approvers.set(view.by.id, await userStateOf(log, view.by.id));
   return views.map((view) => {
+    const approver = approvers.get(view.by.id)!;
     const signedVersion = view.record.type === 'stream-version' ? view.record.version : null;
     const matched = [...versions].reverse().find((v) => v.hash === view.recordHash) ?? null;
     return {
       signOffId: view.signOffId,
-      approver: { id: view.by.id, name: nameOf(view.by.id), role: view.by.role, unit: view.by.unit },
+      approver: { id: view.by.id, name: approver.status === 'none' ? null : approver.displayName, role: view.by.role, unit: view.by.unit },
       decision: view.decision,
       comment: view.comment,
       occurredAt: view.recorded.occurredAt,
@@ -180,7 +177,7 @@ export function signOffsOfRecord(models: LedgerReadModels, streamId: string): Si
         matchedVersion: matched?.version ?? null,
         matchesSignedVersion: versions.some((v) => v.version === signedVersion && v.hash === view.recordHash),
       },
-      signature: signatureAudit(view, keysOf(view.by.id)),
+      signature: signatureAudit(view, approver.status === 'none' ? [] : approver.keys),
     };
   });
 }
@@ -255,7 +252,7 @@ export type EventAudit = {
 
 export type TimelineAuditEntry = EventAudit & { readonly data: JsonObject };
 
-function eventAudit(event: RecordedEvent, nameOf: (id: string) => string | null, lateAfterSeconds: number, latestOccurredBefore: number): EventAudit {
+function eventAudit(event: RecordedEvent, name: string | null, lateAfterSeconds: number, latestOccurredBefore: number): EventAudit {
   const trace = traceOf(event);
   const delay = Math.max(0, Math.floor((Date.parse(trace.recordedAt) - Date.parse(trace.occurredAt)) / 1000));
   return {
@@ -264,7 +261,7 @@ function eventAudit(event: RecordedEvent, nameOf: (id: string) => string | null,
     streamId: event.streamId,
     streamVersion: trace.streamVersion,
     type: trace.type,
-    actor: { ...trace.actor, name: nameOf(trace.actor.id) },
+    actor: { ...trace.actor, name },
     occurredAt: trace.occurredAt,
     recordedAt: trace.recordedAt,
     late: delay > lateAfterSeconds,
@@ -275,34 +272,37 @@ function eventAudit(event: RecordedEvent, nameOf: (id: string) => string | null,
 }
 
 /** Every event of the stream with actor, both clocks, and late entries and corrections marked. */
-export function recordTimeline(trail: AuditTrailModel, streamId: string, options: { lateAfterSeconds: number }): TimelineAuditEntry[] {
-  const nameOf = nameResolver(trail);
+export async function recordTimeline(log: AuditLog, streamId: string, options: { lateAfterSeconds: number }): Promise<TimelineAuditEntry[]> {
+  const nameOf = nameResolver(log);
+  const entries: TimelineAuditEntry[] = [];
   let latest = Number.NEGATIVE_INFINITY;
-  return trailOfStream(trail, streamId).map((event) => {
-    const entry = { ...eventAudit(event, nameOf, options.lateAfterSeconds, latest), data: event.data };
+  for (const event of await log.stream(streamId)) {
+    const entry = { ...eventAudit(event, await nameOf(event.metadata.actorId), options.lateAfterSeconds, latest), data: event.data };
     latest = Math.max(latest, Date.parse(entry.occurredAt));
-    return entry;
-  });
+    entries.push(entry);
+  }
+  return entries;
 }
 
-/** A page of an actor's events (see `trailOfActor`), each with role and unit at the time and its marks. */
-export function actorActivity(
-  trail: AuditTrailModel,
+/** A page of an actor's events (see `actorEvents`), each with role and unit at the time and its marks. */
+export async function actorActivity(
+  log: AuditLog,
   actorId: string,
-  options: { after: number; limit: number; lateAfterSeconds: number; include?: (event: RecordedEvent) => boolean },
-): { items: EventAudit[]; nextCursor: number | null } {
+  options: { after: number; limit: number; lateAfterSeconds: number; include?: (event: RecordedEvent) => boolean | Promise<boolean> },
+): Promise<{ items: EventAudit[]; nextCursor: number | null }> {
   if (!Number.isSafeInteger(options.limit) || options.limit < 1) throw new RangeError(`limit must be a positive integer, got ${options.limit}`);
-  const page = trailOfActor(trail, actorId, options);
-  const nameOf = nameResolver(trail);
+  const page = await actorEvents(log, actorId, options);
+  const name = await nameResolver(log)(actorId);
+  const items: EventAudit[] = [];
   // Out of order is judged within each event's own stream, from the events recorded before it.
-  const items = page.items.map((event) => {
+  for (const event of page.items) {
     let latest = Number.NEGATIVE_INFINITY;
-    for (const earlier of trailOfStream(trail, event.streamId)) {
+    for (const earlier of await log.stream(event.streamId)) {
       if (earlier.position >= event.position) break;
       latest = Math.max(latest, Date.parse(traceOf(earlier).occurredAt));
     }
-    return eventAudit(event, nameOf, options.lateAfterSeconds, latest);
-  });
+    items.push(eventAudit(event, name, options.lateAfterSeconds, latest));
+  }
   return { items, nextCursor: page.nextCursor };
 }
 
@@ -338,16 +338,15 @@ export type RecordAsOf = {
 /**
  * The record as of `at`: its events recorded (basis `recorded`: what the ledger said at that instant) or occurred
  * (basis `occurred`: what is now known to have been true then, late entries included) at or before `at`, folded in
- * stream order with the domain's own evolve. The audit trail holds every event of the stream as appended, so this
- * folds exactly what reading the stream would.
+ * stream order with the domain's own evolve: the stream as the log holds it (up to the log's `upTo`).
  */
-export function recordAsOf(trail: AuditTrailModel, streamId: string, at: string, basis: AsOfBasis): RecordAsOf {
+export async function recordAsOf(log: AuditLog, streamId: string, at: string, basis: AsOfBasis): Promise<RecordAsOf> {
   const kind = parseStreamId(streamId)?.kind ?? '';
   if (!supportsAsOf(kind)) throw new RangeError(`no as-of fold for stream kind ${JSON.stringify(kind)}`);
   const t = Date.parse(at);
   const included: RecordedEvent[] = [];
   const excluded: Array<AsOfEventRef & { occurredBeforeAt: boolean; recordedBeforeAt: boolean }> = [];
-  for (const event of trailOfStream(trail, streamId)) {
+  for (const event of await log.stream(streamId)) {
     const ref = refOf(event);
     const occurredBeforeAt = Date.parse(ref.occurredAt) <= t;
     const recordedBeforeAt = Date.parse(ref.recordedAt) <= t;
