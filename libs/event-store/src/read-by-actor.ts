@@ -20,6 +20,8 @@ export interface ActorQuery {
  */
 export function actorQuery(actorId: string, options: ReadByActorOptions, maxPage: number): ActorQuery {
   if (typeof actorId !== 'string') throw invalid('actorId', 'actorId: must be a string');
+  // Appends refuse control characters in an actor id, so no event has one; PostgreSQL could not even be asked (U+0000).
+  if (/[\u0000-\u001f\u007f]/.test(actorId)) throw invalid('actorId', 'actorId: must not contain control characters');
   const from = options.fromPosition ?? 1;
   const to = options.toPosition ?? Number.MAX_SAFE_INTEGER;
   const limit = options.limit ?? 1000;

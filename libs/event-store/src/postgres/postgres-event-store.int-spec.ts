@@ -265,6 +265,19 @@ describePg('PostgresEventStore', () => {
       await db.open();
       expect(await indexed()).toBe(1);
     });
+
+    it('still opens a log holding a forged row that is not JSON, building the index around it, and verify names the row', async () => {
+      let store = await db.open();
+      for (let i = 0; i < 10; i++) await store.append(req('task-1', [ev('ProgressReported', { i })], 'any', { actorId: 'actor-a' }));
+      await store.close();
+      await db.sql(`DROP INDEX ${db.schema}.events_by_actor`);
+      await db.bypassingTriggers(`UPDATE ${db.schema}.events SET record = 'not json' WHERE position = 4`);
+      store = await db.open();
+      expect((await store.readByActor('actor-a')).map((e) => e.position)).toEqual([1, 2, 3, 5, 6, 7, 8, 9, 10]);
+      const report = await store.verify();
+      expect(report.ok).toBe(false);
+      expect(report.problems[0]).toMatchObject({ position: 4 });
+    });
   });
 
   describe('when the application connects as its own role', () => {

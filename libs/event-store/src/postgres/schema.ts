@@ -30,10 +30,38 @@ export function advisoryLockKey(purpose: 'append' | 'migrate', schema: string): 
 export const APPEND_CHANNEL = 'ledger_appended';
 
 /**
- * The actor of an event, as the by-actor index stores it. `readByActor` must use exactly this expression for the
- * planner to match the index, so both take it from here. The text-to-jsonb cast is immutable, as an index needs.
+ * The actor of an event, as the by-actor index stores it and `readByActor` matches it: `<schema>.actor_of(record)`.
+ * A function (see `actorOfFunction`) rather than the bare `(record::jsonb -> 'metadata' ->> 'actorId')`, because
+ * PostgreSQL's JSON parser refuses the escape `\u0000` anywhere in the text (its text type cannot hold U+0000), and
+ * an index on the bare cast would make every append whose data holds a NUL character fail — and with it the whole
+ * group-commit batch it shares a statement with.
  */
-export const ACTOR_EXPRESSION = `(record::jsonb -> 'metadata' ->> 'actorId')`;
+export function actorExpression(schema: string): string {
+  return `${escapeIdentifier(schema)}.actor_of(record)`;
+}
+
+/**
+ * `metadata.actorId` of a canonical record. A NUL escape is dropped before the cast: every `\\` pair is first
+ * rewritten as the equivalent `\u005c`, so each backslash left begins an escape of its own and `\u0000` can only be a
+ * NUL (the actor itself never holds one: control characters are refused in metadata). Text that is not JSON at all
+ * can only be a forged row; its actor is NULL rather than an error, so building the index on a tampered log cannot
+ * stop the store from opening and `verify` from naming the row. IMMUTABLE (true: it reads nothing but its argument),
+ * as an index needs; catalog names are qualified so a caller's search_path cannot change what it computes. Its body
+ * is replaced on every migration: a change to what it computes must come with a REINDEX of events_by_actor.
+ */
+function actorOfFunction(schema: string): string {
+  return `CREATE OR REPLACE FUNCTION ${escapeIdentifier(schema)}.actor_of(doc text) RETURNS text
+     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+     BEGIN
+       IF pg_catalog.strpos(doc, '\\u0000') > 0 THEN
+         doc := pg_catalog.replace(pg_catalog.replace(doc, '\\\\', '\\u005c'), '\\u0000', '');
+       END IF;
+       RETURN doc::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'metadata' OPERATOR(pg_catalog.->>) 'actorId';
+     EXCEPTION WHEN invalid_text_representation OR untranslatable_character OR program_limit_exceeded THEN
+       RETURN NULL;
+     END
+     $fn$`;
+}
 
 export function migrationStatements(schema: string): string[] {
   const s = escapeIdentifier(schema);
@@ -79,7 +107,8 @@ export function migrationStatements(schema: string): string[] {
     // "Everything this actor did" (readByActor), in position order. On an expression, because the record is the
     // hashed canonical text and rows are never updated, so no column can be added and filled in. IF NOT EXISTS: an
     // existing ledger gets it from its next migration, built once (the build holds off appends until it is done).
-    `CREATE INDEX IF NOT EXISTS events_by_actor ON ${events} (${ACTOR_EXPRESSION}, position)`,
+    actorOfFunction(schema),
+    `CREATE INDEX IF NOT EXISTS events_by_actor ON ${events} (${actorExpression(schema)}, position)`,
     `CREATE OR REPLACE FUNCTION ${refuse}() RETURNS trigger LANGUAGE plpgsql AS $fn$
      BEGIN
        RAISE EXCEPTION '%.% is append-only: % refused', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP

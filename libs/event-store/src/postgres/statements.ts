@@ -1,7 +1,7 @@
 import { escapeIdentifier, escapeLiteral, type QueryConfig } from 'pg';
 import type { StoredNode } from '../integrity';
 import type { StoredRow } from '../record';
-import { ACTOR_EXPRESSION, advisoryLockKey, APPEND_CHANNEL } from './schema';
+import { actorExpression, advisoryLockKey, APPEND_CHANNEL } from './schema';
 
 export const EVENT_COLUMNS = 'position, event_id, stream_id, stream_version, type, command_id, record, leaf_hash';
 
@@ -118,7 +118,7 @@ export function ledgerSql(schema: string, maxEventsPerAppend: number) {
     readStream: `SELECT record FROM ${events} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
     readAll: `SELECT record FROM ${events} WHERE position >= $1 ORDER BY position LIMIT $2`,
     // The index's own expression, so the planner walks events_by_actor in position order.
-    readByActor: `SELECT record FROM ${events} WHERE ${ACTOR_EXPRESSION} = $1 AND position BETWEEN $2 AND $3 ORDER BY position LIMIT $4`,
+    readByActor: `SELECT record FROM ${events} WHERE ${actorExpression(schema)} = $1 AND position BETWEEN $2 AND $3 ORDER BY position LIMIT $4`,
     leafAt: `SELECT leaf_hash FROM ${events} WHERE position = $1`,
     verifyPage: `SELECT ${EVENT_COLUMNS} FROM ${events} WHERE position > $1 ORDER BY position LIMIT $2`,
     allNodes: `SELECT level, idx, hash FROM ${s}.merkle_nodes`,

@@ -1,8 +1,13 @@
 /**
  * The actor of an event, as the by-actor index stores it. `readByActor` must spell the expression exactly like this
  * (SQLite matches an expression index by the expression's text form), so both take it from here.
+ *
+ * json_extract raises an error on text that is not JSON, and an index raises it on every write of such a row and when
+ * it is built. Records written by the store are always JSON; one that is not was forged in the file, and if the index
+ * failed on it the store could not open that file to let `verify` name the row. json_valid makes such a row's actor
+ * NULL instead (about 0.3 µs more per row on the 154k-event seed).
  */
-export const ACTOR_EXPRESSION = `json_extract(record, '$.metadata.actorId')`;
+export const ACTOR_EXPRESSION = `iif(json_valid(record), json_extract(record, '$.metadata.actorId'), NULL)`;
 
 /**
  * `readByActor`'s query (actor, first and last position, limit), kept beside the index it is written for. INDEXED BY,

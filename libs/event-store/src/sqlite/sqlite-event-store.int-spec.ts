@@ -157,6 +157,28 @@ describe('SQLite by-actor index', () => {
       await store.close();
     }
   });
+
+  it('still opens a log holding a forged row that is not JSON, building the index around it, and verify names the row', async () => {
+    const path = join(dir, 'ledger.db');
+    const store = await SqliteEventStore.open({ path, policy });
+    for (let i = 0; i < 10; i++) await store.append(req('task-1', [ev('ProgressReported', { i })], 'any', { actorId: 'actor-a' }));
+    await store.close();
+    const raw = new DatabaseSync(path);
+    // An attacker with the file: drop the guard and the index, overwrite a record with something that is not JSON.
+    raw.exec('DROP TRIGGER ledger_events_no_update; DROP INDEX ledger_events_by_actor');
+    raw.prepare('UPDATE ledger_events SET record = ? WHERE position = 4').run('not json');
+    raw.exec(SQLITE_SCHEMA.replace(/^CREATE INDEX .*$/m, ''));
+    raw.close();
+    const reopened = await SqliteEventStore.open({ path, policy });
+    try {
+      expect((await reopened.readByActor('actor-a')).map((e) => e.position)).toEqual([1, 2, 3, 5, 6, 7, 8, 9, 10]);
+      const report = await reopened.verify();
+      expect(report.ok).toBe(false);
+      expect(report.problems[0]).toMatchObject({ position: 4 });
+    } finally {
+      await reopened.close();
+    }
+  });
 });
 
 describe('SQLite file store settings', () => {

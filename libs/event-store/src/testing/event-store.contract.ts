@@ -203,6 +203,20 @@ export function describeEventStoreContract(name: string, open: (clock: TestClock
         expect(ids(await store.readByActor('actor-b', { limit: 20_000 }))).toEqual(ids(mine));
       });
 
+      it('finds events whose data holds NUL characters and escapes, by actors whose id holds a backslash', async () => {
+        // A NUL in the data is valid I-JSON that some engines' JSON parsers refuse; the actor index must not.
+        const odd = 'actor-\\u0000-\\\\"x"';
+        await store.append(req('task-1', [ev('ProgressReported', { s: 'a\u0000b', t: '\\u0000', u: '\\\u0000' })], 'any', { actorId: odd }));
+        await store.append(req('task-2', [ev('ProgressReported', { s: '\u0000' })], 'any', { actorId: 'actor-a' }));
+        await store.append(req('task-1', [ev('ProgressReported', { n: 1 })], 'any', { actorId: odd }));
+        const all = await readEverything(store);
+        expect(await store.readByActor(odd)).toEqual(byActor(all, odd));
+        expect(await store.readByActor(odd)).toHaveLength(2);
+        expect(await store.readByActor('actor-a')).toEqual(byActor(all, 'actor-a'));
+        // No actor id holds a control character (appends refuse them), and PostgreSQL text cannot carry U+0000.
+        await expect(store.readByActor('actor-\u0000')).rejects.toMatchObject({ code: 'STORE.INVALID_QUERY', details: { field: 'actorId' } });
+      });
+
       const invalid: Array<[string, Record<string, number>, string]> = [
         ['a fractional fromPosition', { fromPosition: 1.5 }, 'fromPosition'],
         ['a negative fromPosition', { fromPosition: -1 }, 'fromPosition'],
