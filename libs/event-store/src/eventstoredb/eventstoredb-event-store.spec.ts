@@ -107,6 +107,27 @@ describe('EventStoreDB adapter (in-memory server model)', () => {
     });
   });
 
+  describe('when events are read by actor on a log longer than one page', () => {
+    it('scans page after page, stops at the limit or at toPosition, and matches readAll filtered', async () => {
+      const store = await open();
+      // 5,000 events in appends of 100; actor-rare wrote four of them, far apart, so the scan crosses several pages.
+      const rare = new Set([3, 17, 31, 48]);
+      for (let i = 0; i < 50; i++) {
+        await store.append(req(`task-${i % 7}`, Array.from({ length: 100 }, (_, k) => ev('ProgressReported', { i, k })), 'any', { actorId: rare.has(i) ? 'actor-rare' : 'actor-busy' }));
+      }
+      const all: Awaited<ReturnType<LedgerStore['readAll']>> = [];
+      for (let from = 1; all.length < 5000; from += 1000) all.push(...(await store.readAll({ fromPosition: from, limit: 1000 })));
+      const positionsOf = (actor: string, from = 1, to = Infinity) => all.filter((e) => e.metadata.actorId === actor && e.position >= from && e.position <= to).map((e) => e.position);
+      const got = async (actor: string, options: { fromPosition?: number; toPosition?: number; limit?: number }) =>
+        (await store.readByActor(actor, options)).map((e) => e.position);
+      expect(await got('actor-rare', { limit: 10_000 })).toEqual(positionsOf('actor-rare'));
+      expect(await got('actor-rare', { fromPosition: 350, toPosition: 3150, limit: 10_000 })).toEqual(positionsOf('actor-rare', 350, 3150));
+      expect(await got('actor-rare', { fromPosition: 1750, limit: 150 })).toEqual(positionsOf('actor-rare', 1750).slice(0, 150));
+      expect(await got('actor-busy', { fromPosition: 250, limit: 2500 })).toEqual(positionsOf('actor-busy', 250).slice(0, 2500));
+      expect(await got('actor-none', {})).toEqual([]);
+    });
+  });
+
   describe('when a caller knows a version this process has not read yet', () => {
     it('re-reads the log before refusing the expected version', async () => {
       const a = await open();
