@@ -59,6 +59,25 @@ async function seed(dir: string): Promise<void> {
   }
 }
 
+/** One line of the API's memory: its RSS, and the main thread's V8 heap as its own /metrics reports it (MB). */
+async function sampleMemory(baseUrl: string, started: number, rss: number): Promise<void> {
+  try {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const value = (name: string) => {
+      const match = new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text);
+      return match ? (Number(match[1]) / 1048576).toFixed(0) : '?';
+    };
+    const space = (name: string) => {
+      const match = new RegExp(`^ledger_process_nodejs_heap_space_size_used_bytes\\{space="${name}"\\} ([0-9.e+]+)`, 'm').exec(text);
+      return match ? (Number(match[1]) / 1048576).toFixed(0) : '?';
+    };
+    const t = ((performance.now() - started) / 1000).toFixed(0);
+    console.log(`  t=${t}s rss ${(rss / 1048576).toFixed(0)} MB  heap used ${value('ledger_process_nodejs_heap_size_used_bytes')} / total ${value('ledger_process_nodejs_heap_size_total_bytes')} MB (old ${space('old')}, new ${space('new')})  external ${value('ledger_process_nodejs_external_memory_bytes')} MB`);
+  } catch (error) {
+    console.log(`  memory sample failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 async function run(dir: string, which: string, profileDir: string | undefined): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-api-profile-'));
   cpSync(join(dir, 'data'), dataDir, { recursive: true });
@@ -96,7 +115,11 @@ async function run(dir: string, which: string, profileDir: string | undefined): 
       if (!byKind.has(kind)) byKind.set(kind, []);
       byKind.get(kind)!.push(ms);
     });
+    // BENCH_SAMPLE_S=<s>: the API's memory every s seconds (RSS, V8 heap used and total, external), from /metrics.
+    const sampleS = Number(process.env.BENCH_SAMPLE_S ?? 0);
+    const sampler = sampleS > 0 ? setInterval(() => void sampleMemory(api.baseUrl, started, api.memory().rss), sampleS * 1000) : undefined;
     const result = await instance;
+    if (sampler) clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
     const all = [...byKind.values()].flat().sort((a, b) => a - b);
     console.log(`${which}: ${(all.length / seconds).toFixed(0)} req/s  ${(result.throughput.average / 1048576).toFixed(1)} MB/s out  p50 ${percentile(all, 50).toFixed(1)} ms  p99 ${percentile(all, 99).toFixed(1)} ms  errors ${result.errors + result.timeouts}  non2xx ${result.non2xx}  load ${loadavg()[0].toFixed(2)}  rss ${(api.memory().rss / 1048576).toFixed(0)} MB`);
