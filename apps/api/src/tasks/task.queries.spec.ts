@@ -225,6 +225,32 @@ describe('task list (GET /v1/tasks) and the read scope', () => {
     );
   });
 
+  it('answers one unit\'s list in every role as its definition does while the log grows and a request holds an older snapshot (the Set of one unit is kept per unit, and its list with it)', () => {
+    fc.assert(
+      fc.property(fc.array(taskArb, { maxLength: 16 }), fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 8 }), (plans, batches) => {
+        const log = logOf(plans);
+        const versions: LedgerReadModels[] = [];
+        let models = emptyReadModels();
+        for (let from = 0, i = 0; from < log.length; from += batches[i++ % batches.length]) {
+          models = foldReadModels(models, log.slice(from, from + batches[i % batches.length]));
+          versions.push(models);
+        }
+        const actor: Actor = { id: 'p-auditor', role: 'auditor', unit: 'city' };
+        for (const version of [...versions, ...versions.slice().reverse().filter((_, i) => i % 2 === 0)]) {
+          const taskQueries = queriesOver(version);
+          for (const unitId of TASK_UNITS) {
+            for (const unitRole of ['any', 'lead', 'co'] as const) {
+              const answer = taskQueries.list(actor, { unitId, unitRole, asOf: '2018-10-01', pageSize: 5 } as TaskListQueryDto);
+              const expected = scanTasks(version.tasks.tasks, { units: new Set([unitId]), unitRole, asOf: '2018-10-01', accept: () => true, offset: 0, limit: 5 });
+              expect([unitId, unitRole, answer.items.map((item) => item.taskId), answer.total]).toEqual([unitId, unitRole, expected.views.map((view) => view.taskId), expected.total]);
+            }
+          }
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('reads a task as READ_SCOPE does, for every role (a task, its timeline)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(taskArb, { minLength: 1, maxLength: 12 }), async (plans) => {

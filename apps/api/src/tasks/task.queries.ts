@@ -103,6 +103,22 @@ function cachedSubtree(organisation: OrganisationModel, unitId: string): Readonl
 }
 
 /**
+ * A Set of one unit per unit, per organisation model: the task list keeps a union of a Set of units' keys (moved on
+ * by what changed) per Set it is asked with, so a Set made per request would be a new union each time. Only units the
+ * organisation has are kept (a query may name any string).
+ */
+const singleUnits = new WeakMap<OrganisationModel, Map<string, ReadonlySet<string>>>();
+
+function cachedUnit(organisation: OrganisationModel, unitId: string): ReadonlySet<string> {
+  if (!organisation.units.has(unitId)) return new Set([unitId]);
+  let byUnit = singleUnits.get(organisation);
+  if (!byUnit) singleUnits.set(organisation, (byUnit = new Map()));
+  let units = byUnit.get(unitId);
+  if (!units) byUnit.set(unitId, (units = new Set([unitId])));
+  return units;
+}
+
+/**
  * Each directive's document number as list items name it, per version of the directives Map (replaced whenever a
  * directive changes, which is rare beside task changes): a plain Map lookup per item instead of a walk of the
  * Immutable one. Weak: a replaced version goes with its entry.
@@ -203,7 +219,7 @@ export class TaskQueries {
   private page(actor: Actor, query: TaskListQueryDto) {
     const { models, scope } = this.context.for(actor);
     const asOf = query.asOf ?? this.time.today();
-    const units = query.unitId === undefined ? null : query.subtree ? cachedSubtree(models.organisation, query.unitId) : new Set([query.unitId]);
+    const units = query.unitId === undefined ? null : query.subtree ? cachedSubtree(models.organisation, query.unitId) : cachedUnit(models.organisation, query.unitId);
     const numbers = documentNumbersOf(models.directives.directives);
     const documentNumberOf = (view: TaskView) => {
       const directiveId = view.record.directiveId;
