@@ -186,41 +186,94 @@ describe('SQLite read-model store: writes on a writer thread', () => {
   });
 
   describe('when the thread dies', () => {
-    it('in the middle of a flush: that flush and every later write reject with a clear error, nothing of it is written, and close() returns', async () => {
-      const { store, lease } = await leased({ writerExitAfterDocuments: 500 });
+    it('in the middle of a flush: that flush and the writes queued behind it reject with a clear error, nothing of it is written; a new thread takes the writes after a wait', async () => {
+      let now = 1_000_000;
+      const { store, lease } = await leased({ writerExitAfterDocuments: 500, now: () => now });
       // The first flush is short of the 500 documents after which the thread exits.
       expect(await store.flush(lease, flushOf(0, 1, docs(100, (i) => `a${i}`)))).toBe(true);
       const dying = store.flush(lease, flushOf(1, 2, docs(1000, (i) => `b${i}`)));
       const queued = store.flush(lease, flushOf(2, 3, docs(1, () => 'c')));
       await expect(dying).rejects.toThrow(/read-model store \(SQLite file .*\): the writer thread exited \(code 1\); its writes fail until it is opened again/);
       await expect(queued).rejects.toBeInstanceOf(ReadStoreError);
+      // Within a second of the dead thread's start, writes fail with its error (no thread started per write).
       await expect(store.renew(lease)).rejects.toBeInstanceOf(ReadStoreError);
       await expect(store.acquire('q', 'w')).rejects.toBeInstanceOf(ReadStoreError);
+      expect(store.restarts).toBe(0);
       // Reads go on, on this connection: the last commit, whole.
       expect(await store.load('p')).toMatchObject({ checkpoint: { position: 1 }, documents: docs(100, (i) => `a${i}`) });
+      // Later, a new thread: the fenced writes go on from the last commit, the failed flush written again whole.
+      now += 1_001;
+      expect(await store.renew(lease)).toBe(true);
+      expect(store.restarts).toBe(1);
+      expect(await store.flush(lease, flushOf(2, 3, docs(1, () => 'c')))).toBe(false);
+      expect(await store.flush(lease, flushOf(1, 2, docs(1000, (i) => `b${i}`)))).toBe(true);
+      expect(await store.load('p')).toMatchObject({ checkpoint: { position: 2 }, documents: docs(1000, (i) => `b${i}`) });
       await store.close();
       const reopened = open();
-      const again = (await reopened.acquire('p', 'w'))!;
-      expect(await reopened.load('p')).toMatchObject({ checkpoint: { position: 1 }, documents: docs(100, (i) => `a${i}`) });
-      expect(await reopened.flush(again, flushOf(1, 2, docs(1000, (i) => `b${i}`)))).toBe(true);
+      expect(await reopened.load('p')).toMatchObject({ checkpoint: { position: 2 } });
     });
 
-    it('when terminated while idle: the next write rejects, and close() returns', async () => {
-      const { store, lease } = await leased();
+    it('when terminated while idle: the next write goes to a new thread (the dead one lived past the wait), and close() returns', async () => {
+      let now = 1_000_000;
+      const { store, lease } = await leased({ now: () => now });
       await threadOf(store)!.terminate();
-      await expect(store.flush(lease, flushOf(0, 1, docs(1, () => 'x')))).rejects.toThrow(/the writer thread exited/);
+      now += 5_000;
+      expect(await store.flush(lease, flushOf(0, 1, docs(1, () => 'x')))).toBe(true);
+      expect(store.restarts).toBe(1);
       await store.close();
     });
 
-    it('an embedded projection worker logs the failing flush and goes on serving its loop', async () => {
+    it('replaces a thread that keeps dying at once only after waits that double', async () => {
+      let now = 1_000_000;
+      const store = open({ now: () => now });
+      const threads: Array<{ terminate(): Promise<number> }> = [];
+      const kill = async () => {
+        const thread = threadOf(store)!;
+        threads.push(thread);
+        await thread.terminate();
+      };
+      expect(await store.acquire('p', 'w')).not.toBeNull();
+      await kill();
+      // Died at once: no new thread before 1 s, then one; it dies at once too: the next waits 2 s.
+      now += 500;
+      await expect(store.acquire('p', 'w')).rejects.toBeInstanceOf(ReadStoreError);
+      now += 600;
+      expect(await store.acquire('p', 'w')).not.toBeNull();
+      expect(store.restarts).toBe(1);
+      await kill();
+      now += 1_500;
+      await expect(store.acquire('p', 'w')).rejects.toBeInstanceOf(ReadStoreError);
+      now += 600;
+      expect(await store.acquire('p', 'w')).not.toBeNull();
+      expect(store.restarts).toBe(2);
+      expect(new Set(threads).size).toBe(2);
+      await store.close();
+    });
+
+    it('an embedded projection worker logs the failing flush, goes on serving its loop, and writes everything once a new thread takes over', async () => {
       const store = open({ writerExitAfterDocuments: 1 });
       const warnings: string[] = [];
       const worker = new ProjectionWorker({ store, log: arrayLog(hitEvents(50)), projections: [HitsProjection], owner: 'w', flushEveryEvents: 10, pollIntervalMs: 5, logger: { log: () => undefined, warn: (m) => void warnings.push(m) } });
       worker.start();
-      while (warnings.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
-      await worker.stop();
-      expect(warnings[0]).toMatch(/projection worker: read-model store .*the writer thread exited/);
-      expect((await store.load('hits')).checkpoint!.position).toBe(0);
+      try {
+        while (warnings.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(warnings[0]).toMatch(/projection worker: read-model store .*the writer thread exited/);
+        expect((await store.load('hits')).checkpoint?.position ?? 0).toBe(0);
+        // About a second after the dead thread started, a new one: the worker's flushes then commit, up to the head.
+        const deadline = Date.now() + 20_000;
+        while (((await store.load('hits')).checkpoint?.position ?? 0) < 50 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      } finally {
+        await worker.stop();
+      }
+      expect(store.restarts).toBeGreaterThanOrEqual(1);
+      expect((await store.load('hits')).checkpoint!.position).toBe(50);
+      const fresh = new SqliteReadModelStore({ path: ':memory:' });
+      const reference = new ProjectionWorker({ store: fresh, log: arrayLog(hitEvents(50)), projections: [HitsProjection], owner: 'r', flushEveryEvents: 10, pollIntervalMs: 5, logger: { log: () => undefined, warn: () => undefined } });
+      reference.start();
+      while (((await fresh.load('hits')).checkpoint?.position ?? 0) < 50) await new Promise((resolve) => setTimeout(resolve, 10));
+      await reference.stop();
+      expect((await store.load('hits')).documents).toEqual((await fresh.load('hits')).documents);
+      await fresh.close();
     });
   });
 

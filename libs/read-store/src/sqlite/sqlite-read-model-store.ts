@@ -61,6 +61,9 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly now: () => number;
   /** Started at the first write (a store only read from, such as a health probe's, never starts one). */
   private thread: ReadModelWriterThread | undefined;
+  /** When the current thread was started, and how long after a failed one the next may start (see `writerThread`). */
+  private threadStartedAt = 0;
+  private restartDelayMs = RESTART_MIN_MS;
   /** The last write asked for: the next one starts when it has settled. */
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -115,10 +118,35 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.serial(() => {
       const request = make(this.times());
       if (this.writer === 'in-process') return this.local.apply(request, () => new Promise<void>((resolve) => setImmediate(resolve)));
-      this.thread ??= new ReadModelWriterThread({ path: this.options.path, synchronous: this.options.synchronous ?? 'FULL', exitAfterDocuments: this.options.writerExitAfterDocuments }, this.description);
-      return this.thread.write(request);
+      return this.writerThread().write(request);
     });
   }
+
+  /**
+   * The writer thread, started at the first write and replaced when it died: the writes that waited on a dead thread
+   * failed with it (nothing of an unfinished transaction is committed, and a caller's next fenced write finds the
+   * store as the last commit left it), later ones go to a new thread. A thread that dies again soon after it started
+   * (a file it cannot open, a fault that comes back) is replaced only after a wait, doubling from 1 s to 30 s; the
+   * writes asked for meanwhile fail with the dead thread's error.
+   */
+  private writerThread(): ReadModelWriterThread {
+    const dead = this.thread?.failed;
+    if (this.thread !== undefined && dead === undefined) return this.thread;
+    const now = this.now();
+    if (this.thread !== undefined) {
+      if (now - this.threadStartedAt < this.restartDelayMs) return this.thread;
+      const lived = now - this.threadStartedAt;
+      this.restartDelayMs = lived > 2 * RESTART_MAX_MS ? RESTART_MIN_MS : Math.min(RESTART_MAX_MS, this.restartDelayMs * 2);
+      void this.thread.close();
+      this.restarts++;
+    }
+    this.thread = new ReadModelWriterThread({ path: this.options.path, synchronous: this.options.synchronous ?? 'FULL', exitAfterDocuments: this.restarts === 0 ? this.options.writerExitAfterDocuments : undefined }, this.description);
+    this.threadStartedAt = now;
+    return this.thread;
+  }
+
+  /** How many times a dead writer thread was replaced. */
+  restarts = 0;
 
   async acquire(projection: string, owner: string): Promise<Lease | null> {
     return (await this.write((times) => ({ op: 'acquire', projection, owner, times }))) ? { projection, owner } : null;
@@ -210,6 +238,10 @@ export class SqliteReadModelStore implements ReadModelStore {
     if (this.db.isOpen) this.db.close();
   }
 }
+
+/** The first wait before a writer thread that died is replaced, and the longest (it doubles while threads keep dying). */
+const RESTART_MIN_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
 
 /** The lease as it crosses to the thread: only its two fields (a caller's object may carry more, or not clone). */
 const wireLease = (lease: Lease) => ({ projection: lease.projection, owner: lease.owner });
