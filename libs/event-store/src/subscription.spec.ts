@@ -343,6 +343,20 @@ describe('a subscription that can read the head and wait for its own appends to 
     await sub.stop();
   });
 
+  it('takes a waiter\'s position as the head of the read it asks for: a caller that read the head costs no second head read', async () => {
+    const source = new WriterLog();
+    const { sub, folded } = await follow(source);
+    await sub.waitFor(0);
+    source.append(3); // another process's
+    const heads = source.heads;
+    const head = await source.headPosition(); // the caller's own read (a command catching up)
+    await sub.waitFor(head, 2_000);
+    expect(positions(folded)).toEqual(range(1, 3));
+    expect(source.readPositions).toEqual([1, 2, 3]);
+    expect(source.heads - heads).toBe(1);
+    await sub.stop();
+  });
+
   it('folds every position exactly once, in order, and reads only what was not its own', async () => {
     await fc.assert(
       fc.asyncProperty(

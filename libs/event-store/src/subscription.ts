@@ -77,6 +77,12 @@ export class PollingSubscription implements Subscription {
   /** The highest position pushed and not dropped: waiting in `pushed`, or taken and being handled. */
   private pushedUpTo = 0;
   /**
+   * The highest position a waiter asked for that is not handed over yet: a position the caller knows is committed
+   * (its own append, or a head it read), so the read the waiter asks for can take it as its head instead of reading
+   * the head again. Taken by that read; polls read the head themselves.
+   */
+  private headHint = 0;
+  /**
    * The last read found nothing although pushed events wait behind a gap. Never expected (a pushed event is
    * committed, and so is everything before it), but if it happened the gap is read again on the next push or poll,
    * not in a loop.
@@ -129,7 +135,10 @@ export class PollingSubscription implements Subscription {
         },
       });
       // Already pushed (a command waiting for its own append): folded from the buffer, nothing to read.
-      if (this.pushedUpTo < position) this.readWanted = true;
+      if (this.pushedUpTo < position) {
+        this.readWanted = true;
+        if (position > this.headHint) this.headHint = position;
+      }
       this.wakeUp();
     });
   }
@@ -246,7 +255,8 @@ export class PollingSubscription implements Subscription {
   }
 
   /**
-   * Before a read, when the source can tell (`headPosition` and `appendsSettled`): reads the head, then folds this
+   * Before a read, when the source can tell (`headPosition` and `appendsSettled`): reads the head (or takes the
+   * position a waiter asked for, see `headHint`), then folds this
    * process's own appends it counts as they are handed over, until they are all folded or every append sent before
    * the head was read has been handed over. Whatever is still missing up to the head then is another process's, and
    * is read; nothing beyond the head is (own appends after it arrive by `onCommitted`, others by the next poll).
@@ -255,7 +265,11 @@ export class PollingSubscription implements Subscription {
   private async ownFoldedUpToHead(batchSize: number): Promise<number | undefined> {
     const { headPosition, appendsSettled } = this.source;
     if (headPosition === undefined || appendsSettled === undefined) return undefined;
-    const head = await headPosition.call(this.source);
+    // A waiter's position is a head its caller read (or an append it knows committed): no second head read for it. A
+    // position past the real head would only make the read ask for more than there is.
+    const hint = this.headHint;
+    this.headHint = 0;
+    const head = hint > this.checkpoint ? hint : await headPosition.call(this.source);
     let settled = false;
     // Every commit the head counts was sent before it was read: once those are answered, the rest is not ours.
     const settling = head > this.checkpoint ? appendsSettled.call(this.source) : Promise.resolve();
