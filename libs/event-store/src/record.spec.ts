@@ -199,10 +199,12 @@ describe('decodeRecord, whatever the record', () => {
   // Text that looks like the envelope's own markers, inside strings, keys and nested objects of data and metadata.
   const tricky = fc.constantFrom(',"metadata":', ',"position":', ',"id":"', '{"data":', '}', '"', '\\', 'metadata', 'position');
   const value = fc.oneof(iJson, tricky, fc.record({ metadata: iJson, position: fc.nat(), id: tricky }));
+  // `__proto__` is a key the ledger refuses (canonicalize throws NotIJsonError), so no stored record has one.
+  const key = fc.oneof(fc.string(), tricky).filter((k) => k !== '__proto__');
   const envelope = fc.record({
-    data: fc.dictionary(fc.oneof(fc.string(), tricky), value, { maxKeys: 4 }),
+    data: fc.dictionary(key, value, { maxKeys: 4 }),
     id: fc.oneof(fc.uuid(), tricky),
-    metadata: fc.oneof(fc.constant(metadata as unknown as JsonObject), fc.dictionary(fc.oneof(fc.string(), tricky), value, { maxKeys: 3 }), iJson),
+    metadata: fc.oneof(fc.constant(metadata as unknown as JsonObject), fc.dictionary(key, value, { maxKeys: 3 }), iJson),
     position: fc.oneof(fc.nat(), tricky),
     schemaVersion: fc.constant(1),
     streamId: fc.oneof(streamId, tricky),
