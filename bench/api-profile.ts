@@ -37,6 +37,19 @@ function saveOrg(path: string, org: SeededOrg): void {
   );
 }
 
+/** Linux's USER_HZ: /proc's CPU times are in these ticks. */
+const TICKS_PER_S = 100;
+
+/** CPU time (user + system, in ticks) of a process's main thread and of the whole process, from /proc. */
+function cpuTicks(pid: number): { main: number; process: number } {
+  // Fields after the parenthesised name: utime and stime are the 12th and 13th.
+  const times = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  return { main: times(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')), process: times(readFileSync(`/proc/${pid}/stat`, 'utf8')) };
+}
+
 function loadOrg(path: string): SeededOrg {
   const raw = JSON.parse(readFileSync(path, 'utf8'));
   return {
@@ -93,6 +106,7 @@ async function run(dir: string, which: string, profileDir: string | undefined): 
     const byKind = new Map<Kind, number[]>();
     /** Response body characters by kind (what the API writes per request). */
     const bodyChars = new Map<Kind, number>();
+    const cpuBefore = cpuTicks(api.pid);
     const started = performance.now();
     const instance = autocannon({
       url: api.baseUrl,
@@ -120,9 +134,14 @@ async function run(dir: string, which: string, profileDir: string | undefined): 
     const sampler = sampleS > 0 ? setInterval(() => void sampleMemory(api.baseUrl, started, api.memory().rss), sampleS * 1000) : undefined;
     const result = await instance;
     if (sampler) clearInterval(sampler);
+    const cpuAfter = cpuTicks(api.pid);
     const seconds = (performance.now() - started) / 1000;
     const all = [...byKind.values()].flat().sort((a, b) => a - b);
     console.log(`${which}: ${(all.length / seconds).toFixed(0)} req/s  ${(result.throughput.average / 1048576).toFixed(1)} MB/s out  p50 ${percentile(all, 50).toFixed(1)} ms  p99 ${percentile(all, 99).toFixed(1)} ms  errors ${result.errors + result.timeouts}  non2xx ${result.non2xx}  load ${loadavg()[0].toFixed(2)}  rss ${(api.memory().rss / 1048576).toFixed(0)} MB`);
+    // CPU per request, which the other work on a shared machine changes far less than requests/s: the API's event loop
+    // (its main thread) is what bounds the mix, the process adds the writer, reader and read-model threads and GC.
+    const perRequest = (ticks: number) => ((ticks / TICKS_PER_S) * 1e6) / all.length;
+    console.log(`  CPU per request: main thread ${perRequest(cpuAfter.main - cpuBefore.main).toFixed(0)} µs, whole API process ${perRequest(cpuAfter.process - cpuBefore.process).toFixed(0)} µs`);
     for (const [kind, list] of byKind) {
       list.sort((a, b) => a - b);
       const kb = (bodyChars.get(kind) ?? 0) / list.length / 1024;
