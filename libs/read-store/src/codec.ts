@@ -1,5 +1,6 @@
 import { isImmutable, isOrdered, List, Map as IMap, OrderedMap, OrderedSet, Set as ISet } from 'immutable';
 import { canonicalize } from '@ledger/event-store';
+import { canonicalItemsText, canonicalText } from './canonical-text';
 import { ABSENT, changedPages, mapChanges } from './map-diff';
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -172,9 +173,15 @@ const headText = (pages: number) => canonicalize({ [TAG]: HEAD_TAG, n: pages, p:
 function pageText(list: List<unknown>, page: number): string {
   const start = page * LIST_PAGE_SIZE;
   const end = Math.min(list.size, start + LIST_PAGE_SIZE);
-  const items: Encoded[] = [];
-  for (let i = start; i < end; i++) items.push(encodeValue(list.get(i)));
-  return flat(canonicalize(items));
+  let doc: string;
+  try {
+    doc = canonicalItemsText(list, start, end);
+  } catch {
+    const items: Encoded[] = [];
+    for (let i = start; i < end; i++) items.push(encodeValue(list.get(i)));
+    doc = canonicalize(items);
+  }
+  return flat(doc);
 }
 
 /** Fields split into one document per key: plain (unordered) Immutable Maps. Everything else is one document. */
@@ -199,10 +206,23 @@ function docKey(key: unknown, collection: string): string {
   return key;
 }
 
-const text = (value: unknown) => flat(canonicalize(encodeValue(value)));
+/**
+ * A document's text: `canonicalize(encodeValue(value))`, written in one pass (canonical-text.ts) without the tagged
+ * tree in between. What that pass does not write (a value the two passes refuse, or an unusual one) goes the two-pass
+ * way, so a refusal is the error it always was and the text is the same either way.
+ */
+function text(value: unknown): string {
+  let doc: string;
+  try {
+    doc = canonicalText(value);
+  } catch {
+    doc = canonicalize(encodeValue(value));
+  }
+  return flat(doc);
+}
 
 /**
- * The same string, flattened now. `canonicalize` builds its text by concatenation (a rope of many pieces); whoever
+ * The same string, flattened now. Both ways build the text by concatenation (a rope of many pieces); whoever
  * reads it first flattens it — SQLite's bind, or the structured clone that takes a flush's documents to the
  * read-model writer thread — and that costs several times more once the pieces are out of the cache than right after
  * they were made. Converting a string to a number flattens it in place (V8), whatever the number comes out as.
