@@ -26,6 +26,9 @@ export type StoreKind = 'sqlite' | 'postgres';
  */
 export const NODE_HEAP_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
+/** More Node/V8 flags for the API under test, for experiments (`BENCH_API_NODE_FLAGS='--flag=1 --other'`). */
+const EXTRA_API_FLAGS: readonly string[] = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+
 export interface ApiStartOptions {
   readonly store: StoreKind;
   /** The data directory (SQLite file, bootstrap token, checkpoint key); the caller creates and removes it. */
@@ -112,7 +115,7 @@ export class ApiProcess {
 
   static async start(options: ApiStartOptions): Promise<ApiProcess> {
     const port = options.port ?? (await freePort());
-    const child = spawn(process.execPath, [...NODE_HEAP_FLAGS, '-r', '@swc-node/register', join(APP_ROOT, 'apps/api/src/main.ts')], {
+    const child = spawn(process.execPath, [...NODE_HEAP_FLAGS, ...EXTRA_API_FLAGS, '-r', '@swc-node/register', join(APP_ROOT, 'apps/api/src/main.ts')], {
       cwd: APP_ROOT,
       env: apiEnvironment(options, port),
       stdio: ['ignore', 'pipe', 'pipe'],
