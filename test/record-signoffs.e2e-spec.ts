@@ -87,6 +87,31 @@ describe('sign-offs of objectives, appraisal cycles and cases', () => {
     expect(await heldTaskView(store, 't-sign', 'task-t-sign', without)).toBeUndefined();
   });
 
+  it('records a sign-off id once: a second request naming it, one after the other or at the same time, is refused and the stream keeps one event', async () => {
+    const shown = await ok(who.leader.get('/v1/tasks/t-sign'));
+    const body = (signOffId: string) => ({ signOffId, record: { streamId: 'task-t-sign', version: shown.body.version }, decision: 'approve', comment: 'Checked' });
+    // A new sign-off is decided on the empty state the models imply: its stream is not read.
+    const reads = jest.spyOn(ledger.ledgerStore(), 'readStream');
+    try {
+      await ok(who.leader.post('/v1/signoffs', body('so-once')), 201);
+      expect(reads.mock.calls.map(([streamId]) => streamId)).not.toContain('signoff-so-once');
+    } finally {
+      reads.mockRestore();
+    }
+    // One after the other: the second finds the sign-off in the models and decides on its stream.
+    const again = await who.leader.post('/v1/signoffs', body('so-once'));
+    expectStatus(again, 409);
+    expect(again.body.code).toBe('SIGNOFF.ALREADY_RECORDED');
+    // At the same time: both decide on the empty state the models imply (no stream read); the append that comes
+    // second finds the stream there, is judged again on it, and is refused the same way — never a 5xx.
+    const both = await Promise.all([who.leader.post('/v1/signoffs', body('so-race')), who.leader.post('/v1/signoffs', body('so-race'))]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(both.find((r) => r.status === 409)!.body.code).toBe('SIGNOFF.ALREADY_RECORDED');
+    for (const id of ['so-once', 'so-race']) {
+      expect((await ledger.ledgerStore().readStream(`signoff-${id}`)).map((e) => e.type)).toEqual(['SignOffRecorded']);
+    }
+  });
+
   it('approves an objective revision with a leader\'s sign-off of the objective', async () => {
     await ok(who.head.post('/v1/objectives/o-rev/revisions', { revisionId: 'rev-1', newTarget: 45, reason: 'Parcels transferred' }));
     const signOffId = await signOff('objective-o-rev', '/v1/objectives/o-rev');

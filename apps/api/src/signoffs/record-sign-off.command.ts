@@ -155,6 +155,10 @@ export class RecordSignOffHandler implements ICommandHandler<RecordSignOffComman
       streamId: signOffStreamId(signOffId),
       aggregateId: signOffId,
       creates: true,
+      // A sign-off the models (caught up to the head by `begin`) do not hold has no stream yet: decided on the empty
+      // state without reading it. Its append expects no stream, so one recorded meanwhile under the same id is read
+      // and judged on after all (the runner's held-state retry).
+      held: (models) => (models.signOffs.signOffs.has(signOffId) ? undefined : { state: signOffDecider.initialState(), version: 0 }),
       steps: [
         {
           commandType: 'RecordSignOff',
