@@ -37,7 +37,8 @@ import { InProcessWriter } from './in-process-writer';
 import { sqliteMerkleReader } from './merkle-reader';
 import { READ_BY_ACTOR_SQL, SQLITE_SCHEMA } from './schema';
 import { SqliteLogWriter } from './sqlite-log-writer';
-import { WriterThread } from './writer-thread';
+import { RestartingWriterThread } from './writer-thread';
+import type { WriterExit } from './writer-protocol';
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:' for a private in-memory log. */
@@ -61,6 +62,13 @@ export interface SqliteEventStoreOptions {
    * ':memory:', whose database lives in that connection.
    */
   readonly writer?: 'thread' | 'in-process';
+  /**
+   * Milliseconds on a monotonic clock, for the waits before a writer thread that died is replaced (default
+   * `performance.now`; tests pass their own).
+   */
+  readonly elapsedMs?: () => number;
+  /** Failure injection (tests): the first writer thread ends itself there (see `WriterExit`); its replacements do not. */
+  readonly writerExitWhenWriting?: WriterExit;
 }
 
 interface Row {
@@ -174,7 +182,7 @@ export class SqliteEventStore implements LedgerStore {
   private readonly clock: Clock;
   private readonly listeners = new Set<() => void>();
   private readonly committedListeners = new CommitListeners();
-  private writer!: WriterThread | InProcessWriter;
+  private writer!: RestartingWriterThread | InProcessWriter;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
   private readonly s: Record<'maxPosition' | 'readStream' | 'readAll' | 'readByActor' | 'loadCheckpoint' | 'saveCheckpoint' | 'byPosition', StatementSync>;
@@ -221,16 +229,28 @@ export class SqliteEventStore implements LedgerStore {
               appended,
               options.groupCommit !== false,
             )
-          : await WriterThread.start(
-              { path: options.path, synchronous: options.synchronous ?? 'FULL', streamCacheSize: options.streamCacheSize, groupCommit: options.groupCommit },
+          : await RestartingWriterThread.start(
+              {
+                path: options.path,
+                synchronous: options.synchronous ?? 'FULL',
+                streamCacheSize: options.streamCacheSize,
+                groupCommit: options.groupCommit,
+                exitWhenWriting: options.writerExitWhenWriting,
+              },
               now,
               appended,
+              options.elapsedMs ?? (() => performance.now()),
             );
     } catch (e) {
       store.db.close();
       throw e;
     }
     return store;
+  }
+
+  /** How many times a writer thread that died was replaced (always 0 for the in-process writer): for operations. */
+  get writerRestarts(): number {
+    return this.writer instanceof RestartingWriterThread ? this.writer.restarts : 0;
   }
 
   /** The reader the Merkle functions use: leaves by index (position − 1), stored subtree roots by (level, index). */

@@ -12,6 +12,18 @@ export interface WriterWorkerData {
   readonly synchronous: 'FULL' | 'NORMAL';
   readonly streamCacheSize?: number;
   readonly groupCommit?: boolean;
+  /** Failure injection (tests): see `SqliteEventStoreOptions.writerExitWhenWriting`. */
+  readonly exitWhenWriting?: WriterExit;
+}
+
+/**
+ * Where a writer thread ends itself, as a crash would (tests): `inserting` while inserting the event at `position`
+ * (its group's transaction not committed), `answering` once the group holding that position committed, before the
+ * answer is posted (the callers cannot tell it from the other).
+ */
+export interface WriterExit {
+  readonly position: number;
+  readonly stage: 'inserting' | 'answering';
 }
 
 /** An append as sent: the events already validated and encoded, without the caller's `data` objects. */

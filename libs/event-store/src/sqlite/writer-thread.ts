@@ -36,15 +36,22 @@ export class WriterThread {
     private readonly worker: Worker,
     private readonly now: () => string,
     private readonly onAppended: (committed: readonly CommittedAppend[]) => void,
+    private readonly onFailed: () => void,
   ) {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
   }
 
   /**
    * Starts the thread and waits until it has opened the log (its errors, such as an unwritable file, reject here).
-   * `onAppended` is called after each commit with what it wrote (duplicates excluded), in commit order.
+   * `onAppended` is called after each commit with what it wrote (duplicates excluded), in commit order; `onFailed`
+   * once, when the thread has died (or could no longer be sent to).
    */
-  static async start(data: WriterWorkerData, now: () => string, onAppended: (committed: readonly CommittedAppend[]) => void): Promise<WriterThread> {
+  static async start(
+    data: WriterWorkerData,
+    now: () => string,
+    onAppended: (committed: readonly CommittedAppend[]) => void,
+    onFailed: () => void = () => undefined,
+  ): Promise<WriterThread> {
     const { script, execArgv } = threadScript(__filename, 'writer-worker');
     const worker = new Worker(script, { workerData: data, execArgv });
     await new Promise<void>((resolve, reject) => {
@@ -58,7 +65,7 @@ export class WriterThread {
         else reject(msg.type === 'failed' ? fromWireError(msg.error) : new Error(`unexpected first message from the writer thread: ${msg.type}`));
       });
     });
-    const thread = new WriterThread(worker, now, onAppended);
+    const thread = new WriterThread(worker, now, onAppended, onFailed);
     worker.on('message', (msg: FromWriter) => thread.receive(msg));
     worker.on('error', (e) => thread.fail(`the writer thread failed: ${e.message}`));
     worker.on('exit', (code) => {
@@ -66,6 +73,11 @@ export class WriterThread {
     });
     thread.updateRef();
     return thread;
+  }
+
+  /** Why appends fail, once the thread died (undefined while it runs). */
+  get failed(): EventStoreError | undefined {
+    return this.failure;
   }
 
   append(prepared: PreparedAppend): Promise<AppendResult> {
@@ -125,6 +137,11 @@ export class WriterThread {
     await this.exited;
   }
 
+  /** Failure injection (tests): ends the thread as the runtime would, whatever it is doing. */
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+
   private flush(): void {
     this.flushScheduled = false;
     if (this.queue.length === 0 || this.failure) return;
@@ -170,14 +187,23 @@ export class WriterThread {
     this.updateRef();
   }
 
-  /** Everything waiting, and every later append, fails with STORE.WRITER_FAILED: the log itself is untouched. */
+  /**
+   * Everything waiting, and every later append to this thread, fails with STORE.WRITER_FAILED. The log holds no part
+   * of an unfinished transaction, but a waiting append's commit may have happened before its answer was lost.
+   */
   private fail(reason: string): void {
-    this.failure ??= new EventStoreError('STORE.WRITER_FAILED', reason);
+    if (this.failure !== undefined) return;
+    this.failure = new EventStoreError(
+      'STORE.WRITER_FAILED',
+      `${reason}: an append that was waiting on it may or may not have been committed; retrying it with the same command id is safe (a committed one is answered with its first result, as a duplicate)`,
+      { reason },
+    );
     this.queue = [];
     for (const w of this.waiting.values()) w.reject(this.failure);
     this.waiting.clear();
     this.releaseSettled();
     this.updateRef();
+    this.onFailed();
   }
 
   private updateRef(): void {
@@ -186,5 +212,138 @@ export class WriterThread {
     this.referenced = busy;
     if (busy) this.worker.ref();
     else this.worker.unref();
+  }
+}
+
+/** The first wait before a writer thread that died is replaced, and the longest (it doubles while threads keep dying). */
+const RESTART_MIN_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+
+/**
+ * The writer thread of a file log, replaced when it dies. The appends that waited on a dead thread fail with it
+ * (STORE.WRITER_FAILED: a commit may have happened before its answer was lost, and a retry with the same command id
+ * is answered as a duplicate then); the next append starts a new thread, which re-reads the head, the hash chain and
+ * the Merkle frontier from the file (`SqliteLogWriter.open`), so positions go on gap-free. A thread that dies soon
+ * after it started (a file it cannot open, a fault that comes back) is replaced only once a wait has passed since its
+ * start, doubling from 1 s to 30 s while threads keep dying and back to 1 s after one that ran a while — the policy of
+ * the read-model store's writer thread.
+ *
+ * During that wait appends fail at once, saying when a new thread will be tried, rather than queue: a caller of the
+ * HTTP API gets its 503 in milliseconds and may retry (its command id makes that safe), where a queue would hold its
+ * request open for up to 30 s, past most clients' timeouts, and let requests pile up behind a thread that may die
+ * again. While a new thread is starting (a few hundred milliseconds, as at open) appends wait for it: that wait ends
+ * when the thread has opened the log or failed to.
+ */
+export class RestartingWriterThread {
+  /** The running thread, or the last one, dead; undefined while a new one starts or after one failed to start. */
+  private thread: WriterThread | undefined;
+  private starting: Promise<WriterThread> | undefined;
+  /** Why the last start failed (a thread that died says why itself: `thread.failed`). */
+  private startFailure: Error | undefined;
+  private startedAt: number;
+  private diedAt: number | undefined;
+  private restartDelayMs = RESTART_MIN_MS;
+  private closing = false;
+  private restartCount = 0;
+
+  private constructor(
+    /** Starts a thread (`first`: the one the store opens with) that calls `onFailed` when it dies. */
+    private readonly startThread: (first: boolean, onFailed: () => void) => Promise<WriterThread>,
+    /** Milliseconds on a monotonic clock. */
+    private readonly elapsed: () => number,
+  ) {
+    this.startedAt = elapsed();
+  }
+
+  /** Starts the first thread; its errors (an unwritable file) reject here, as `WriterThread.start`'s do. */
+  static async start(
+    data: WriterWorkerData,
+    now: () => string,
+    onAppended: (committed: readonly CommittedAppend[]) => void,
+    elapsed: () => number,
+  ): Promise<RestartingWriterThread> {
+    // Failure injection is for the first thread only: its replacements must live.
+    const later: WriterWorkerData = { ...data, exitWhenWriting: undefined };
+    const self = new RestartingWriterThread((first, onFailed) => WriterThread.start(first ? data : later, now, onAppended, onFailed), elapsed);
+    self.thread = await self.startThread(true, self.died);
+    return self;
+  }
+
+  /** Only the current thread can die: a replaced one had died already, and a thread fails once. */
+  private readonly died = () => {
+    this.diedAt = this.elapsed();
+  };
+
+  /** How many times a dead writer thread was replaced (a replacement that failed to start counts). */
+  get restarts(): number {
+    return this.restartCount;
+  }
+
+  append(prepared: PreparedAppend): Promise<AppendResult> {
+    const thread = this.thread;
+    if (thread !== undefined && thread.failed === undefined) return thread.append(prepared);
+    return this.replacement().then((t) => t.append(prepared));
+  }
+
+  /** See `WriterThread.settled`: the appends already sent to the current thread (a dead one's have all failed). */
+  settled(): Promise<void> {
+    return this.thread?.settled() ?? Promise.resolve();
+  }
+
+  /** Writes what was already asked for and joins the thread, whatever its state: running, starting or dead. */
+  async close(): Promise<void> {
+    this.closing = true;
+    // Appends already waiting for a starting thread are handed to it before this resumes, so they are written too.
+    const thread = this.starting !== undefined ? await this.starting.catch(() => undefined) : this.thread;
+    await thread?.close();
+  }
+
+  /** Failure injection (tests): ends the current thread as the runtime would, whatever it is doing. */
+  async kill(): Promise<void> {
+    await this.thread?.terminate();
+  }
+
+  /** The thread that takes the next append: the one starting, a new one, or none yet (rejects, saying when). */
+  private replacement(): Promise<WriterThread> {
+    if (this.starting !== undefined) return this.starting;
+    if (this.closing) return Promise.reject(new EventStoreError('STORE.CLOSED', 'the store is closed'));
+    const now = this.elapsed();
+    const wait = this.startedAt + this.restartDelayMs - now;
+    if (wait > 0) {
+      const reason = (this.thread?.failed?.details.reason as string | undefined) ?? `the writer thread could not start: ${this.startFailure?.message}`;
+      return Promise.reject(
+        new EventStoreError(
+          'STORE.WRITER_FAILED',
+          `${reason}; this append was not written: a new writer thread is started for the first append made after ${(wait / 1000).toFixed(1)} s`,
+          { reason, retryAfterMs: Math.ceil(wait) },
+        ),
+      );
+    }
+    const lived = (this.diedAt ?? now) - this.startedAt;
+    this.restartDelayMs = lived > 2 * RESTART_MAX_MS ? RESTART_MIN_MS : Math.min(RESTART_MAX_MS, this.restartDelayMs * 2);
+    this.restartCount++;
+    const dead = this.thread;
+    this.thread = undefined;
+    this.startedAt = now;
+    this.diedAt = undefined;
+    this.starting = (async () => {
+      // A thread failed by a message it could not take may still run: it is stopped before another opens the log.
+      await dead?.close();
+      return this.startThread(false, this.died);
+    })().then(
+      (thread) => {
+        this.starting = undefined;
+        this.startFailure = undefined;
+        this.thread = thread;
+        return thread;
+      },
+      (e: unknown) => {
+        this.starting = undefined;
+        this.startFailure = e instanceof Error ? e : new Error(String(e));
+        this.diedAt = this.elapsed();
+        throw e instanceof EventStoreError && e.code === 'STORE.WRITER_FAILED' ? e : new EventStoreError('STORE.WRITER_FAILED', `the writer thread could not start: ${this.startFailure.message}`, { reason: this.startFailure.message });
+      },
+    );
+    return this.starting;
   }
 }

@@ -20,6 +20,11 @@ async function main(): Promise<void> {
     // The store created the schema and switched the file to WAL before starting this thread.
     db.exec(`PRAGMA synchronous = ${options.synchronous}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`);
     writer = await SqliteLogWriter.open(db, { streamCacheSize: options.streamCacheSize, groupCommit: options.groupCommit });
+    if (options.exitWhenWriting?.stage === 'inserting') {
+      // A temporary trigger lives in this connection only: the thread ends from inside the INSERT, as a crash mid-commit.
+      db.function('ledger_test_exit', () => process.exit(1));
+      db.exec(`CREATE TEMP TRIGGER ledger_test_exit AFTER INSERT ON ledger_events WHEN NEW.position = ${Number(options.exitWhenWriting.position)} BEGIN SELECT ledger_test_exit(); END`);
+    }
   } catch (e) {
     post({ type: 'failed', error: toWireError(e) });
     port.close();
@@ -37,6 +42,8 @@ async function main(): Promise<void> {
       while (queue.length > 0) {
         const group = queue.splice(0, MAX_GROUP);
         const outcomes = await writer.write(group.map((w) => ({ prepared: fromWire(w), recordedAt: w.recordedAt })));
+        const exit = options.exitWhenWriting;
+        if (exit?.stage === 'answering' && outcomes.some((o) => o.ok && !o.result.duplicate && o.result.lastPosition >= exit.position)) process.exit(1);
         post({
           type: 'appended',
           outcomes: outcomes.map((o, i): WireOutcome => (o.ok ? { id: group[i].id, result: o.result } : { id: group[i].id, error: toWireError(o.error) })),
