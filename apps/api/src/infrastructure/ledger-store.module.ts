@@ -25,6 +25,7 @@ export const CLOCK = Symbol('CLOCK');
       useFactory: async (config: StoreConfig, clock, metrics: LedgerMetrics): Promise<LedgerStore> => {
         const store = await openStore(config, new Set(STREAM_KINDS), clock);
         new Logger('LedgerStore').log(`event store: ${describeStore(config)}`);
+        if ('writerRestarts' in store) metrics.trackWriterRestarts(() => (store as { writerRestarts: number }).writerRestarts);
         return new InstrumentedLedgerStore(store, metrics);
       },
     },

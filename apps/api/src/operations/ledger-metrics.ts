@@ -125,6 +125,18 @@ export class LedgerMetrics {
     });
   }
 
+  /** Registers how many times the store's writer thread was replaced (the embedded store; others have none, nor the gauge). */
+  trackWriterRestarts(restarts: () => number): void {
+    new Gauge({
+      name: 'ledger_store_writer_restarts',
+      help: "Times the embedded store's writer thread died and was replaced since this process started (appends waiting on it failed with STORE.WRITER_FAILED; retrying them with the same Idempotency-Key is safe).",
+      registers: [this.registry],
+      collect() {
+        this.set(restarts());
+      },
+    });
+  }
+
   /** Registers a projection whose lag the metrics report (the read models of this process). */
   trackProjection(source: ProjectionLagSource): void {
     this.lagSources.push(source);

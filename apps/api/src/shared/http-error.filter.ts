@@ -39,6 +39,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const { status, body } = this.map(error, preferredLanguage(req.headers['accept-language']));
     if (status >= 500) this.log.error(`${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (reply.sent || reply.raw.headersSent) return;
+    const retryAfter = status === 503 ? retryAfterSeconds(error) : undefined;
+    if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
     reply.status(status).send(body);
   }
 
@@ -91,6 +93,17 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     return { status: 500, body: { code: 'INTERNAL', message: 'internal error', fields: [] } };
   }
+}
+
+/**
+ * When a store that is unavailable says when it will be tried again (the embedded store's writer thread waiting to be
+ * replaced: `retryAfterMs`), the client is told so in whole seconds, rounded up: a command retried with the same
+ * Idempotency-Key then is safe whether or not the failed attempt was committed.
+ */
+function retryAfterSeconds(error: unknown): number | undefined {
+  if (!(error instanceof EventStoreError)) return undefined;
+  const ms = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? Math.ceil(ms / 1000) : undefined;
 }
 
 function codeForStatus(status: number): string {
