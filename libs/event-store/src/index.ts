@@ -9,3 +9,4 @@ export * from './checkpoints';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export * from './config';
 export * from './thread-script';
+export * from './restart-backoff';

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { EventStoreError } from '../errors';
+import { RestartBackoff } from '../restart-backoff';
 import type { AppendResult } from '../port';
 import { threadScript } from '../thread-script';
 import type { CommittedAppend, PreparedAppend } from '../record';
@@ -215,10 +216,6 @@ export class WriterThread {
   }
 }
 
-/** The first wait before a writer thread that died is replaced, and the longest (it doubles while threads keep dying). */
-const RESTART_MIN_MS = 1_000;
-const RESTART_MAX_MS = 30_000;
-
 /**
  * The writer thread of a file log, replaced when it dies. The appends that waited on a dead thread fail with it
  * (STORE.WRITER_FAILED: a commit may have happened before its answer was lost, and a retry with the same command id
@@ -240,9 +237,7 @@ export class RestartingWriterThread {
   private starting: Promise<WriterThread> | undefined;
   /** Why the last start failed (a thread that died says why itself: `thread.failed`). */
   private startFailure: Error | undefined;
-  private startedAt: number;
-  private diedAt: number | undefined;
-  private restartDelayMs = RESTART_MIN_MS;
+  private readonly backoff: RestartBackoff;
   private closing = false;
   private restartCount = 0;
 
@@ -252,7 +247,7 @@ export class RestartingWriterThread {
     /** Milliseconds on a monotonic clock. */
     private readonly elapsed: () => number,
   ) {
-    this.startedAt = elapsed();
+    this.backoff = new RestartBackoff(elapsed());
   }
 
   /** Starts the first thread; its errors (an unwritable file) reject here, as `WriterThread.start`'s do. */
@@ -271,7 +266,7 @@ export class RestartingWriterThread {
 
   /** Only the current thread can die: a replaced one had died already, and a thread fails once. */
   private readonly died = () => {
-    this.diedAt = this.elapsed();
+    this.backoff.died(this.elapsed());
   };
 
   /** How many times a dead writer thread was replaced (a replacement that failed to start counts). */
@@ -308,7 +303,7 @@ export class RestartingWriterThread {
     if (this.starting !== undefined) return this.starting;
     if (this.closing) return Promise.reject(new EventStoreError('STORE.CLOSED', 'the store is closed'));
     const now = this.elapsed();
-    const wait = this.startedAt + this.restartDelayMs - now;
+    const wait = this.backoff.waitLeft(now);
     if (wait > 0) {
       const reason = (this.thread?.failed?.details.reason as string | undefined) ?? `the writer thread could not start: ${this.startFailure?.message}`;
       return Promise.reject(
@@ -319,13 +314,10 @@ export class RestartingWriterThread {
         ),
       );
     }
-    const lived = (this.diedAt ?? now) - this.startedAt;
-    this.restartDelayMs = lived > 2 * RESTART_MAX_MS ? RESTART_MIN_MS : Math.min(RESTART_MAX_MS, this.restartDelayMs * 2);
+    this.backoff.restarted(now);
     this.restartCount++;
     const dead = this.thread;
     this.thread = undefined;
-    this.startedAt = now;
-    this.diedAt = undefined;
     this.starting = (async () => {
       // A thread failed by a message it could not take may still run: it is stopped before another opens the log.
       await dead?.close();
@@ -340,7 +332,7 @@ export class RestartingWriterThread {
       (e: unknown) => {
         this.starting = undefined;
         this.startFailure = e instanceof Error ? e : new Error(String(e));
-        this.diedAt = this.elapsed();
+        this.backoff.died(this.elapsed());
         throw e instanceof EventStoreError && e.code === 'STORE.WRITER_FAILED' ? e : new EventStoreError('STORE.WRITER_FAILED', `the writer thread could not start: ${this.startFailure.message}`, { reason: this.startFailure.message });
       },
     );

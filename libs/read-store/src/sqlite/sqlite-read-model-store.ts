@@ -1,5 +1,6 @@
 import { isMainThread } from 'node:worker_threads';
 import { DatabaseSync } from 'node:sqlite';
+import { RestartBackoff } from '@ledger/event-store';
 import type { ModelDocument } from '../codec';
 import { ReadStoreError, type FlushRequest, type Lease, type ProjectionCheckpoint, type ProjectionSnapshot, type ReadModelStore, type TableSet } from '../port';
 import { ddl, documentTable, ReadModelWrites, TABLES, writerPragmas, type WriteRequest, type WriteTimes } from './read-model-writes';
@@ -61,9 +62,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly now: () => number;
   /** Started at the first write (a store only read from, such as a health probe's, never starts one). */
   private thread: ReadModelWriterThread | undefined;
-  /** When the current thread was started, and how long after a failed one the next may start (see `writerThread`). */
-  private threadStartedAt = 0;
-  private restartDelayMs = RESTART_MIN_MS;
+  /** When a thread that died may be replaced (set when the first thread starts; see `writerThread`). */
+  private backoff: RestartBackoff | undefined;
   /** The last write asked for: the next one starts when it has settled. */
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -133,15 +133,15 @@ export class SqliteReadModelStore implements ReadModelStore {
     const dead = this.thread?.failed;
     if (this.thread !== undefined && dead === undefined) return this.thread;
     const now = this.now();
-    if (this.thread !== undefined) {
-      if (now - this.threadStartedAt < this.restartDelayMs) return this.thread;
-      const lived = now - this.threadStartedAt;
-      this.restartDelayMs = lived > 2 * RESTART_MAX_MS ? RESTART_MIN_MS : Math.min(RESTART_MAX_MS, this.restartDelayMs * 2);
+    if (this.thread !== undefined && this.backoff !== undefined) {
+      // Found dead only now: it counts as having lived until now.
+      if (this.backoff.waitLeft(now) > 0) return this.thread;
+      this.backoff.restarted(now);
       void this.thread.close();
       this.restarts++;
     }
     this.thread = new ReadModelWriterThread({ path: this.options.path, synchronous: this.options.synchronous ?? 'FULL', exitAfterDocuments: this.restarts === 0 ? this.options.writerExitAfterDocuments : undefined }, this.description);
-    this.threadStartedAt = now;
+    this.backoff ??= new RestartBackoff(now);
     return this.thread;
   }
 
@@ -238,10 +238,6 @@ export class SqliteReadModelStore implements ReadModelStore {
     if (this.db.isOpen) this.db.close();
   }
 }
-
-/** The first wait before a writer thread that died is replaced, and the longest (it doubles while threads keep dying). */
-const RESTART_MIN_MS = 1_000;
-const RESTART_MAX_MS = 30_000;
 
 /** The lease as it crosses to the thread: only its two fields (a caller's object may carry more, or not clone). */
 const wireLease = (lease: Lease) => ({ projection: lease.projection, owner: lease.owner });
