@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { drainingHttpAdapter, installHttpOperations } from './operations/operations.module';
 import { answerClientErrors } from './shared/client-error';
+import { ledgerHeaders } from './shared/ledger-headers';
 import { useJsonBodyParser } from './shared/json-body';
 import { checkRequestBody } from './shared/validation-content-type';
 
@@ -25,8 +26,8 @@ export async function createLedgerApp(options: { logger?: false; module?: Compil
   // API speaks JSON only: Nest's parsers (JSON and urlencoded) are not registered, the API's own is (json-body.ts).
   const appOptions = { logger: options.logger, bodyParser: false, bufferLogs: options.logger !== false };
   const app = options.module
-    ? options.module.createNestApplication<NestFastifyApplication>(drainingHttpAdapter(), appOptions)
-    : await NestFactory.create<NestFastifyApplication>(AppModule, drainingHttpAdapter(), appOptions);
+    ? options.module.createNestApplication<NestFastifyApplication>(drainingHttpAdapter(process.env, ledgerHeaders), appOptions)
+    : await NestFactory.create<NestFastifyApplication>(AppModule, drainingHttpAdapter(process.env, ledgerHeaders), appOptions);
   // Requests the HTTP parser refuses never reach Fastify: answer them with the ledger's error body too.
   answerClientErrors(app.getHttpServer());
   // The drain, correlation id, request timer and access log first; then no body but JSON (415), before it is read.

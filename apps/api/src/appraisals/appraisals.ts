@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Module, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -12,7 +12,6 @@ import { ApiCommand, ApiPathParams, ApiQuery } from '../shared/api-docs';
 import { CommandRunner, type CommandAccepted, type Envelope } from '../shared/command-runner';
 import { Ctx, type CommandContext } from '../shared/command-context';
 import { EntityId, EntityIdList, Text } from '../shared/dto';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { onRecord, recordRepresentation, requireApprovingSignOff, viewOr404 } from '../shared/record-commands';
 import { RuleSetRegistry } from '../rule-sets/rule-sets';
 
@@ -172,7 +171,6 @@ const accepted = (events: string[], version: number) => ({ id: '2018-districts',
 
 @ApiTags('appraisal')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/appraisals')
 export class AppraisalsController {
   constructor(

@@ -1,8 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { STORE_CONFIG } from '../infrastructure/ledger-store.module';
 import { AuditTrail } from './audit-trail.service';
-import { AuditedReadInterceptor } from './audited-read';
 import { CHECKPOINT_CONFIG, checkpointConfigFor } from './checkpoint.config';
 import { EvidenceController } from './evidence.controller';
 import { EvidenceExport } from './evidence-export';
@@ -15,12 +13,12 @@ const application = [AuditTrail, LogQueries, EvidenceExport];
 
 /**
  * Signed checkpoints, proofs, evidence export, and the record of who read audit data. Global so that any module
- * can inject `AuditTrail`, and so that `@AuditedRead` works on any controller (its interceptor is registered here).
+ * can inject `AuditTrail`, which the interceptor `@AuditedRead` puts on a route writes to.
  */
 @Global()
 @Module({
   controllers: [LogController, EvidenceController],
-  providers: [...infrastructure, ...application, { provide: APP_INTERCEPTOR, useClass: AuditedReadInterceptor }],
+  providers: [...infrastructure, ...application],
   exports: [AuditTrail, LedgerCheckpoints],
 })
 export class AuditModule {}

@@ -1,4 +1,4 @@
-import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { applyDecorators, Injectable, SetMetadata, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, mergeMap, type Observable } from 'rxjs';
 import type { JsonObject } from '@ledger/event-store';
@@ -31,9 +31,11 @@ export interface AuditedReadOptions {
  *   @AuditedRead({ resource: 'discipline-case', subject: (req) => ({ caseId: req.params.caseId }) })
  *   get(...) { ... }
  *
- * The interceptor is global (AuditModule registers it), so the decorator is all a controller needs.
+ * The decorator is all a controller needs: it puts the interceptor on that route alone (AuditModule, global,
+ * provides the AuditTrail it writes to). Not a global interceptor: Nest would then wrap every request of every route
+ * in RxJS observables, ~40 µs of the main thread each, for the few routes that are audited.
  */
-export const AuditedRead = (options: AuditedReadOptions) => SetMetadata(AUDITED_READ, options);
+export const AuditedRead = (options: AuditedReadOptions) => applyDecorators(SetMetadata(AUDITED_READ, options), UseInterceptors(AuditedReadInterceptor));
 
 @Injectable()
 export class AuditedReadInterceptor implements NestInterceptor {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Module, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -13,7 +13,6 @@ import { ApiCommand, ApiPathParams, ApiQuery } from '../shared/api-docs';
 import { CommandRunner, type CommandAccepted, type Envelope } from '../shared/command-runner';
 import { Ctx, type CommandContext } from '../shared/command-context';
 import { EntityId, PersonId, Text } from '../shared/dto';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { onRecord, requireApprovingSignOff } from '../shared/record-commands';
 import { caseRepresentation } from '../read-models/representations';
 import { LedgerTime } from '../shared/ledger-time';
@@ -185,7 +184,6 @@ const accepted = (events: string[], version: number) => ({ id: 'ref-o-2018-zh-t4
 
 @ApiTags('accountability')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/cases')
 export class CasesController {
   constructor(

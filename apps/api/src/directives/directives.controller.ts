@@ -1,11 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiCommand, ApiQuery, ApiPathParams } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { AmendDirectiveCommand, AmendDirectiveRequestDto } from './amend-directive.command';
 import { DirectiveListQueryDto, DirectiveQueries } from './directive.queries';
 import { IssueDirectiveCommand, IssueDirectiveRequestDto } from './issue-directive.command';
@@ -31,7 +30,6 @@ const accepted = (events: string[], version: number) => ({ id: 'd-2018-1', strea
 /** Directives (chỉ đạo / 指示): issued by a leader with a document number unique per issuer and year. */
 @ApiTags('directives')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/directives')
 export class DirectivesController {
   constructor(

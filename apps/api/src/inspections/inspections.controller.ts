@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Module, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { domainError } from '@ledger/domain';
@@ -9,7 +9,6 @@ import { appError } from '../shared/app-errors';
 import { ApiCommand, ApiPathParams, ApiQuery } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
 import { EntityId } from '../shared/dto';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { recordRepresentation, viewOr404 } from '../shared/record-commands';
 import {
   InspectionCommandHandler,
@@ -36,7 +35,6 @@ export class UnitFilterDto {
 /** Inspections (督查 / kiểm tra): findings, notices (通报), rectification. */
 @ApiTags('inspections')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/inspections')
 export class InspectionsController {
   constructor(
@@ -128,7 +126,6 @@ export class InspectionsController {
 /** Interviews (约谈 / làm việc, chất vấn). */
 @ApiTags('inspections')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/interviews')
 export class InterviewsController {
   constructor(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Module, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -10,7 +10,6 @@ import { QueryContext } from '../read-models/queries';
 import { ApiCommand, ApiPathParams, ApiQuery } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
 import { EntityId } from '../shared/dto';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { recordRepresentation, representationHash, viewOr404 } from '../shared/record-commands';
 import { AmendLetterRequestDto, DraftLetterRequestDto, LetterCommand, LetterCommandHandler, letterTerms, SignLetterRequestDto, WithdrawLetterRequestDto } from './letter-commands';
 
@@ -43,7 +42,6 @@ export class LetterListQueryDto {
 /** Responsibility letters (责任书 / cam kết). */
 @ApiTags('responsibility letters')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/letters')
 export class LettersController {
   constructor(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Module, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -11,7 +11,6 @@ import { QueryContext } from '../read-models/queries';
 import { ApiCommand, ApiPathParams, ApiQuery } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
 import { CalendarDate, EntityId } from '../shared/dto';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { LedgerTime } from '../shared/ledger-time';
 import { recordRepresentation, viewOr404 } from '../shared/record-commands';
 import {
@@ -52,7 +51,6 @@ export class ObjectiveListQueryDto {
 /** Objectives (chỉ tiêu / 目标任务): figures, revisions, extensions, causes, evaluation; the dashboard. */
 @ApiTags('objectives')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/objectives')
 export class ObjectivesController {
   constructor(

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { ServerResponse, type Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
@@ -34,8 +34,20 @@ export class DrainingFastifyAdapter extends FastifyAdapter {
   constructor(
     private readonly timeoutMs: number,
     options: FastifyAdapterOptions = {},
+    /**
+     * Applied to every body a route returns, before Fastify sends it: sets headers from it and returns what to send
+     * (the API's ETag and PrebuiltJson rules, shared/ledger-headers.ts). Here rather than in a Nest interceptor, which
+     * would wrap every request of its routes in RxJS observables.
+     */
+    private readonly beforeReply?: (reply: FastifyReply, body: unknown) => unknown,
   ) {
     super({ ...options, return503OnClosing: false });
+  }
+
+  override reply(response: ServerResponse | FastifyReply, body: unknown, statusCode?: number): FastifyReply {
+    // A raw Node response (no Fastify reply to set headers on) goes out as Nest sends it.
+    const fastifyReply = response instanceof ServerResponse ? undefined : response;
+    return super.reply(response, this.beforeReply && fastifyReply ? this.beforeReply(fastifyReply, body) : body, statusCode);
   }
 
   /**

@@ -56,7 +56,10 @@ function operations(service: string, controllers: Type[], providers: Provider[])
  * paths match as on Express: a trailing slash ignored, letters in any case. A path the router cannot decode gets
  * the API's error body. No middleware engine (middie): nothing is mounted as middleware.
  */
-export function drainingHttpAdapter(env: NodeJS.ProcessEnv = process.env): DrainingFastifyAdapter {
+export function drainingHttpAdapter(
+  env: NodeJS.ProcessEnv = process.env,
+  beforeReply?: (reply: FastifyReply, body: unknown) => unknown,
+): DrainingFastifyAdapter {
   const adapter: DrainingFastifyAdapter = new DrainingFastifyAdapter(operationsConfigFromEnv(env).shutdownTimeoutMs, {
     skipMiddie: true,
     requestTimeout: 300_000,
@@ -70,7 +73,7 @@ export function drainingHttpAdapter(env: NodeJS.ProcessEnv = process.env): Drain
       if (adapter.operationsHook) adapter.operationsHook(request as FastifyRequest, reply as FastifyReply, send);
       else send();
     },
-  });
+  }, beforeReply);
   return adapter;
 }
 

@@ -1,9 +1,8 @@
-import { Body, Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiCommand, ApiPathParams } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { AppointDeputyCommand, AppointDeputyRequestDto } from './appoint-deputy.command';
 import { AppointHeadCommand, AppointHeadRequestDto } from './appoint-head.command';
 import { MergeUnitCommand, MergeUnitRequestDto } from './merge-unit.command';
@@ -22,7 +21,6 @@ const unitExample = (events: string[], version = 2) => ({ id: 'zh', streamId: 'u
 /** Organisation commands: units, posts (heads, deputies, cadres), mergers and splits, responsibility transfers. */
 @ApiTags('organisation')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/units')
 export class UnitCommandsController {
   constructor(private readonly commands: CommandBus) {}

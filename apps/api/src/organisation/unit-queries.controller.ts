@@ -1,9 +1,8 @@
-import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiQuery, ApiPathParams } from '../shared/api-docs';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { HeadOnQueryDto, NoticesQueryDto, OrganisationQueries } from './organisation.queries';
 
 const tenureC = { personId: 'p-zh-head', name: 'District Head C', postTitle: 'District Head', from: '2018-01-01', to: '2018-11-15' };
@@ -11,7 +10,6 @@ const tenureC = { personId: 'p-zh-head', name: 'District Head C', postTitle: 'Di
 /** The organisation read model: units, their heads over time, and what each unit has been told. */
 @ApiTags('organisation')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/units')
 export class UnitQueriesController {
   constructor(private readonly queries: OrganisationQueries) {}

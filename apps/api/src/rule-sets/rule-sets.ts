@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Injectable, Module, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Injectable, Module, Param, Post } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBody, ApiProperty, ApiTags } from '@nestjs/swagger';
 import {
@@ -28,7 +28,6 @@ import { ApiCommand, ApiPathParams, ApiQuery } from '../shared/api-docs';
 import { CommandRunner, type CommandAccepted } from '../shared/command-runner';
 import { Ctx, type CommandContext } from '../shared/command-context';
 import { Text } from '../shared/dto';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { onRecord } from '../shared/record-commands';
 
 /**
@@ -184,7 +183,6 @@ const entryExample = { ...builtIn(CN_2019), ruleSet: undefined };
 
 @ApiTags('appraisal')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/rule-sets')
 export class RuleSetsController {
   constructor(

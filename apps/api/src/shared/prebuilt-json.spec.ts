@@ -1,7 +1,5 @@
-import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import fc from 'fast-check';
-import { lastValueFrom, of } from 'rxjs';
-import { LedgerHeadersInterceptor } from './ledger-headers.interceptor';
+import { ledgerHeaders } from './ledger-headers';
 import { extendedObject, jsonText, objectWithArray, PrebuiltJson } from './prebuilt-json';
 
 /** Strings of every kind: any code point, CJK and emoji, controls and quotes, and lone surrogates (escaped by JSON). */
@@ -78,12 +76,11 @@ describe('prebuilt JSON', () => {
     expect(JSON.stringify(new PrebuiltJson(jsonText(body), 3))).toBe(JSON.stringify(body));
   });
 
-  describe('through LedgerHeadersInterceptor', () => {
+  describe('through ledgerHeaders (the API adapter applies it to every body a route returns)', () => {
     const run = async (body: unknown) => {
       const headers: Record<string, string> = {};
       const reply = { header: (name: string, v: string) => ((headers[name.toLowerCase()] = v), reply) };
-      const ctx = { switchToHttp: () => ({ getResponse: () => reply }) } as unknown as ExecutionContext;
-      const sent = await lastValueFrom(new LedgerHeadersInterceptor().intercept(ctx, { handle: () => of(body) } as CallHandler));
+      const sent = ledgerHeaders(reply, body);
       return { sent, headers };
     };
 

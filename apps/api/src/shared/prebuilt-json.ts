@@ -3,7 +3,7 @@
  * (or assembled from such fragments) is sent without JSON.stringify on every request. Every function here gives
  * exactly the text `JSON.stringify` of the equivalent object gives.
  *
- * A controller returns a `PrebuiltJson`; `LedgerHeadersInterceptor` hands Fastify its text with the content type
+ * A controller returns a `PrebuiltJson`; `ledgerHeaders` (ledger-headers.ts) hands Fastify its text with the content type
  * Fastify gives a serialised object (`application/json; charset=utf-8`), which Fastify then sends as it is, and sets
  * `ETag` from its `version` as it does from an object body's `version`.
  *

@@ -1,11 +1,10 @@
-import { Body, Controller, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiCommand, ApiQuery, ApiPathParams } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { RecordSignOffCommand, RecordSignOffRequestDto } from './record-sign-off.command';
 import { SignOffListQueryDto, SignOffQueries } from './signoff.queries';
 
@@ -27,7 +26,6 @@ const signOffExample = {
 /** Sign-offs (phê duyệt / 签批): who approved what, in which role, and the hash of exactly what they saw. */
 @ApiTags('sign-offs')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/signoffs')
 export class SignOffsController {
   constructor(

@@ -1,11 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedActor } from '../auth/authenticated-actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { ApiCommand, ApiQuery, ApiPathParams } from '../shared/api-docs';
 import { Ctx, type CommandContext } from '../shared/command-context';
-import { LedgerHeadersInterceptor } from '../shared/ledger-headers.interceptor';
 import { AcknowledgeTaskCommand, AcknowledgeTaskRequestDto } from './acknowledge-task.command';
 import { AssignTaskCommand, AssignTaskRequestDto } from './assign-task.command';
 import { CancelTaskCommand, CancelTaskRequestDto } from './cancel-task.command';
@@ -60,7 +59,6 @@ const timelineEntry = {
 /** Tasks (nhiệm vụ / 督办事项): 立项 → 交办 → 催办 → 反馈 → 办结, with extensions, deadlines and cancellations. */
 @ApiTags('tasks')
 @ApiPathParams()
-@UseInterceptors(LedgerHeadersInterceptor)
 @Controller('v1/tasks')
 export class TasksController {
   constructor(
