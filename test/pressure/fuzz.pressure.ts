@@ -26,6 +26,7 @@ import { openStore, storeConfigFromEnv, type LedgerStore, type TreeHead } from '
 import { ApiProcess, apiEnvironment, sleep, type StoreKind } from './support/api-process';
 import { rawExchange, type Reply } from './support/http';
 import { dropSchema, freshSchemaName } from './support/postgres';
+import { BODY_LIMIT_BYTES } from '../../apps/api/src/shared/json-body';
 import { envNumber, runSuite, type SuiteReport } from './support/report';
 import { acknowledgeTasks, expect2xx, issueDirectives, planTasks, seedOrganisation } from './support/seed';
 
@@ -382,6 +383,25 @@ runSuite('fuzz', async (report: SuiteReport, store: StoreKind) => {
     let accepted = 0;
     let rejected = 0;
     let unsendable = 0;
+    let closedWhileSending = 0;
+    /**
+     * The log after a write: after a rejection, nothing appended and the tree at its old size unchanged; after an
+     * acceptance, every new event recorded as the token's user. Then the baseline moves to the new size.
+     */
+    const checkLog = async (req: { label: string; actorId?: string }, ok: boolean, status: number, i: number): Promise<void> => {
+      const size = await reader.headPosition();
+      const appended = size > head.size ? (await reader.readAll({ fromPosition: head.size + 1, limit: 10_000 })).filter((e) => e.streamId !== CHECKPOINT_STREAM) : [];
+      if (!ok && appended.length > 0) violations.push({ label: req.label, problem: `rejected with ${status || 'a closed connection'} but appended ${appended.map((e) => e.type).join(', ')}` });
+      if (ok) {
+        const foreign = appended.filter((e) => e.metadata.actorId !== req.actorId);
+        if (foreign.length > 0) violations.push({ label: req.label, problem: `accepted events recorded as ${foreign.map((e) => e.metadata.actorId).join(', ')}, not the token's user ${req.actorId}` });
+      }
+      if (i % 25 === 0 || !ok) {
+        const before = await reader.treeHead(head.size);
+        if (before.rootHash !== head.rootHash) violations.push({ label: req.label, problem: `the tree of size ${head.size} changed: ${head.rootHash} → ${before.rootHash}` });
+      }
+      if (size !== head.size) head = await reader.treeHead(size);
+    };
     const started = performance.now();
     for (const [i, req] of requests.entries()) {
       const writes = req.method !== 'GET' && req.method !== 'HEAD';
@@ -397,6 +417,15 @@ runSuite('fuzz', async (report: SuiteReport, store: StoreKind) => {
         const code = (e as { code?: string }).code;
         if (code === 'ERR_INVALID_CHAR' || code === 'ERR_UNESCAPED_CHARACTERS' || code === 'ERR_INVALID_HTTP_TOKEN') {
           unsendable++;
+          continue;
+        }
+        // A body over the API's limit is refused before it is read: 413 with `Connection: close` (Fastify closes a
+        // connection whose body it will not read). The client, still sending, may meet the closed socket before it
+        // reads the 413: a refusal too, as long as nothing was written and the API is still up.
+        if ((code === 'EPIPE' || code === 'ECONNRESET') && req.raw !== undefined && req.raw.length > BODY_LIMIT_BYTES && api.running) {
+          closedWhileSending++;
+          rejected++;
+          if (writes) await checkLog(req, false, 0, i);
           continue;
         }
         violations.push({ label: req.label, problem: `no answer: ${e instanceof Error ? e.message : String(e)}` });
@@ -420,22 +449,7 @@ runSuite('fuzz', async (report: SuiteReport, store: StoreKind) => {
         if (res.status < 400) violations.push({ label: req.label, problem: 'neither accepted nor a 4xx', status: res.status, body: res.text.slice(0, 300) });
         if (typeof b?.code === 'string') codes.set(b.code, (codes.get(b.code) ?? 0) + 1);
       } else accepted++;
-      // The log: after a rejection, nothing appended and the tree at its old size unchanged; after an acceptance,
-      // every new event recorded as the token's user.
-      if (writes) {
-        const size = await reader.headPosition();
-        const appended = size > head.size ? (await reader.readAll({ fromPosition: head.size + 1, limit: 10_000 })).filter((e) => e.streamId !== CHECKPOINT_STREAM) : [];
-        if (!ok && appended.length > 0) violations.push({ label: req.label, problem: `rejected with ${res.status} but appended ${appended.map((e) => e.type).join(', ')}` });
-        if (ok) {
-          const foreign = appended.filter((e) => e.metadata.actorId !== req.actorId);
-          if (foreign.length > 0) violations.push({ label: req.label, problem: `accepted events recorded as ${foreign.map((e) => e.metadata.actorId).join(', ')}, not the token's user ${req.actorId}` });
-        }
-        if (i % 25 === 0 || !ok) {
-          const before = await reader.treeHead(head.size);
-          if (before.rootHash !== head.rootHash) violations.push({ label: req.label, problem: `the tree of size ${head.size} changed: ${head.rootHash} → ${before.rootHash}` });
-        }
-        if (size !== head.size) head = await reader.treeHead(size);
-      }
+      if (writes) await checkLog(req, ok, res.status, i);
     }
     const seconds = (performance.now() - started) / 1000;
 
@@ -515,6 +529,7 @@ runSuite('fuzz', async (report: SuiteReport, store: StoreKind) => {
     report.figure('requests/s', requests.length / seconds, 'req/s');
     report.figure('rejected / accepted', `${rejected} / ${accepted}`);
     report.figure('generated requests node:http would not send (skipped)', unsendable);
+    report.figure('bodies over the limit refused by closing the connection before the 413 was read', closedWhileSending);
     report.detail('statuses', Object.fromEntries([...statuses.entries()].sort((a, b) => a[0] - b[0])));
     report.detail('codes', Object.fromEntries([...codes.entries()].sort((a, b) => b[1] - a[1])));
     console.log(`  statuses: ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
