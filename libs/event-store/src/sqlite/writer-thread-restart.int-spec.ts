@@ -180,7 +180,8 @@ describe('SQLite writer thread: a thread that dies is replaced', () => {
       // The file moved away: a new thread finds an empty database without the log's tables.
       renameSync(path, join(dir, 'moved.db'));
       now += 5_000;
-      await expect(store.append(request('task-a', 'c2'))).rejects.toMatchObject({ code: 'STORE.WRITER_FAILED', message: expect.stringMatching(/^the writer thread could not start: /) });
+      // It failed at once: the next thread is tried once the doubled wait (2 s) has passed, and the error says so.
+      await expect(store.append(request('task-a', 'c2'))).rejects.toMatchObject({ code: 'STORE.WRITER_FAILED', message: expect.stringMatching(/^the writer thread could not start: /), details: { retryAfterMs: 2_000 } });
       expect(store.writerRestarts).toBe(1);
       await expect(store.append(request('task-a', 'c2'))).rejects.toMatchObject({ code: 'STORE.WRITER_FAILED', message: expect.stringMatching(/could not start: .*a new writer thread is started for the first append made after 2\.0 s$/) });
       await store.close();

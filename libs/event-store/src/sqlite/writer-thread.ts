@@ -332,8 +332,11 @@ export class RestartingWriterThread {
       (e: unknown) => {
         this.starting = undefined;
         this.startFailure = e instanceof Error ? e : new Error(String(e));
-        this.backoff.died(this.elapsed());
-        throw e instanceof EventStoreError && e.code === 'STORE.WRITER_FAILED' ? e : new EventStoreError('STORE.WRITER_FAILED', `the writer thread could not start: ${this.startFailure.message}`, { reason: this.startFailure.message });
+        const failedAt = this.elapsed();
+        this.backoff.died(failedAt);
+        // The appends that waited for it are told when the next thread will be tried (the API's Retry-After).
+        const message = e instanceof EventStoreError && e.code === 'STORE.WRITER_FAILED' ? e.message : `the writer thread could not start: ${this.startFailure.message}`;
+        throw new EventStoreError('STORE.WRITER_FAILED', message, { reason: this.startFailure.message, retryAfterMs: Math.ceil(this.backoff.waitLeft(failedAt)) });
       },
     );
     return this.starting;
