@@ -23,10 +23,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { STREAM_KINDS } from '@ledger/domain';
 import { openStore, storeConfigFromEnv, type LedgerStore, type TreeHead } from '@ledger/event-store';
+import { BODY_LIMIT_BYTES } from '../../apps/api/src/shared/json-body';
 import { ApiProcess, apiEnvironment, sleep, type StoreKind } from './support/api-process';
 import { rawExchange, type Reply } from './support/http';
 import { dropSchema, freshSchemaName } from './support/postgres';
-import { BODY_LIMIT_BYTES } from '../../apps/api/src/shared/json-body';
 import { envNumber, runSuite, type SuiteReport } from './support/report';
 import { acknowledgeTasks, expect2xx, issueDirectives, planTasks, seedOrganisation } from './support/seed';
 

@@ -5,8 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { drainingHttpAdapter, installHttpOperations } from './operations/operations.module';
 import { answerClientErrors } from './shared/client-error';
-import { ledgerHeaders } from './shared/ledger-headers';
 import { useJsonBodyParser } from './shared/json-body';
+import { ledgerHeaders } from './shared/ledger-headers';
 import { checkRequestBody } from './shared/validation-content-type';
 
 /** A compiled module to build the application from instead of AppModule (a `TestingModule` with overrides). */
@@ -25,9 +25,11 @@ export async function createLedgerApp(options: { logger?: false; module?: Compil
   // Logs are buffered until pino takes over (installHttpOperations), so start-up lines come out as JSON too. The
   // API speaks JSON only: Nest's parsers (JSON and urlencoded) are not registered, the API's own is (json-body.ts).
   const appOptions = { logger: options.logger, bodyParser: false, bufferLogs: options.logger !== false };
+  // The API's ETag / Idempotent-Replayed / PrebuiltJson rules are applied by the adapter as it replies (no interceptor).
+  const adapter = drainingHttpAdapter(process.env, ledgerHeaders);
   const app = options.module
-    ? options.module.createNestApplication<NestFastifyApplication>(drainingHttpAdapter(process.env, ledgerHeaders), appOptions)
-    : await NestFactory.create<NestFastifyApplication>(AppModule, drainingHttpAdapter(process.env, ledgerHeaders), appOptions);
+    ? options.module.createNestApplication<NestFastifyApplication>(adapter, appOptions)
+    : await NestFactory.create<NestFastifyApplication>(AppModule, adapter, appOptions);
   // Requests the HTTP parser refuses never reach Fastify: answer them with the ledger's error body too.
   answerClientErrors(app.getHttpServer());
   // The drain, correlation id, request timer and access log first; then no body but JSON (415), before it is read.

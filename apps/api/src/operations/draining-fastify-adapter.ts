@@ -3,6 +3,13 @@ import { Logger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 
+/**
+ * Applied to every body a route returns, before Fastify sends it: sets headers from it and returns what to send
+ * (the API's ETag and PrebuiltJson rules, shared/ledger-headers.ts). Here rather than in a Nest interceptor, which
+ * would wrap every request of its routes in RxJS observables.
+ */
+export type BeforeReply = (reply: FastifyReply, body: unknown) => unknown;
+
 /** Fastify's server options (and the adapter's: `skipMiddie`) for an HTTP/1.1 server. */
 export type FastifyAdapterOptions = FastifyServerOptions & { readonly skipMiddie?: boolean };
 
@@ -34,12 +41,7 @@ export class DrainingFastifyAdapter extends FastifyAdapter {
   constructor(
     private readonly timeoutMs: number,
     options: FastifyAdapterOptions = {},
-    /**
-     * Applied to every body a route returns, before Fastify sends it: sets headers from it and returns what to send
-     * (the API's ETag and PrebuiltJson rules, shared/ledger-headers.ts). Here rather than in a Nest interceptor, which
-     * would wrap every request of its routes in RxJS observables.
-     */
-    private readonly beforeReply?: (reply: FastifyReply, body: unknown) => unknown,
+    private readonly beforeReply?: BeforeReply,
   ) {
     super({ ...options, return503OnClosing: false });
   }

@@ -7,7 +7,7 @@ import { HealthController } from '../health/health.controller';
 import { IndexController } from '../health/index.controller';
 import { HttpErrorFilter } from '../shared/http-error.filter';
 import { preferredLanguage } from '../shared/language';
-import { DrainingFastifyAdapter } from './draining-fastify-adapter';
+import { DrainingFastifyAdapter, type BeforeReply } from './draining-fastify-adapter';
 import { httpOperationsHook } from './http-operations.middleware';
 import { LedgerMetrics } from './ledger-metrics';
 import { LogVerifier } from './log-verifier.service';
@@ -58,7 +58,7 @@ function operations(service: string, controllers: Type[], providers: Provider[])
  */
 export function drainingHttpAdapter(
   env: NodeJS.ProcessEnv = process.env,
-  beforeReply?: (reply: FastifyReply, body: unknown) => unknown,
+  beforeReply?: BeforeReply,
 ): DrainingFastifyAdapter {
   const adapter: DrainingFastifyAdapter = new DrainingFastifyAdapter(operationsConfigFromEnv(env).shutdownTimeoutMs, {
     skipMiddie: true,

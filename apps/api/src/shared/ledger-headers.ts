@@ -21,7 +21,7 @@ export interface HeaderSink {
  */
 export function ledgerHeaders(reply: HeaderSink, body: unknown): unknown {
   if (body instanceof PrebuiltJson) {
-    if (body.version !== undefined && Number.isSafeInteger(body.version)) reply.header('ETag', `"${body.version}"`);
+    if (Number.isSafeInteger(body.version)) reply.header('ETag', `"${body.version}"`);
     // Fastify sends a string as it is when its content type is JSON (no serialiser runs).
     reply.header('Content-Type', JSON_CONTENT_TYPE);
     return body.json;
