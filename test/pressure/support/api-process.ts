@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Http } from './http';
+import { collectAndMeasure, inspectorUrl, type LiveMemory } from './live-memory';
 import { DATABASE_URL } from './postgres';
 
 /** The repository root (this file is test/pressure/support/api-process.ts). */
@@ -43,6 +44,11 @@ export interface ApiStartOptions {
   readonly startTimeoutMs?: number;
   /** Keep at most this many bytes of the API's output (default 64 MB). */
   readonly maxOutputBytes?: number;
+  /**
+   * Start the API with its inspector on a free loopback port, so `liveMemory()` can collect garbage in it and read
+   * what it holds. For measuring only.
+   */
+  readonly inspect?: boolean;
 }
 
 /** The environment the API runs with: only what it needs, never the caller's secrets. */
@@ -88,6 +94,8 @@ export class ApiProcess {
   private outputBytes = 0;
   private exited: Promise<number | null>;
   private exitCode: number | null | undefined;
+  /** The inspector's WebSocket address (with `inspect: true`). */
+  private inspector: string | undefined;
   readonly http: Http;
 
   private constructor(
@@ -98,6 +106,8 @@ export class ApiProcess {
   ) {
     this.http = new Http(this.baseUrl);
     const keep = (chunk: Buffer) => {
+      // The inspector's address is printed once, at start; the kept output may drop it later.
+      if (options.inspect && this.inspector === undefined) this.inspector = inspectorUrl(this.logs() + chunk.toString('utf8'));
       this.output.push(chunk);
       this.outputBytes += chunk.length;
       const max = options.maxOutputBytes ?? 64 * 1024 * 1024;
@@ -115,7 +125,8 @@ export class ApiProcess {
 
   static async start(options: ApiStartOptions): Promise<ApiProcess> {
     const port = options.port ?? (await freePort());
-    const child = spawn(process.execPath, [...NODE_HEAP_FLAGS, ...EXTRA_API_FLAGS, '-r', '@swc-node/register', join(APP_ROOT, 'apps/api/src/main.ts')], {
+    const inspect = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
+    const child = spawn(process.execPath, [...NODE_HEAP_FLAGS, ...EXTRA_API_FLAGS, ...inspect, '-r', '@swc-node/register', join(APP_ROOT, 'apps/api/src/main.ts')], {
       cwd: APP_ROOT,
       env: apiEnvironment(options, port),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -172,6 +183,16 @@ export class ApiProcess {
     } catch {
       return { rss: 0, peak: 0 };
     }
+  }
+
+  /**
+   * A full garbage collection in the API, then what it still holds (V8's heap, RSS): what the process needs, without
+   * the garbage V8 has not collected yet. Needs `inspect: true`; pauses the API while it collects.
+   */
+  async liveMemory(): Promise<LiveMemory> {
+    const url = this.inspector;
+    if (!url) throw new Error('the API was not started with inspect: true (no inspector address in its output)');
+    return collectAndMeasure(url);
   }
 
   /** SIGTERM (the API's shutdown hooks close the store after in-flight appends), then SIGKILL if it hangs. */
