@@ -58,7 +58,8 @@ describe('SQLite writer thread: a thread that dies is replaced', () => {
       await store.append(request('task-b', 'c2'));
       // Made in one synchronous run: one message, one group, one transaction, which the thread dies inside.
       const dying = await Promise.allSettled(['c3', 'c4', 'c5'].map((c) => store.append(request('task-a', c))));
-      for (const outcome of dying) expect(outcome).toMatchObject({ status: 'rejected', reason: writerFailed });
+      // It died as soon as it started (on the stores' clock): they are told a new one is tried 1 s after its start.
+      for (const outcome of dying) expect(outcome).toMatchObject({ status: 'rejected', reason: { ...writerFailed, details: { retryAfterMs: 1_000 } } });
       await store.appendsSettled();
       expect(await store.headPosition()).toBe(2);
       expect((await store.verify()).ok).toBe(true);
@@ -75,6 +76,17 @@ describe('SQLite writer thread: a thread that dies is replaced', () => {
       const report = await store.verify();
       expect(report).toMatchObject({ ok: true, eventsChecked: 5 });
       expect(await store.treeHead()).toEqual(await freshTreeHead());
+    });
+  });
+
+  describe('when one that ran a while dies with appends waiting', () => {
+    it('tells them a retry may be made at once (the smallest wait, 1 ms: the API says Retry-After: 1)', async () => {
+      const store = await open({ writerExitWhenWriting: { position: 2, stage: 'inserting' } });
+      await store.append(request('task-a', 'c1'));
+      now += 61_000;
+      await expect(store.append(request('task-a', 'c2'))).rejects.toMatchObject({ ...writerFailed, details: { retryAfterMs: 1 } });
+      expect(await store.append(request('task-a', 'c2'))).toMatchObject({ firstPosition: 2, duplicate: false });
+      expect(store.writerRestarts).toBe(1);
     });
   });
 

@@ -37,7 +37,7 @@ export class WriterThread {
     private readonly worker: Worker,
     private readonly now: () => string,
     private readonly onAppended: (committed: readonly CommittedAppend[]) => void,
-    private readonly onFailed: () => void,
+    private readonly onFailed: () => number | undefined,
   ) {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
   }
@@ -45,13 +45,14 @@ export class WriterThread {
   /**
    * Starts the thread and waits until it has opened the log (its errors, such as an unwritable file, reject here).
    * `onAppended` is called after each commit with what it wrote (duplicates excluded), in commit order; `onFailed`
-   * once, when the thread has died (or could no longer be sent to).
+   * once, when the thread has died (or could no longer be sent to), and answers in how many milliseconds a new thread
+   * will take appends, if it knows (the appends that were waiting fail saying so: the API's Retry-After).
    */
   static async start(
     data: WriterWorkerData,
     now: () => string,
     onAppended: (committed: readonly CommittedAppend[]) => void,
-    onFailed: () => void = () => undefined,
+    onFailed: () => number | undefined = () => undefined,
   ): Promise<WriterThread> {
     const { script, execArgv } = threadScript(__filename, 'writer-worker');
     const worker = new Worker(script, { workerData: data, execArgv });
@@ -194,17 +195,17 @@ export class WriterThread {
    */
   private fail(reason: string): void {
     if (this.failure !== undefined) return;
+    const retryAfterMs = this.onFailed();
     this.failure = new EventStoreError(
       'STORE.WRITER_FAILED',
       `${reason}: an append that was waiting on it may or may not have been committed; retrying it with the same command id is safe (a committed one is answered with its first result, as a duplicate)`,
-      { reason },
+      retryAfterMs === undefined ? { reason } : { reason, retryAfterMs },
     );
     this.queue = [];
     for (const w of this.waiting.values()) w.reject(this.failure);
     this.waiting.clear();
     this.releaseSettled();
     this.updateRef();
-    this.onFailed();
   }
 
   private updateRef(): void {
@@ -219,7 +220,7 @@ export class WriterThread {
 /**
  * The writer thread of a file log, replaced when it dies. The appends that waited on a dead thread fail with it
  * (STORE.WRITER_FAILED: a commit may have happened before its answer was lost, and a retry with the same command id
- * is answered as a duplicate then); the next append starts a new thread, which re-reads the head, the hash chain and
+ * is answered as a duplicate then), saying when a new thread will take appends (`retryAfterMs`); the next append starts a new thread, which re-reads the head, the hash chain and
  * the Merkle frontier from the file (`SqliteLogWriter.open`), so positions go on gap-free. A thread that dies soon
  * after it started (a file it cannot open, a fault that comes back) is replaced only once a wait has passed since its
  * start, doubling from 1 s to 30 s while threads keep dying and back to 1 s after one that ran a while — the policy of
@@ -243,7 +244,7 @@ export class RestartingWriterThread {
 
   private constructor(
     /** Starts a thread (`first`: the one the store opens with) that calls `onFailed` when it dies. */
-    private readonly startThread: (first: boolean, onFailed: () => void) => Promise<WriterThread>,
+    private readonly startThread: (first: boolean, onFailed: () => number) => Promise<WriterThread>,
     /** Milliseconds on a monotonic clock. */
     private readonly elapsed: () => number,
   ) {
@@ -264,9 +265,15 @@ export class RestartingWriterThread {
     return self;
   }
 
-  /** Only the current thread can die: a replaced one had died already, and a thread fails once. */
-  private readonly died = () => {
-    this.backoff.died(this.elapsed());
+  /**
+   * Only the current thread can die: a replaced one had died already, and a thread fails once. Answers when the next
+   * append may start a new thread (at least 1 ms: a retry made at once starts it, and the API's Retry-After is then
+   * its smallest, 1 s, about what a new thread takes to open the log).
+   */
+  private readonly died = (): number => {
+    const at = this.elapsed();
+    this.backoff.died(at);
+    return Math.max(1, Math.ceil(this.backoff.waitLeft(at)));
   };
 
   /** How many times a dead writer thread was replaced (a replacement that failed to start counts). */
