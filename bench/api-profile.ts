@@ -6,7 +6,8 @@
  *   node -r @swc-node/register bench/api-profile.ts seed <dir>                 # 1,000 units, 50,000 tasks (BENCH_UNITS/BENCH_TASKS)
  *   node -r @swc-node/register bench/api-profile.ts run <dir> [kind|mix] [--prof <profile dir>]
  *
- * BENCH_API_ENV (JSON) adds settings to the API under test. SQLite only; BENCH_DURATION_S (default 10) and BENCH_CONNECTIONS (default 16) as in bench:api.
+ * BENCH_API_ENV (JSON) adds settings to the API under test; BENCH_API_LOG=<file> keeps what it wrote (with
+ * BENCH_API_NODE_FLAGS=--trace-gc: its collections). SQLite only; BENCH_DURATION_S (default 10) and BENCH_CONNECTIONS (default 16) as in bench:api.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -148,6 +149,8 @@ async function run(dir: string, which: string, profileDir: string | undefined): 
       console.log(`  ${kind.padEnd(9)} ${(list.length / seconds).toFixed(0).padStart(6)} req/s  p50 ${percentile(list, 50).toFixed(1)}  p99 ${percentile(list, 99).toFixed(1)}  body ${kb.toFixed(1)} k chars`);
     }
     if (workload.samples.length > 0) console.log('refused:', workload.samples.slice(0, 3));
+    // BENCH_API_LOG=<file>: what the API wrote (its last 64 MB), e.g. with BENCH_API_NODE_FLAGS=--trace-gc.
+    if (process.env.BENCH_API_LOG) writeFileSync(process.env.BENCH_API_LOG, api.logs());
   } finally {
     await api.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { RecordedEvent } from './port';
-import { MAX_PUSHED_EVENTS, PollingSubscription, type SubscriptionSource } from './subscription';
+import { MAX_PUSHED_EVENTS, PollingSubscription, SIGNAL_GRACE_MS, type SubscriptionSource } from './subscription';
 
 function event(position: number): RecordedEvent {
   return {
@@ -41,8 +41,18 @@ class FakeLog implements SubscriptionSource {
 
   async saveCheckpoint(): Promise<void> {}
 
-  onAppended(): () => void {
-    return () => undefined;
+  private signal: ((head?: number) => void) | undefined;
+
+  onAppended(listener: (head?: number) => void): () => void {
+    this.signal = listener;
+    return () => {
+      this.signal = undefined;
+    };
+  }
+
+  /** What the store's NOTIFY listener does: the log has grown, to `head` if the announcement says. */
+  announce(head?: number): void {
+    this.signal?.(head);
   }
 
   onCommitted(listener: (events: readonly RecordedEvent[]) => void): () => void {
@@ -309,6 +319,106 @@ class WriterLog extends FakeLog {
     for (const events of batches) this.push(events);
   }
 }
+
+describe('a subscription told the head the log has grown to (PostgreSQL NOTIFY)', () => {
+  const pastGrace = () => new Promise((r) => setTimeout(r, SIGNAL_GRACE_MS * 3));
+
+  const running: PollingSubscription[] = [];
+  afterEach(async () => {
+    for (const sub of running.splice(0)) await sub.stop();
+  });
+
+  async function started() {
+    const source = new FakeLog();
+    const followed = await follow(source);
+    running.push(followed.sub);
+    await followed.sub.waitFor(0);
+    await new Promise((r) => setImmediate(r));
+    return { source, ...followed, readsAtStart: source.reads.length };
+  }
+
+  it('given its own append was handed over, when it is announced back, then nothing is read', async () => {
+    const { source, sub, folded, readsAtStart } = await started();
+    for (let i = 0; i < 5; i++) {
+      const mine = source.append(2);
+      source.push(mine);
+      await sub.waitFor(mine[1].position);
+      source.announce(mine[1].position);
+    }
+    // One not folded yet, only handed over: announced while it waits in the buffer.
+    const last = source.append(1);
+    source.push(last);
+    source.announce(last[0].position);
+    await sub.waitFor(last[0].position);
+    await pastGrace();
+    expect(source.reads.length).toBe(readsAtStart);
+    expect(positions(folded)).toEqual(range(1, 11));
+    await sub.stop();
+  });
+
+  it('given the announcement comes before its own append is handed over, when it is handed over within the grace, then nothing is read', async () => {
+    const { source, sub, folded, readsAtStart } = await started();
+    const mine = source.append(3);
+    source.announce(3);
+    await new Promise((r) => setTimeout(r, SIGNAL_GRACE_MS / 4));
+    source.push(mine);
+    await sub.waitFor(3);
+    await pastGrace();
+    expect(source.reads.length).toBe(readsAtStart);
+    expect(positions(folded)).toEqual([1, 2, 3]);
+    await sub.stop();
+  });
+
+  it('given another process appended, when it is announced, then it is read once the grace has passed', async () => {
+    const { source, sub, folded, readsAtStart } = await started();
+    source.append(2); // another process: never handed over
+    const announced = performance.now();
+    source.announce(2);
+    // Watched, not waited for: a waiter asks for a read itself.
+    while (folded.length < 2 && performance.now() - announced < 1_000) await new Promise((r) => setTimeout(r, 1));
+    expect(performance.now() - announced).toBeGreaterThanOrEqual(SIGNAL_GRACE_MS - 2);
+    expect(source.reads[readsAtStart]).toBe(1);
+    expect(positions(folded)).toEqual([1, 2]);
+    await sub.stop();
+  });
+
+  it('given another process appended just before its own append, when both are announced, then only the gap is read', async () => {
+    const { source, sub, folded, readsAtStart } = await started();
+    source.append(1); // another process, position 1
+    const mine = source.append(2);
+    source.announce(1);
+    source.push(mine);
+    source.announce(3);
+    await sub.waitFor(3, 1_000);
+    await pastGrace();
+    // The gap (position 1) is read; its own (2 and 3) never are (a read after events were found looks past them).
+    const reads = source.reads.slice(readsAtStart);
+    expect(reads[0]).toBe(1);
+    expect(reads).not.toContain(2);
+    expect(reads).not.toContain(3);
+    expect(positions(folded)).toEqual([1, 2, 3]);
+    await sub.stop();
+  });
+
+  it('given a signal that names no head (a listener that reconnected and may have missed some), then it reads at once', async () => {
+    const { source, sub, folded, readsAtStart } = await started();
+    source.append(2);
+    source.announce();
+    await sub.waitFor(2, SIGNAL_GRACE_MS / 2);
+    expect(source.reads.length).toBeGreaterThan(readsAtStart);
+    expect(positions(folded)).toEqual([1, 2]);
+    await sub.stop();
+  });
+
+  it('given it was stopped, when a head is announced, then it neither reads nor keeps a timer', async () => {
+    const { source, sub, readsAtStart } = await started();
+    await sub.stop();
+    source.append(1);
+    sub['signal'](1);
+    await pastGrace();
+    expect(source.reads.length).toBe(readsAtStart);
+  });
+});
 
 describe('a subscription that can read the head and wait for its own appends to be handed over', () => {
   it('does not read back its own appends that are committed and on their way when it polls', async () => {

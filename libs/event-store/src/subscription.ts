@@ -6,8 +6,12 @@ export interface SubscriptionSource {
   readAll(options: { fromPosition: number; limit: number }): Promise<RecordedEvent[]>;
   loadCheckpoint(name: string): Promise<number>;
   saveCheckpoint(name: string, position: number): Promise<void>;
-  /** Registers a callback run after this process commits an append; returns the unregister function. */
-  onAppended(listener: () => void): () => void;
+  /**
+   * Registers a callback run when the log may have grown (another process's append announced, a lost push); returns
+   * the unregister function. `head`, when the source knows it: the log's head the signal announces. A subscription
+   * that has folded or been handed everything up to it then has nothing to read (its own appends announced back).
+   */
+  onAppended(listener: (head?: number) => void): () => void;
   /**
    * Optional: registers a callback handed the events this process has just committed (`EventStore.onCommitted`);
    * the subscription folds them without reading them when they are the next positions it needs.
@@ -44,6 +48,13 @@ export function inMemoryCheckpointSource(store: Pick<EventStore, 'readAll' | 'he
     appendsSettled: store.appendsSettled ? () => store.appendsSettled!() : undefined,
   };
 }
+
+/**
+ * How long an announced head beyond what was handed over waits for this process's own append to be handed over before
+ * it is read (see `PollingSubscription.signal`): another process's appends are seen this much later, well within
+ * the poll interval.
+ */
+export const SIGNAL_GRACE_MS = 20;
 
 /** At most this many pushed events wait for a gap before them to be read; beyond, they are dropped and read later. */
 export const MAX_PUSHED_EVENTS = 10_000;
@@ -90,6 +101,9 @@ export class PollingSubscription implements Subscription {
   private gapUnread = false;
   /** Counts pushes, to tell whether one arrived during a read. */
   private pushes = 0;
+  /** The highest head a signal announced (see `signal`), and the timer that reads it if it is not handed over. */
+  private signalledHead = 0;
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly waiters: Array<{ position: number; resolve: () => void }> = [];
   private loop: Promise<void> = Promise.resolve();
   private unregister: () => void = () => undefined;
@@ -106,7 +120,7 @@ export class PollingSubscription implements Subscription {
   static async start(source: SubscriptionSource, options: SubscriptionOptions): Promise<PollingSubscription> {
     const sub = new PollingSubscription(source, options);
     sub.checkpoint = await source.loadCheckpoint(options.name);
-    const offAppended = source.onAppended(() => sub.signal());
+    const offAppended = source.onAppended((head) => sub.signal(head));
     const offCommitted = source.onCommitted?.((events) => sub.push(events));
     sub.unregister = () => {
       offAppended();
@@ -145,15 +159,42 @@ export class PollingSubscription implements Subscription {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
     this.unregister();
     this.pushed = [];
     this.wakeUp();
     await this.loop;
   }
 
-  private signal(): void {
-    this.readWanted = true;
-    this.wakeUp();
+  /**
+   * The log may have grown, up to `head` if the source says. A head already folded or handed over (this process's
+   * own append, announced back to it) asks for no read: a gap before a handed-over event is read anyway. A head
+   * beyond is given `SIGNAL_GRACE_MS` for this process's own append to be handed over first (the announcement and
+   * the commit's answer travel apart); only what is still missing then is read.
+   */
+  private signal(head?: number): void {
+    if (this.stopped) return;
+    if (head === undefined) {
+      this.readWanted = true;
+      this.wakeUp();
+      return;
+    }
+    if (head <= this.handedUpTo()) return;
+    if (head > this.signalledHead) this.signalledHead = head;
+    if (this.graceTimer !== undefined) return;
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = undefined;
+      if (this.stopped || this.signalledHead <= this.handedUpTo()) return;
+      this.readWanted = true;
+      this.wakeUp();
+    }, SIGNAL_GRACE_MS);
+    this.graceTimer.unref?.();
+  }
+
+  /** Everything up to here is folded or waits in the pushed buffer (a gap before a pushed event is read anyway). */
+  private handedUpTo(): number {
+    return this.pushedUpTo > this.checkpoint ? this.pushedUpTo : this.checkpoint;
   }
 
   private wakeUp(): void {

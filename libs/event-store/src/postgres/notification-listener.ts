@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import { APPEND_CHANNEL } from './schema';
 
 /**
- * One dedicated connection that LISTENs for other processes' appends. It reconnects after an error (with a capped
+ * One dedicated connection that LISTENs for appends (this process's own too: the subscriptions skip a head they were
+ * handed already). It reconnects after an error (with a capped
  * backoff) and wakes the subscriptions when it does, since notifications sent meanwhile are lost.
  */
 export class NotificationListener {
@@ -14,7 +15,8 @@ export class NotificationListener {
   constructor(
     private readonly connectionString: string,
     private readonly schema: string,
-    private readonly wake: () => void,
+    /** `head`: the head a notification announced; none after a (re)connect, when notifications may have been lost. */
+    private readonly wake: (head?: number) => void,
   ) {
     this.connect();
   }
@@ -37,8 +39,11 @@ export class NotificationListener {
     // Kept for the client's whole life: an 'error' event with no listener would crash the process.
     client.on('error', fail);
     client.on('end', fail);
+    const prefix = `${this.schema}:`;
     client.on('notification', (n) => {
-      if (n.channel === APPEND_CHANNEL && n.payload?.startsWith(`${this.schema}:`)) this.wake();
+      if (n.channel !== APPEND_CHANNEL || !n.payload?.startsWith(prefix)) return;
+      const head = Number(n.payload.slice(prefix.length));
+      this.wake(Number.isSafeInteger(head) && head > 0 ? head : undefined);
     });
     client
       .connect()

@@ -78,7 +78,7 @@ export class PostgresEventStore implements LedgerStore {
   private readonly sql: LedgerSql;
   private readonly reader;
   private readonly writer: AppendWriter;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(head?: number) => void>();
   private readonly committedListeners = new CommitListeners();
   private readonly subscriptions = new Set<Subscription>();
   private notifications: NotificationListener | undefined;
@@ -188,7 +188,7 @@ export class PostgresEventStore implements LedgerStore {
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
     this.assertOpen();
     // Other processes' appends arrive by NOTIFY; the subscription's poll covers a lost listener connection.
-    this.notifications ??= new NotificationListener(this.options.connectionString, this.schema, () => this.wakeListeners());
+    this.notifications ??= new NotificationListener(this.options.connectionString, this.schema, (head) => this.wakeListeners(head));
     const sub = await PollingSubscription.start(
       {
         readAll: (o) => this.readAll(o),
@@ -224,8 +224,8 @@ export class PostgresEventStore implements LedgerStore {
     return rows[0]?.position ?? 0;
   }
 
-  private wakeListeners(): void {
-    for (const l of this.listeners) l();
+  private wakeListeners(head?: number): void {
+    for (const l of this.listeners) l(head);
   }
 
   // ---------------------------------------------------------------------------------------------- Merkle log
