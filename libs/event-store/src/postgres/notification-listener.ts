@@ -3,8 +3,8 @@ import { APPEND_CHANNEL } from './schema';
 
 /**
  * One dedicated connection that LISTENs for appends (this process's own too: the subscriptions skip a head they were
- * handed already). It reconnects after an error (with a capped
- * backoff) and wakes the subscriptions when it does, since notifications sent meanwhile are lost.
+ * handed already). It reconnects after an error (with a capped backoff) and wakes the subscriptions when it does,
+ * since notifications sent meanwhile are lost.
  */
 export class NotificationListener {
   private client: Client | undefined;
