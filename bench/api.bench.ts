@@ -34,6 +34,7 @@ import { SQLITE_SCHEMA } from '../libs/event-store/src/sqlite/schema';
 import { ApiProcess, runCli, sleep, type StoreKind } from '../test/pressure/support/api-process';
 import { DATABASE_URL, dropSchema, freshSchemaName } from '../test/pressure/support/postgres';
 import { envNumber, fmt, load, mb, round, runSuite, type SuiteReport } from '../test/pressure/support/report';
+import type { LiveMemory } from '../test/pressure/support/live-memory';
 import { seedWorkload, type SeededOrg } from '../test/pressure/support/seed';
 import { COMMAND_KINDS, Workload, type Context, type Kind } from './api-workload';
 
@@ -239,7 +240,6 @@ runSuite('api', async (report: SuiteReport, store: StoreKind) => {
     // the running API holds beyond it, it would not need, which is what a leak is. RSS is reported beside it.
     report.figure('live heap after warm-up / after the run (full collection)', `${mb(liveBefore.heapUsed)} / ${mb(liveAfter.heapUsed)}`, 'MB');
     if (headAfter > headBefore) report.figure('live heap growth per event appended', round((liveAfter.heapUsed - liveBefore.heapUsed) / (headAfter - headBefore), 0), 'bytes');
-    report.figure('RSS after a full collection, after the run', mb(liveAfter.rss), 'MB');
     // Compare the first and the last quarter of the run (median RSS), and the slope.
     const quarter = Math.max(1, Math.floor(samples.length / 4));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -312,6 +312,10 @@ runSuite('api', async (report: SuiteReport, store: StoreKind) => {
     await api.stop();
     api = undefined;
     report.figure('live heap of a fresh API holding the same log (full collection)', mb(liveFresh.heapUsed), 'MB');
+    const byThread = (live: LiveMemory) => live.threads.map((t) => `${t.thread.replace(/^\[(worker \d+)\].*$/, '$1')} ${mb(t.heapUsed)}`).join(', ');
+    report.figure('live heap by thread: after the run / fresh API', `${byThread(liveAfter)} / ${byThread(liveFresh)}`, 'MB');
+    // Native memory (SQLite's caches, buffers) is outside V8's heap: RSS after the collections shows it, for a reader.
+    report.figure('RSS after a full collection: after the run / fresh API', `${mb(liveAfter.rss)} / ${mb(liveFresh.rss)}`, 'MB');
     report.detail('liveMemory', { beforeRun: liveBefore, afterRun: liveAfter, freshOnSameLog: liveFresh });
     const beyondFresh = ((liveAfter.heapUsed - liveFresh.heapUsed) / liveFresh.heapUsed) * 100;
     report.target('memory flat: live heap after the run beyond a fresh API holding the same log', beyondFresh, '<=', 10, '%');
