@@ -312,7 +312,7 @@ runSuite('api', async (report: SuiteReport, store: StoreKind) => {
     await api.stop();
     api = undefined;
     report.figure('live heap of a fresh API holding the same log (full collection)', mb(liveFresh.heapUsed), 'MB');
-    const byThread = (live: LiveMemory) => live.threads.map((t) => `${t.thread.replace(/^\[(worker \d+)\].*$/, '$1')} ${mb(t.heapUsed)}`).join(', ');
+    const byThread = (live: LiveMemory) => live.threads.map((t) => `${t.thread.replace(/^\[worker \d+\] /, '')} ${mb(t.heapUsed)}`).join(', ');
     report.figure('live heap by thread: after the run / fresh API', `${byThread(liveAfter)} / ${byThread(liveFresh)}`, 'MB');
     // Native memory (SQLite's caches, buffers) is outside V8's heap: RSS after the collections shows it, for a reader.
     report.figure('RSS after a full collection: after the run / fresh API', `${mb(liveAfter.rss)} / ${mb(liveFresh.rss)}`, 'MB');

@@ -10,7 +10,7 @@
  */
 
 export interface ThreadMemory {
-  /** `main`, or the worker's title (its file name by default). */
+  /** `main`, or the worker's inspector title: `[worker <id>] <name>` (`WorkerThread` when it was given no name). */
   readonly thread: string;
   /** Bytes held by the thread's V8 heap after the collection: its live objects. */
   readonly heapUsed: number;

@@ -20,7 +20,7 @@ export async function verifyInWorkers(
   onProgress?: (checked: number, total: number) => void,
 ): Promise<VerifyReport> {
   const { script, execArgv } = threadScript(__filename, 'verify-worker');
-  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: data, execArgv }));
+  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: data, execArgv, name: 'verify' }));
   const checker = new MerkleChecker(nodes);
   const ready = new Map<number, CheckedRows>();
   let nextToSend = 0;

@@ -109,7 +109,7 @@ async function verifyInWorkers(
   onProgress?: (checked: number, total: number) => void,
 ): Promise<VerifyReport> {
   const { script, execArgv } = threadScript(__filename, 'verify-worker');
-  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: { path }, execArgv }));
+  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: { path }, execArgv, name: 'verify' }));
   const checker = new MerkleChecker(nodes);
   const ready = new Map<number, CheckedChunk>();
   let nextToSend = 0;

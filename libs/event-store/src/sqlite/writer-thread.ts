@@ -55,7 +55,7 @@ export class WriterThread {
     onFailed: () => number | undefined = () => undefined,
   ): Promise<WriterThread> {
     const { script, execArgv } = threadScript(__filename, 'writer-worker');
-    const worker = new Worker(script, { workerData: data, execArgv });
+    const worker = new Worker(script, { workerData: data, execArgv, name: 'log-writer' });
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new EventStoreError('STORE.WRITER_FAILED', `the writer thread exited (code ${code}) before opening the log`));
       worker.once('error', reject);

@@ -33,7 +33,7 @@ export class ReadModelWriterThread {
     private readonly description: string,
   ) {
     const { script, execArgv } = threadScript(__filename, 'read-model-writer-worker');
-    this.worker = new Worker(script, { workerData: data, execArgv });
+    this.worker = new Worker(script, { workerData: data, execArgv, name: 'read-model-writer' });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.ready = new Promise((resolve, reject) => (this.readySettled = { resolve, reject }));
     // Nobody need wait for it: writes posted meanwhile wait in the thread's port.
