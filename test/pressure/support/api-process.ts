@@ -94,8 +94,9 @@ export class ApiProcess {
   private outputBytes = 0;
   private exited: Promise<number | null>;
   private exitCode: number | null | undefined;
-  /** The inspector's WebSocket address (with `inspect: true`). */
+  /** The inspector's WebSocket address (with `inspect: true`), found in the start of the output. */
   private inspector: string | undefined;
+  private outputStart = '';
   readonly http: Http;
 
   private constructor(
@@ -106,8 +107,12 @@ export class ApiProcess {
   ) {
     this.http = new Http(this.baseUrl);
     const keep = (chunk: Buffer) => {
-      // The inspector's address is printed once, at start; the kept output may drop it later.
-      if (options.inspect && this.inspector === undefined) this.inspector = inspectorUrl(this.logs() + chunk.toString('utf8'));
+      // The inspector's address is printed once, first thing; the kept output may drop it later. Looked for in the
+      // output's first 4 KB only (a chunk may split the line).
+      if (options.inspect && this.inspector === undefined && this.outputStart.length < 4096) {
+        this.outputStart += chunk.toString('utf8', 0, 4096);
+        this.inspector = inspectorUrl(this.outputStart);
+      }
       this.output.push(chunk);
       this.outputBytes += chunk.length;
       const max = options.maxOutputBytes ?? 64 * 1024 * 1024;

@@ -220,8 +220,9 @@ export class WriterThread {
 /**
  * The writer thread of a file log, replaced when it dies. The appends that waited on a dead thread fail with it
  * (STORE.WRITER_FAILED: a commit may have happened before its answer was lost, and a retry with the same command id
- * is answered as a duplicate then), saying when a new thread will take appends (`retryAfterMs`); the next append starts a new thread, which re-reads the head, the hash chain and
- * the Merkle frontier from the file (`SqliteLogWriter.open`), so positions go on gap-free. A thread that dies soon
+ * is answered as a duplicate then), saying when a new thread will take appends (`retryAfterMs`); the next append
+ * starts a new thread, which re-reads the head, the hash chain and the Merkle frontier from the file
+ * (`SqliteLogWriter.open`), so positions go on gap-free. A thread that dies soon
  * after it started (a file it cannot open, a fault that comes back) is replaced only once a wait has passed since its
  * start, doubling from 1 s to 30 s while threads keep dying and back to 1 s after one that ran a while — the policy of
  * the read-model store's writer thread.
